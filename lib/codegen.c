@@ -1,0 +1,290 @@
+#include "codegen.h"
+
+#include <ctype.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "template.h"
+
+/* BCC's auto-includes: a header is added when a keyword appears in a probe. */
+static const struct {
+	const char *header;
+	const char *keywords[3];
+} auto_includes[] = {
+	{"linux/time.h", {"time"}},
+	{"linux/fs.h", {"fs", "file"}},
+	{"linux/blkdev.h", {"bio", "request"}},
+	{"linux/slab.h", {"alloc"}},
+	{"linux/netdevice.h", {"sk_buff", "net_device"}},
+};
+
+char *codegen_fn_name(const struct probe_loc *loc, int n)
+{
+	char *name = xasprintf("probe_%s_%d", probe_loc_display(loc), n);
+
+	for (char *p = name; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '_')
+			*p = '_';
+	return name;
+}
+
+static bool mentions(char *const *texts, int n, const char *word)
+{
+	for (int i = 0; i < n; i++)
+		if (strstr(texts[i], word))
+			return true;
+	return false;
+}
+
+static int include_line(struct strbuf *out, const char *inc, struct cbcc_err *err)
+{
+	if (!*inc || strpbrk(inc, "\"<>\n\r;{}#"))
+		return cbcc_errf(err, "invalid header name '%s' for -I", inc);
+	if (inc[0] == '.' || inc[0] == '/') {
+		char resolved[PATH_MAX];
+
+		if (!realpath(inc, resolved))
+			return cbcc_errf(err, "header '%s' given with -I does not exist", inc);
+		sb_printf(out, "#include \"%s\"\n", resolved);
+	} else {
+		sb_printf(out, "#include <%s>\n", inc);
+	}
+	return 0;
+}
+
+int codegen_prelude(struct strbuf *out, const struct gen_opts *o, char *const *texts, int ntexts,
+		    struct cbcc_err *err)
+{
+	struct strbuf inc = STRBUF_INIT;
+	int rc = 0;
+
+	for (int i = 0; i < o->nincludes && !rc; i++)
+		rc = include_line(&inc, o->includes[i], err);
+	for (size_t i = 0; i < ARRAY_SIZE(auto_includes) && !rc; i++)
+		for (int k = 0; k < 3 && auto_includes[i].keywords[k]; k++)
+			if (mentions(texts, ntexts, auto_includes[i].keywords[k])) {
+				sb_printf(&inc, "#include <%s>\n", auto_includes[i].header);
+				break;
+			}
+	if (!rc) {
+		struct tvar vars[] = {
+			{"INCLUDES", sb_str(&inc)},
+			{"CGROUP", o->cgroup ? "\nBPF_CGROUP_ARRAY(cbcc_cgroup, 1);\n" : ""},
+		};
+		template_render(out, "prelude.c", vars, ARRAY_SIZE(vars));
+	}
+	sb_free(&inc);
+	return rc;
+}
+
+char *codegen_params(const struct probe_loc *loc, const char *signature)
+{
+	if (loc->type == PROBE_TRACEPOINT)
+		return xasprintf("struct tracepoint__%s__%s *args", loc->category, loc->function);
+	if (signature && *signature)
+		return xasprintf("struct pt_regs *ctx, %s", signature);
+	return xstrdup("struct pt_regs *ctx");
+}
+
+const char *codegen_ctx(const struct probe_loc *loc)
+{
+	return loc->type == PROBE_TRACEPOINT ? "args" : "ctx";
+}
+
+void codegen_env(struct expr_env *env, const struct probe_loc *loc, const struct gen_opts *o,
+		 struct strbuf *helpers, int helper_base)
+{
+	memset(env, 0, sizeof(*env));
+	env->type = loc->type;
+	env->kernel = probe_loc_is_kernel_function(loc);
+	env->syscall_wrapper = env->kernel && loc->type == PROBE_ENTRY &&
+			       starts_with(loc->function, "__x64_sys_");
+	env->bin_cmp = o->bin_cmp;
+	env->ctx = codegen_ctx(loc);
+	env->helpers = helpers;
+	env->helper_count = helper_base;
+}
+
+int codegen_usdt_reads(struct strbuf *out, unsigned mask, const struct gen_probe *p,
+		       struct cbcc_err *err)
+{
+	for (int i = 0; i < 32; i++) {
+		if (!(mask & (1u << i)))
+			continue;
+		if (i >= p->nusdt_args)
+			return cbcc_errf(err, "USDT probe '%s' has %d argument%s, arg%d does not exist",
+					 p->spec->loc.function, p->nusdt_args,
+					 p->nusdt_args == 1 ? "" : "s", i + 1);
+		sb_printf(out, "\t%s __arg%d = 0;\n\tbpf_usdt_readarg(%d, ctx, &__arg%d);\n",
+			  p->usdt_argtypes[i], i + 1, i + 1, i + 1);
+	}
+	return 0;
+}
+
+static size_t round8(size_t n)
+{
+	return (n + 7) & ~(size_t)7;
+}
+
+size_t trace_event_layout(const struct trace_spec *spec, int string_size, size_t *offsets)
+{
+	size_t off = TRACE_EVENT_HDR_SIZE;
+
+	for (int i = 0; i < spec->fmt.nconv; i++) {
+		if (offsets)
+			offsets[i] = off;
+		off += spec->fmt.convs[i].kind == CONV_STRING ? round8((size_t)string_size) : 8;
+	}
+	return off;
+}
+
+static void gen_struct(struct strbuf *out, const struct gen_probe *p, const struct gen_opts *o)
+{
+	sb_printf(out, "struct %s_data {\n\tstruct cbcc_event_hdr hdr;\n", p->fn_name);
+	for (int i = 0; i < p->spec->fmt.nconv; i++) {
+		if (p->spec->fmt.convs[i].kind == CONV_STRING)
+			sb_printf(out, "\tchar v%d[%zu];\n", i, round8((size_t)o->string_size));
+		else
+			sb_printf(out, "\tu64 v%d;\n", i);
+	}
+	sb_append(out, "};\n\n");
+}
+
+/* One format value captured into the record. */
+static void gen_assign(struct strbuf *out, const struct fmt_conv *c, int i, const char *expr)
+{
+	switch (c->kind) {
+	case CONV_STRING:
+		sb_printf(out,
+			  "\t{\n\t\tu64 __p = (u64)(%s);\n\n\t\t__data->v%d[0] = 0;\n"
+			  "\t\tif (__p)\n\t\t\tcbcc_read_str(&__data->v%d, sizeof(__data->v%d), (const void *)__p);\n\t}\n",
+			  expr, i, i, i);
+		break;
+	case CONV_SIGNED:
+	case CONV_CHAR:
+		sb_printf(out, "\t__data->v%d = (u64)(s64)(%s)(%s);\n", i, c->ctype, expr);
+		break;
+	default:
+		sb_printf(out, "\t__data->v%d = (u64)(%s)(%s);\n", i, c->ctype, expr);
+		break;
+	}
+}
+
+static int gen_probe_fn(struct strbuf *out, struct strbuf *helpers, int *helper_count,
+			const struct gen_probe *p, int index, const struct gen_opts *o,
+			struct cbcc_err *err)
+{
+	const struct trace_spec *s = p->spec;
+	struct expr_env env;
+	struct strbuf assign = STRBUF_INIT, usdt = STRBUF_INIT, stacks = STRBUF_INIT;
+	char *pred = NULL, *params = NULL, *sname = NULL, idx[16];
+	int rc = -1;
+
+	if (s->signature && expr_check_fragment("signature", s->signature, err))
+		return -1;
+	codegen_env(&env, &s->loc, o, helpers, *helper_count);
+	pred = expr_rewrite(s->predicate ? s->predicate : "1", &env, err);
+	if (!pred)
+		goto out;
+	for (int i = 0; i < s->nargs; i++) {
+		char *e = expr_rewrite(s->args[i], &env, err);
+
+		if (!e)
+			goto out;
+		gen_assign(&assign, &s->fmt.convs[i], i, e);
+		free(e);
+	}
+	if (codegen_usdt_reads(&usdt, env.usdt_args, p, err))
+		goto out;
+	if (o->ustack)
+		sb_printf(&stacks, "\t__data->hdr.ustack = cbcc_stacks.get_stackid(%s, BPF_F_USER_STACK);\n",
+			  codegen_ctx(&s->loc));
+	if (o->kstack)
+		sb_printf(&stacks, "\t__data->hdr.kstack = cbcc_stacks.get_stackid(%s, 0);\n",
+			  codegen_ctx(&s->loc));
+	*helper_count = env.helper_count;
+	params = codegen_params(&s->loc, s->signature);
+	sname = xasprintf("%s_data", p->fn_name);
+	snprintf(idx, sizeof(idx), "%d", index);
+	{
+		struct tvar vars[] = {
+			{"INDEX", idx},
+			{"RAW", ""},
+			{"NAME", p->fn_name},
+			{"PARAMS", params},
+			{"CGROUP_FILTER",
+			 o->cgroup ? "\tif (cbcc_cgroup.check_current_task(0) <= 0)\n\t\treturn 0;\n" : ""},
+			{"USDT_ARGS", sb_str(&usdt)},
+			{"PREDICATE", pred},
+			{"STRUCT", sname},
+			{"ASSIGN", sb_str(&assign)},
+			{"STACK_IDS", sb_str(&stacks)},
+			{"CTX", codegen_ctx(&s->loc)},
+		};
+		char *raw = xstrdup(s->raw);
+
+		/* the spec is echoed in a comment: keep it from closing the comment */
+		for (char *c = raw; *c; c++)
+			if (*c == '\n' || (c[0] == '*' && c[1] == '/'))
+				*c = ' ';
+		vars[1].value = raw;
+		template_render(out, "trace_probe.c", vars, ARRAY_SIZE(vars));
+		sb_append(out, "\n");
+		free(raw);
+	}
+	rc = 0;
+out:
+	if (rc) {
+		char *before = xasprintf("error in probe '%s': ", s->raw);
+
+		cbcc_err_wrap(err, before, "");
+		free(before);
+	}
+	free(pred);
+	free(params);
+	free(sname);
+	sb_free(&assign);
+	sb_free(&usdt);
+	sb_free(&stacks);
+	return rc;
+}
+
+char *codegen_trace(const struct gen_probe *probes, int n, const struct gen_opts *o,
+		    struct cbcc_err *err)
+{
+	struct strbuf out = STRBUF_INIT, structs = STRBUF_INIT, uni = STRBUF_INIT;
+	struct strbuf helpers = STRBUF_INIT, fns = STRBUF_INIT;
+	char **texts = xcalloc(n, sizeof(char *));
+	int helper_count = 0, rc = 0;
+
+	for (int i = 0; i < n; i++)
+		texts[i] = probes[i].spec->raw;
+	rc = codegen_prelude(&out, o, texts, n, err);
+	free(texts);
+	for (int i = 0; i < n && !rc; i++) {
+		gen_struct(&structs, &probes[i], o);
+		sb_printf(&uni, "\tstruct %s_data p%d;\n", probes[i].fn_name, i);
+		rc = gen_probe_fn(&fns, &helpers, &helper_count, &probes[i], i, o, err);
+	}
+	if (!rc) {
+		struct tvar vars[] = {
+			{"STACKS", (o->kstack || o->ustack) ? "BPF_STACK_TRACE(cbcc_stacks, 1024);\n" : ""},
+			{"STRUCTS", sb_str(&structs)},
+			{"UNION", sb_str(&uni)},
+			{"HELPERS", sb_str(&helpers)},
+		};
+		template_render(&out, "trace_common.c", vars, ARRAY_SIZE(vars));
+		sb_append(&out, sb_str(&fns));
+	}
+	sb_free(&structs);
+	sb_free(&uni);
+	sb_free(&helpers);
+	sb_free(&fns);
+	if (rc) {
+		sb_free(&out);
+		return NULL;
+	}
+	return sb_steal(&out);
+}

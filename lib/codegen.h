@@ -1,0 +1,60 @@
+/* Generated BPF C: templates filled from parsed specs. */
+#ifndef CBCC_CODEGEN_H
+#define CBCC_CODEGEN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "expr.h"
+#include "spec.h"
+#include "strbuf.h"
+#include "util.h"
+
+#define TRACE_EVENT_HDR_SIZE 56
+
+/* Program-wide choices shared by every tool's generator. */
+struct gen_opts {
+	char **includes; /* -I headers */
+	int nincludes;
+	bool cgroup;     /* -c: BPF_CGROUP_ARRAY filter */
+	bool bin_cmp;    /* -B */
+	int string_size; /* -Z */
+	bool kstack;     /* -K */
+	bool ustack;     /* -U */
+};
+
+/* Per-probe facts the generator needs from the runtime. */
+struct gen_probe {
+	const struct trace_spec *spec;
+	char *fn_name;            /* owned: "probe_<name>_<n>" */
+	char **usdt_argtypes;     /* owned: C type of each USDT argument */
+	int nusdt_args;
+};
+
+/* "probe_<display name>_<n>" with anything not [A-Za-z0-9_] replaced by '_'. */
+char *codegen_fn_name(const struct probe_loc *loc, int n);
+
+/* Prelude: standard and -I includes, BCC's auto-includes for the words in
+ * `texts`, config map and read helpers. */
+int codegen_prelude(struct strbuf *out, const struct gen_opts *o, char *const *texts, int ntexts,
+		    struct cbcc_err *err);
+
+/* Parameters of the probe function: the context and any signature. */
+char *codegen_params(const struct probe_loc *loc, const char *signature);
+/* Context variable name passed to helpers: "args" for tracepoints, else "ctx". */
+const char *codegen_ctx(const struct probe_loc *loc);
+/* Prepares an expression environment for a probe. */
+void codegen_env(struct expr_env *env, const struct probe_loc *loc, const struct gen_opts *o,
+		 struct strbuf *helpers, int helper_base);
+/* Declarations reading the USDT arguments marked in mask. */
+int codegen_usdt_reads(struct strbuf *out, unsigned mask, const struct gen_probe *p,
+		       struct cbcc_err *err);
+
+/* The whole trace program. */
+char *codegen_trace(const struct gen_probe *probes, int n, const struct gen_opts *o,
+		    struct cbcc_err *err);
+
+/* Offsets of each format value within a trace event record and the record's size. */
+size_t trace_event_layout(const struct trace_spec *spec, int string_size, size_t *offsets);
+
+#endif

@@ -1,0 +1,16 @@
+/* BCC-compatible output pieces shared by the tools. */
+#ifndef CBCC_OUTPUT_H
+#define CBCC_OUTPUT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* "HH:MM:SS" of the current local time (time.strftime("%H:%M:%S")). */
+void output_hms(char buf[16]);
+/* CLOCK_MONOTONIC in ns: the clock bpf_ktime_get_ns() uses. */
+uint64_t output_monotonic_ns(void);
+/* Flushes stdout; false once the reader has gone (EPIPE). */
+bool output_flush(void);
+
+#endif

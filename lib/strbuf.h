@@ -1,0 +1,25 @@
+/* A growable string: the one way cbcc builds generated source and output lines. */
+#ifndef CBCC_STRBUF_H
+#define CBCC_STRBUF_H
+
+#include <stddef.h>
+
+struct strbuf {
+	char *buf; /* always NUL-terminated once anything was appended */
+	size_t len;
+	size_t cap;
+};
+
+#define STRBUF_INIT {0, 0, 0}
+
+void sb_append(struct strbuf *sb, const char *s);
+void sb_appendn(struct strbuf *sb, const char *s, size_t n);
+void sb_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The text so far ("" when empty); stays owned by sb. */
+const char *sb_str(const struct strbuf *sb);
+/* Hands the buffer to the caller (never NULL) and resets sb. */
+char *sb_steal(struct strbuf *sb);
+void sb_reset(struct strbuf *sb);
+void sb_free(struct strbuf *sb);
+
+#endif

@@ -1,0 +1,86 @@
+#include "syms.h"
+
+#include <bcc/bcc_syms.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+struct syms_entry {
+	int pid;
+	void *cache;
+};
+
+struct syms {
+	struct syms_entry *e;
+	int n;
+};
+
+struct syms *syms_new(void)
+{
+	return xcalloc(1, sizeof(struct syms));
+}
+
+void syms_free(struct syms *s)
+{
+	if (!s)
+		return;
+	for (int i = 0; i < s->n; i++)
+		bcc_free_symcache(s->e[i].cache, s->e[i].pid);
+	free(s->e);
+	free(s);
+}
+
+static void *cache_for(struct syms *s, int pid)
+{
+	struct bcc_symbol_option opt = {
+		.use_debug_file = 1,
+		.check_debug_file_crc = 1,
+		.lazy_symbolize = 1,
+		.use_symbol_type = (1 << 2) | (1 << 10), /* STT_FUNC, STT_GNU_IFUNC */
+	};
+	void *c;
+
+	for (int i = 0; i < s->n; i++)
+		if (s->e[i].pid == pid)
+			return s->e[i].cache;
+	c = bcc_symcache_new(pid, pid < 0 ? NULL : &opt);
+	if (!c)
+		return NULL;
+	s->e = xrealloc(s->e, (s->n + 1) * sizeof(*s->e));
+	s->e[s->n].pid = pid;
+	s->e[s->n++].cache = c;
+	return c;
+}
+
+void syms_forget(struct syms *s, int pid)
+{
+	for (int i = 0; i < s->n; i++)
+		if (s->e[i].pid == pid) {
+			bcc_free_symcache(s->e[i].cache, pid);
+			s->e[i] = s->e[--s->n];
+			return;
+		}
+}
+
+void syms_format(struct syms *s, int pid, uint64_t addr, bool show_module, bool show_offset,
+		 struct strbuf *out)
+{
+	void *c = cache_for(s, pid < 0 ? -1 : pid);
+	struct bcc_symbol sym = {0};
+
+	if (!c || bcc_symcache_resolve(c, addr, &sym) != 0 || !sym.name) {
+		sb_append(out, "[unknown]");
+		return;
+	}
+	sb_append(out, sym.demangle_name ? sym.demangle_name : sym.name);
+	if (show_offset)
+		sb_printf(out, "+0x%llx", (unsigned long long)sym.offset);
+	if (show_module && sym.module) {
+		const char *base = strrchr(sym.module, '/');
+
+		sb_printf(out, " [%s]", base ? base + 1 : sym.module);
+	}
+	if (sym.demangle_name)
+		bcc_symbol_free_demangle_name(&sym);
+}

@@ -1,0 +1,215 @@
+#include "sysenv.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "strbuf.h"
+
+int sysenv_check_root(struct cbcc_err *err)
+{
+	if (geteuid() != 0)
+		return cbcc_errf(err, "must run as root (tracing needs CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN)");
+	return 0;
+}
+
+static bool is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int sysenv_check_headers(char *warning, size_t size, struct cbcc_err *err)
+{
+	struct utsname u;
+	char path[512];
+	char *release;
+
+	warning[0] = '\0';
+	uname(&u);
+	snprintf(path, sizeof(path), "/lib/modules/%s/build", u.release);
+	if (!is_dir(path))
+		return cbcc_errf(err, "kernel headers not found: %s is missing (install linux-headers and run scripts/setup.sh)",
+				 path);
+	snprintf(path, sizeof(path), "/lib/modules/%s/build/include/config/kernel.release", u.release);
+	release = read_file(path);
+	if (release) {
+		char *r = strip(release);
+
+		if (*r && strcmp(r, u.release))
+			snprintf(warning, size,
+				 "kernel headers are version %s but the running kernel is %s; struct layouts may differ",
+				 r, u.release);
+		free(release);
+	}
+	return 0;
+}
+
+int sysenv_check_tracefs(struct cbcc_err *err)
+{
+	if (!is_dir("/sys/kernel/debug/tracing/events"))
+		return cbcc_errf(err, "tracefs is not available at /sys/kernel/debug/tracing: mount it with 'mount -t debugfs debugfs /sys/kernel/debug' (scripts/setup.sh does this)");
+	return 0;
+}
+
+const char *sysenv_tracefs(void)
+{
+	return is_dir("/sys/kernel/tracing/events") ? "/sys/kernel/tracing" : "/sys/kernel/debug/tracing";
+}
+
+bool sysenv_has_kprobes(void)
+{
+	char path[256];
+
+	if (access("/sys/bus/event_source/devices/kprobe/type", R_OK) == 0)
+		return true;
+	snprintf(path, sizeof(path), "%s/kprobe_events", sysenv_tracefs());
+	return access(path, F_OK) == 0;
+}
+
+bool sysenv_cpu_online(int cpu)
+{
+	char *text = read_file("/sys/devices/system/cpu/online");
+	bool online = text == NULL; /* unknown: assume online */
+
+	for (char *p = text; p && *p && !online;) {
+		long lo = strtol(p, &p, 10), hi = lo;
+
+		if (*p == '-')
+			hi = strtol(p + 1, &p, 10);
+		online = cpu >= lo && cpu <= hi;
+		if (*p != ',')
+			break;
+		p++;
+	}
+	free(text);
+	return online;
+}
+
+bool sysenv_kernel_function_exists(const char *name)
+{
+	FILE *f = fopen("/proc/kallsyms", "r");
+	char line[512];
+	size_t n = strlen(name);
+	bool found = false;
+
+	if (!f)
+		return true; /* cannot tell: let the attach decide */
+	while (!found && fgets(line, sizeof(line), f)) {
+		char *sym = strchr(line, ' ');
+
+		if (!sym || !(sym = strchr(sym + 1, ' ')))
+			continue;
+		sym++;
+		found = !strncmp(sym, name, n) && (sym[n] == '\n' || sym[n] == '\t' || sym[n] == '\0');
+	}
+	fclose(f);
+	return found;
+}
+
+void tp_fields_free(struct tp_field *fields, int n)
+{
+	for (int i = 0; i < n; i++) {
+		free(fields[i].type);
+		free(fields[i].name);
+	}
+	free(fields);
+}
+
+/* "field:const char * filename;" -> type "const char *", name "filename". */
+static bool parse_field(char *decl, struct tp_field *f)
+{
+	char *semi = strchr(decl, ';');
+	char *name, *bracket;
+	struct strbuf type = STRBUF_INIT;
+
+	if (!semi)
+		return false;
+	*semi = '\0';
+	decl = strip(decl);
+	name = decl + strlen(decl);
+	while (name > decl && (isalnum((unsigned char)name[-1]) || name[-1] == '_' ||
+			       name[-1] == '[' || name[-1] == ']'))
+		name--;
+	bracket = strchr(name, '[');
+	sb_appendn(&type, decl, name - decl);
+	if (bracket) {
+		sb_append(&type, bracket);
+		*bracket = '\0';
+	}
+	f->type = xstrdup(strip(type.buf ? type.buf : xstrdup("")));
+	sb_free(&type);
+	f->name = xstrdup(name);
+	f->common = starts_with(name, "common_");
+	return *name != '\0';
+}
+
+int tp_fields(const char *category, const char *event, struct tp_field **fields, int *n,
+	      struct cbcc_err *err)
+{
+	char *path = xasprintf("%s/events/%s/%s/format", sysenv_tracefs(), category, event);
+	char *text = read_file(path);
+	char *save = NULL;
+
+	*fields = NULL;
+	*n = 0;
+	if (!text) {
+		char *dir = xasprintf("%s/events/%s", sysenv_tracefs(), category);
+		bool cat_exists = is_dir(dir);
+
+		free(dir);
+		free(path);
+		if (access(sysenv_tracefs(), R_OK) != 0)
+			return cbcc_errf(err, "cannot read tracepoints under %s (mounted? root?)", sysenv_tracefs());
+		if (!cat_exists)
+			return cbcc_errf(err, "unknown tracepoint category '%s' (see tplist)", category);
+		return cbcc_errf(err, "unknown tracepoint '%s:%s' (see tplist '%s:*')", category, event,
+				 category);
+	}
+	free(path);
+	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *decl = strstr(line, "field:");
+		struct tp_field f;
+
+		if (!decl || !parse_field(decl + 6, &f))
+			continue;
+		*fields = xrealloc(*fields, (*n + 1) * sizeof(f));
+		(*fields)[(*n)++] = f;
+	}
+	free(text);
+	return 0;
+}
+
+int tp_check_refs(const char *category, const char *event, const struct tp_field *fields, int n,
+		  const char *text, struct cbcc_err *err)
+{
+	for (const char *p = strstr(text, "args->"); p; p = strstr(p + 1, "args->")) {
+		const char *name = p + 6;
+		size_t len = 0;
+		bool found = false;
+
+		if (p > text && (isalnum((unsigned char)p[-1]) || p[-1] == '_'))
+			continue;
+		while (isalnum((unsigned char)name[len]) || name[len] == '_')
+			len++;
+		for (int i = 0; i < n && !found; i++)
+			found = strlen(fields[i].name) == len && !strncmp(fields[i].name, name, len);
+		if (!found) {
+			struct strbuf known = STRBUF_INIT;
+
+			for (int i = 0; i < n; i++)
+				if (!fields[i].common)
+					sb_printf(&known, "%s%s", known.len ? ", " : "", fields[i].name);
+			cbcc_errf(err, "tracepoint %s:%s has no field '%.*s' (fields: %s)", category, event,
+				  (int)len, name, sb_str(&known));
+			sb_free(&known);
+			return -1;
+		}
+	}
+	return 0;
+}

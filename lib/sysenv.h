@@ -1,0 +1,38 @@
+/* Facts about the running system: privileges, kernel headers, tracefs,
+ * kprobe support, CPUs and tracepoint formats. */
+#ifndef CBCC_SYSENV_H
+#define CBCC_SYSENV_H
+
+#include <stdbool.h>
+
+#include "util.h"
+
+/* Root (or CAP_BPF + CAP_PERFMON + CAP_SYS_ADMIN) is needed to trace. */
+int sysenv_check_root(struct cbcc_err *err);
+/* Kernel headers at /lib/modules/$(uname -r)/build. On a version mismatch,
+ * fills warning (else leaves it empty). */
+int sysenv_check_headers(char *warning, size_t size, struct cbcc_err *err);
+/* libbcc reads tracepoint formats under /sys/kernel/debug/tracing. */
+int sysenv_check_tracefs(struct cbcc_err *err);
+/* The mounted tracefs directory ("/sys/kernel/tracing" or the debugfs one). */
+const char *sysenv_tracefs(void);
+bool sysenv_has_kprobes(void);
+bool sysenv_cpu_online(int cpu);
+/* Whether a kernel function exists in /proc/kallsyms. */
+bool sysenv_kernel_function_exists(const char *name);
+
+struct tp_field {
+	char *type; /* e.g. "const char *" or "char[16]" */
+	char *name;
+	bool common; /* common_pid etc. */
+};
+
+/* Fields of tracepoint category:event from its format file. */
+int tp_fields(const char *category, const char *event, struct tp_field **fields, int *n,
+	      struct cbcc_err *err);
+void tp_fields_free(struct tp_field *fields, int n);
+/* Checks every "args->NAME" in text names a field of the tracepoint. */
+int tp_check_refs(const char *category, const char *event, const struct tp_field *fields, int n,
+		  const char *text, struct cbcc_err *err);
+
+#endif

@@ -1,0 +1,47 @@
+/* cbcc prelude: shared by every generated program. */
+#include <linux/ptrace.h>
+#include <linux/sched.h>
+{{INCLUDES}}
+/* Filters set by user space after load (so the source, and the compiled
+ * program, do not depend on run-time values such as the tool's own pid). */
+struct cbcc_config {
+	u32 self_tgid; /* the tool itself, skipped unless -S */
+	u32 tgid;      /* -p */
+	u32 tid;       /* -L */
+	u32 has_uid;
+	u32 uid;       /* --uid */
+};
+BPF_ARRAY(cbcc_config, struct cbcc_config, 1);
+
+static __always_inline bool cbcc_skip(u32 tgid, u32 tid, u32 uid)
+{
+	u32 zero = 0;
+	struct cbcc_config *c = cbcc_config.lookup(&zero);
+
+	if (!c)
+		return true;
+	if (c->tgid && tgid != c->tgid)
+		return true;
+	if (c->tid && tid != c->tid)
+		return true;
+	if (c->has_uid && uid != c->uid)
+		return true;
+	return tgid == c->self_tgid;
+}
+
+/* User and kernel pointers are told apart by address (kernel addresses have
+ * the top bit set), so "%s" works on either without an @user hint. */
+static __always_inline int cbcc_read_str(void *dst, u32 size, const void *src)
+{
+	if ((s64)src >= 0)
+		return bpf_probe_read_user_str(dst, size, src);
+	return bpf_probe_read_kernel_str(dst, size, src);
+}
+
+static __always_inline int cbcc_read_mem(void *dst, u32 size, const void *src)
+{
+	if ((s64)src >= 0)
+		return bpf_probe_read_user(dst, size, src);
+	return bpf_probe_read_kernel(dst, size, src);
+}
+{{CGROUP}}

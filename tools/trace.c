@@ -1,0 +1,703 @@
+/* trace: attach to functions, tracepoints and USDT probes and print a
+ * message per event. Command line and output as BCC's trace. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bcc/libbpf.h>
+
+#include "codegen.h"
+#include "output.h"
+#include "probe.h"
+#include "signals.h"
+#include "spec.h"
+#include "strbuf.h"
+#include "syms.h"
+
+#define DEFAULT_PAGES 1024 /* per CPU: BCC's 64 drops events in bursts */
+
+static struct env {
+	int pages;
+	long tgid, tid, uid;
+	bool verbose, ebpf, include_self;
+	int string_size;
+	long max_events;
+	bool timestamp, unix_ts, time;
+	bool print_cpu, bin_cmp, kstack, ustack, address, aggregate;
+	const char *cgroup, *name, *msg_filter;
+	char **includes;
+	int nincludes;
+} env = {.pages = DEFAULT_PAGES, .tgid = 0, .tid = 0, .uid = -1, .string_size = 80};
+
+struct probe {
+	struct trace_spec spec;
+	struct gen_probe gen;
+	struct resolved_probe res;
+	size_t *offsets; /* of each format value in the record */
+	size_t size;     /* of the record */
+};
+
+/* The record header written by templates/trace_common.c. */
+struct cbcc_event_hdr_view {
+	uint64_t ts;
+	uint32_t tgid, pid, uid, cpu, probe;
+	int32_t kstack, ustack;
+	uint32_t pad;
+	char comm[16];
+};
+
+struct agg {
+	char *text;
+	unsigned long count;
+};
+
+struct tracer {
+	struct probe *probes;
+	int nprobes;
+	struct cbcc_bpf bpf;
+	struct syms *syms;
+	int stacks_fd;
+	uint64_t first_ts;
+	double first_real;
+	unsigned long events;
+	unsigned long long lost;
+	struct strbuf line;
+	struct agg *agg;
+	int nagg;
+};
+
+static volatile sig_atomic_t stop;
+
+static const char usage_text[] =
+	"usage: trace [-h] [-b BUFFER_PAGES] [-p PID] [-L TID] [--uid UID] [-v]\n"
+	"             [-Z STRING_SIZE] [-S] [-M MAX_EVENTS] [-t] [-u] [-T] [-C]\n"
+	"             [-c CGROUP_PATH] [-n NAME] [-f MSG_FILTER] [-B] [-K] [-U] [-a]\n"
+	"             [-I header] [-A] [--ebpf]\n"
+	"             probe [probe ...]\n";
+
+static const char help_text[] =
+	"\nAttach to functions and print trace messages.\n\n"
+	"positional arguments:\n"
+	"  probe                 probe specifier (see examples)\n\n"
+	"options:\n"
+	"  -h, --help            show this help message and exit\n"
+	"  -b BUFFER_PAGES, --buffer-pages BUFFER_PAGES\n"
+	"                        number of pages per CPU for the perf buffer (default: 1024)\n"
+	"  -p PID, --pid PID     id of the process to trace (optional)\n"
+	"  -L TID, --tid TID     id of the thread to trace (optional)\n"
+	"  --uid UID             id of the user to trace (optional)\n"
+	"  -v, --verbose         print resulting BPF program code before executing\n"
+	"  -Z STRING_SIZE, --string-size STRING_SIZE\n"
+	"                        maximum size to read from strings (default: 80)\n"
+	"  -S, --include-self    do not filter trace's own pid from the trace\n"
+	"  -M MAX_EVENTS, --max-events MAX_EVENTS\n"
+	"                        number of events to print before quitting\n"
+	"  -t, --timestamp       print timestamp column (offset from trace start)\n"
+	"  -u, --unix-timestamp  print UNIX timestamp instead of offset from trace start, requires -t\n"
+	"  -T, --time            print time column\n"
+	"  -C, --print_cpu       print CPU id\n"
+	"  -c CGROUP_PATH, --cgroup-path CGROUP_PATH\n"
+	"                        cgroup path\n"
+	"  -n NAME, --name NAME  only print process names containing this name\n"
+	"  -f MSG_FILTER, --msg-filter MSG_FILTER\n"
+	"                        only print the msg of event containing this string\n"
+	"  -B, --bin_cmp         allow to use STRCMP with binary values\n"
+	"  -K, --kernel-stack    output kernel stack trace\n"
+	"  -U, --user-stack      output user stack trace\n"
+	"  -a, --address         print virtual address in stacks\n"
+	"  -I header, --include header\n"
+	"                        additional header files to include in the BPF program\n"
+	"                        as either full path, or relative to current working directory,\n"
+	"                        or relative to default kernel header search path\n"
+	"  -A, --aggregate       aggregate amount of each trace (requires -M)\n"
+	"  --ebpf                print the generated BPF program and exit\n"
+	"\nEXAMPLES:\n\n"
+	"trace do_sys_openat2\n"
+	"        Trace the open syscall and print a default trace message when entered\n"
+	"trace 'do_sys_openat2 \"%s\", arg2'\n"
+	"        Trace the open syscall and print the filename being opened\n"
+	"trace 't:syscalls:sys_enter_openat \"%s\", args->filename'\n"
+	"        Trace the openat syscall tracepoint and print the filename\n"
+	"trace 'sys_read (arg3 > 20000) \"read %d bytes\", arg3'\n"
+	"        Trace the read syscall and print a message for reads >20000 bytes\n"
+	"trace 'r::do_sys_openat2 \"%llx\", retval'\n"
+	"        Trace the return from the open syscall and print the return value\n"
+	"trace 'c:open (arg2 == 42) \"%s %d\", arg1, arg2'\n"
+	"        Trace the open() call from libc only if the flags (arg2) argument is 42\n"
+	"trace 'c:malloc \"size = %d\", arg1'\n"
+	"        Trace malloc calls and print the size being allocated\n"
+	"trace 'p:c:write (arg1 == 1) \"writing %d bytes to STDOUT\", arg3'\n"
+	"        Trace the write() call from libc to monitor writes to STDOUT\n"
+	"trace 'r:c:malloc (retval) \"allocated = %x\", retval'\n"
+	"        Trace returns from malloc and print non-NULL allocated buffers\n"
+	"trace 't:block:block_rq_complete \"sectors=%d\", args->nr_sector'\n"
+	"        Trace the block_rq_complete kernel tracepoint and print # of tx sectors\n"
+	"trace 'u:pthread:pthread_create (arg4 != 0)'\n"
+	"        Trace the USDT probe pthread_create when its 4th argument is non-zero\n"
+	"trace -I 'net/sock.h' 'udpv6_sendmsg(struct sock *sk) (sk->sk_dport == 13568)'\n"
+	"        Trace udpv6 sendmsg calls only if socket's destination port is 53\n"
+	"trace -I 'linux/fs_struct.h' 'mntns_install \"users = %d\", $task->fs->users'\n"
+	"        Trace the number of users accessing the file system of the current task\n";
+
+static void usage_error(const char *fmt, const char *arg)
+{
+	fputs(usage_text, stderr);
+	fputs("trace: error: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputc('\n', stderr);
+	exit(2);
+}
+
+static long int_arg(const char *opt, const char *arg, long min)
+{
+	long v;
+
+	if (!parse_long(arg, &v) || v < min) {
+		char msg[128];
+
+		snprintf(msg, sizeof(msg), "argument %s: invalid value: '%%s'", opt);
+		usage_error(msg, arg);
+	}
+	return v;
+}
+
+static char **parse_args(int argc, char **argv, int *nprobes)
+{
+	enum { OPT_UID = 256, OPT_EBPF };
+	static const struct option longopts[] = {
+		{"buffer-pages", required_argument, 0, 'b'},
+		{"pid", required_argument, 0, 'p'},
+		{"tid", required_argument, 0, 'L'},
+		{"uid", required_argument, 0, OPT_UID},
+		{"verbose", no_argument, 0, 'v'},
+		{"string-size", required_argument, 0, 'Z'},
+		{"include-self", no_argument, 0, 'S'},
+		{"max-events", required_argument, 0, 'M'},
+		{"timestamp", no_argument, 0, 't'},
+		{"unix-timestamp", no_argument, 0, 'u'},
+		{"time", no_argument, 0, 'T'},
+		{"print_cpu", no_argument, 0, 'C'},
+		{"cgroup-path", required_argument, 0, 'c'},
+		{"name", required_argument, 0, 'n'},
+		{"msg-filter", required_argument, 0, 'f'},
+		{"bin_cmp", no_argument, 0, 'B'},
+		{"kernel-stack", no_argument, 0, 'K'},
+		{"user-stack", no_argument, 0, 'U'},
+		{"address", no_argument, 0, 'a'},
+		{"include", required_argument, 0, 'I'},
+		{"aggregate", no_argument, 0, 'A'},
+		{"ebpf", no_argument, 0, OPT_EBPF},
+		{"help", no_argument, 0, 'h'},
+		{0, 0, 0, 0},
+	};
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "b:p:L:vZ:SM:tuTCc:n:f:BKUaI:Ah", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'b':
+			env.pages = (int)int_arg("-b/--buffer-pages", optarg, 1);
+			if (env.pages & (env.pages - 1))
+				usage_error("argument -b/--buffer-pages: must be a power of two: '%s'", optarg);
+			break;
+		case 'p':
+			env.tgid = int_arg("-p/--pid", optarg, 1);
+			break;
+		case 'L':
+			env.tid = int_arg("-L/--tid", optarg, 1);
+			break;
+		case OPT_UID:
+			env.uid = int_arg("--uid", optarg, 0);
+			break;
+		case 'v':
+			env.verbose = true;
+			break;
+		case 'Z':
+			env.string_size = (int)int_arg("-Z/--string-size", optarg, 1);
+			if (env.string_size > 4096)
+				usage_error("argument -Z/--string-size: at most 4096: '%s'", optarg);
+			break;
+		case 'S':
+			env.include_self = true;
+			break;
+		case 'M':
+			env.max_events = int_arg("-M/--max-events", optarg, 1);
+			break;
+		case 't':
+			env.timestamp = true;
+			break;
+		case 'u':
+			env.unix_ts = true;
+			break;
+		case 'T':
+			env.time = true;
+			break;
+		case 'C':
+			env.print_cpu = true;
+			break;
+		case 'c':
+			env.cgroup = optarg;
+			break;
+		case 'n':
+			env.name = optarg;
+			break;
+		case 'f':
+			env.msg_filter = optarg;
+			break;
+		case 'B':
+			env.bin_cmp = true;
+			break;
+		case 'K':
+			env.kstack = true;
+			break;
+		case 'U':
+			env.ustack = true;
+			break;
+		case 'a':
+			env.address = true;
+			break;
+		case 'I':
+			env.includes = xrealloc(env.includes, (env.nincludes + 1) * sizeof(char *));
+			env.includes[env.nincludes++] = optarg;
+			break;
+		case 'A':
+			env.aggregate = true;
+			break;
+		case OPT_EBPF:
+			env.ebpf = true;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			fputs(help_text, stdout);
+			exit(0);
+		case ':':
+			usage_error("argument %s: expected one argument", argv[optind - 1]);
+			break;
+		default:
+			if (optopt)
+				fprintf(stderr, "%strace: error: option -%c needs a value or does not exist\n",
+					usage_text, optopt);
+			else
+				fprintf(stderr, "%strace: error: unrecognized argument: %s\n", usage_text,
+					argv[optind - 1]);
+			exit(2);
+		}
+	}
+	if (env.tgid && env.tid)
+		usage_error("only one of -p and -L may be specified%s", "");
+	if (env.aggregate && !env.max_events)
+		usage_error("-M/--max-events should be specified with -A/--aggregate%s", "");
+	if (optind >= argc)
+		usage_error("the following arguments are required: probe%s", "");
+	*nprobes = argc - optind;
+	return argv + optind;
+}
+
+static void die(struct tracer *t, const char *msg)
+{
+	fprintf(stderr, "trace: %s\n", msg);
+	fflush(stdout);
+	if (t)
+		rt_close(&t->bpf);
+	exit(1);
+}
+
+/* Parse, resolve and lay out every probe. */
+static void build_probes(struct tracer *t, char **texts, int n)
+{
+	struct cbcc_err err;
+
+	t->probes = xcalloc(n, sizeof(struct probe));
+	t->nprobes = n;
+	for (int i = 0; i < n; i++) {
+		struct probe *p = &t->probes[i];
+		int rc;
+
+		if (trace_spec_parse(texts[i], &p->spec, &err)) {
+			char msg[1024];
+
+			snprintf(msg, sizeof(msg), "error in probe '%s': %s", texts[i], err.msg);
+			die(t, msg);
+		}
+		p->gen.spec = &p->spec;
+		p->gen.fn_name = codegen_fn_name(&p->spec.loc, i + 1);
+		rc = probe_resolve(&t->bpf, &p->spec.loc, (pid_t)env.tgid, p->gen.fn_name, &p->res, &err);
+		if (!rc && p->spec.loc.type == PROBE_TRACEPOINT) {
+			const struct probe_loc *l = &p->spec.loc;
+
+			rc = tp_check_refs(l->category, l->function, p->res.fields, p->res.nfields,
+					   p->spec.predicate ? p->spec.predicate : "", &err);
+			for (int a = 0; a < p->spec.nargs && !rc; a++)
+				rc = tp_check_refs(l->category, l->function, p->res.fields,
+						   p->res.nfields, p->spec.args[a], &err);
+		}
+		if (rc) {
+			char msg[1024];
+
+			snprintf(msg, sizeof(msg), "error in probe '%s': %s", texts[i], err.msg);
+			die(t, msg);
+		}
+		p->gen.usdt_argtypes = p->res.usdt_argtypes;
+		p->gen.nusdt_args = p->res.nusdt_args;
+		p->offsets = xcalloc(p->spec.fmt.nconv + 1, sizeof(size_t));
+		p->size = trace_event_layout(&p->spec, env.string_size, p->offsets);
+	}
+}
+
+static char *generate(struct tracer *t)
+{
+	struct gen_opts o = {
+		.includes = env.includes,
+		.nincludes = env.nincludes,
+		.cgroup = env.cgroup != NULL,
+		.bin_cmp = env.bin_cmp,
+		.string_size = env.string_size,
+		.kstack = env.kstack,
+		.ustack = env.ustack,
+	};
+	struct gen_probe *gp = xcalloc(t->nprobes, sizeof(*gp));
+	struct cbcc_err err;
+	char *src, *usdt, *all;
+
+	for (int i = 0; i < t->nprobes; i++)
+		gp[i] = t->probes[i].gen;
+	src = codegen_trace(gp, t->nprobes, &o, &err);
+	free(gp);
+	if (!src)
+		die(t, err.msg);
+	usdt = rt_usdt_genargs(&t->bpf);
+	all = xasprintf("%s%s", usdt, src);
+	free(usdt);
+	free(src);
+	return all;
+}
+
+static void configure_filters(struct tracer *t)
+{
+	struct {
+		uint32_t self_tgid, tgid, tid, has_uid, uid;
+	} cfg = {
+		.self_tgid = env.include_self ? 0 : (uint32_t)getpid(),
+		.tgid = (uint32_t)env.tgid,
+		.tid = (uint32_t)env.tid,
+		.has_uid = env.uid >= 0,
+		.uid = env.uid >= 0 ? (uint32_t)env.uid : 0,
+	};
+	struct cbcc_err err;
+	int zero = 0, fd = rt_table_fd(&t->bpf, "cbcc_config", &err);
+
+	if (fd < 0 || bpf_update_elem(fd, &zero, &cfg, 0) < 0)
+		die(t, "cannot configure the BPF program's filters");
+	if (env.cgroup) {
+		int cg = open(env.cgroup, O_RDONLY | O_DIRECTORY);
+		char msg[600];
+
+		fd = rt_table_fd(&t->bpf, "cbcc_cgroup", &err);
+		if (cg < 0) {
+			snprintf(msg, sizeof(msg), "cannot open cgroup '%s': %s", env.cgroup, strerror(errno));
+			die(t, msg);
+		}
+		if (bpf_update_elem(fd, &zero, &cg, 0) < 0) {
+			snprintf(msg, sizeof(msg), "'%s' is not a cgroup v2 directory", env.cgroup);
+			die(t, msg);
+		}
+		close(cg);
+	}
+}
+
+static void format_stack(struct tracer *t, int stack_id, int pid)
+{
+	uint64_t ips[127];
+
+	if (stack_id < 0) {
+		sb_printf(&t->line, "        %d\n", stack_id);
+		return;
+	}
+	memset(ips, 0, sizeof(ips));
+	if (bpf_lookup_elem(t->stacks_fd, &stack_id, ips) < 0)
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(ips) && ips[i]; i++) {
+		sb_append(&t->line, "        ");
+		if (env.address)
+			sb_printf(&t->line, "%16llx ", (unsigned long long)ips[i]);
+		syms_format(t->syms, pid, ips[i], true, true, &t->line);
+		sb_append(&t->line, "\n");
+	}
+}
+
+static void format_time(struct tracer *t, uint64_t ts)
+{
+	char buf[64];
+
+	if (!env.timestamp && !env.time)
+		return;
+	if (env.timestamp) {
+		double off = (double)(ts - t->first_ts) * 1e-9;
+
+		snprintf(buf, sizeof(buf), "%.6f", env.unix_ts ? off + t->first_real : off);
+	} else {
+		output_hms(buf);
+	}
+	if (env.unix_ts)
+		sb_printf(&t->line, "%-17.17s ", buf);
+	else
+		sb_printf(&t->line, "%-8.8s ", buf);
+}
+
+/* Builds the message of one event into msg; false when -f filters it out. */
+static bool format_message(struct tracer *t, const struct probe *p, const char *data,
+			   const struct cbcc_event_hdr_view *h, struct strbuf *msg)
+{
+	const struct fmt *f = &p->spec.fmt;
+	struct fmt_value *vals = xcalloc(f->nconv + 1, sizeof(*vals));
+	struct strbuf *texts = xcalloc(f->nconv + 1, sizeof(*texts));
+	size_t str_size = (p->size - TRACE_EVENT_HDR_SIZE); /* bound for strnlen below */
+
+	for (int i = 0; i < f->nconv; i++) {
+		const char *field = data + p->offsets[i];
+
+		memcpy(&vals[i].num, field, sizeof(uint64_t));
+		switch (f->convs[i].kind) {
+		case CONV_STRING:
+			sb_appendn(&texts[i], field, strnlen(field, (size_t)env.string_size < str_size ? (size_t)env.string_size : str_size));
+			break;
+		case CONV_POINTER:
+			sb_printf(&texts[i], "0x%llx", (unsigned long long)vals[i].num);
+			break;
+		case CONV_KSYM:
+			syms_format(t->syms, -1, vals[i].num, false, true, &texts[i]);
+			break;
+		case CONV_USYM:
+			syms_format(t->syms, (int)h->tgid, vals[i].num, true, true, &texts[i]);
+			break;
+		default:
+			break;
+		}
+		vals[i].str = sb_str(&texts[i]);
+	}
+	fmt_render(f, vals, msg);
+	for (int i = 0; i < f->nconv; i++)
+		sb_free(&texts[i]);
+	free(texts);
+	free(vals);
+	return !env.msg_filter || strstr(sb_str(msg), env.msg_filter);
+}
+
+static void aggregate(struct tracer *t, const char *text)
+{
+	for (int i = 0; i < t->nagg; i++)
+		if (!strcmp(t->agg[i].text, text)) {
+			t->agg[i].count++;
+			return;
+		}
+	t->agg = xrealloc(t->agg, (t->nagg + 1) * sizeof(*t->agg));
+	t->agg[t->nagg].text = xstrdup(text);
+	t->agg[t->nagg++].count = 1;
+}
+
+static int by_count_desc(const void *a, const void *b)
+{
+	const struct agg *x = a, *y = b;
+
+	return x->count < y->count ? 1 : x->count > y->count ? -1 : 0;
+}
+
+static void print_aggregate(struct tracer *t)
+{
+	qsort(t->agg, t->nagg, sizeof(*t->agg), by_count_desc);
+	for (int i = 0; i < t->nagg; i++)
+		printf("%s-->COUNT %lu\n\n", t->agg[i].text, t->agg[i].count);
+}
+
+static void on_event(void *cookie, void *data, int size)
+{
+	struct tracer *t = cookie;
+	struct cbcc_event_hdr_view h;
+	struct strbuf msg = STRBUF_INIT;
+	const struct probe *p;
+	char comm[17];
+
+	if (stop || size < TRACE_EVENT_HDR_SIZE)
+		return;
+	memcpy(&h, data, sizeof(h));
+	if ((int)h.probe >= t->nprobes || (size_t)size < t->probes[h.probe].size)
+		return;
+	p = &t->probes[h.probe];
+	memcpy(comm, h.comm, 16);
+	comm[16] = '\0';
+	if (env.name && !strstr(comm, env.name))
+		return;
+	if (!format_message(t, p, data, &h, &msg)) {
+		sb_free(&msg);
+		return;
+	}
+	sb_reset(&t->line);
+	format_time(t, h.ts);
+	if (env.print_cpu)
+		sb_printf(&t->line, "%-3u ", h.cpu);
+	sb_printf(&t->line, "%-7u %-7u %-15s %-16s %s\n", h.tgid, h.pid, comm,
+		  probe_loc_display(&p->spec.loc), sb_str(&msg));
+	sb_free(&msg);
+	if (env.kstack)
+		format_stack(t, h.kstack, -1);
+	if (env.ustack)
+		format_stack(t, h.ustack, (int)h.tgid);
+	if (env.aggregate)
+		aggregate(t, sb_str(&t->line));
+	else {
+		fputs(sb_str(&t->line), stdout);
+		if (env.kstack || env.ustack)
+			fputc('\n', stdout);
+	}
+	t->events++;
+	if (env.max_events && t->events >= (unsigned long)env.max_events)
+		stop = SIGINT;
+}
+
+static void on_lost(void *cookie, uint64_t lost)
+{
+	struct tracer *t = cookie;
+
+	t->lost += lost;
+	fprintf(stderr, "Possibly lost %llu samples\n", (unsigned long long)lost);
+}
+
+static void attach_all(struct tracer *t)
+{
+	struct cbcc_err err;
+
+	for (int i = 0; i < t->nprobes && !stop; i++) {
+		struct probe *p = &t->probes[i];
+
+		if (probe_attach(&t->bpf, &p->spec.loc, &p->res, p->gen.fn_name, (pid_t)env.tgid, &err)) {
+			char msg[1024];
+
+			snprintf(msg, sizeof(msg), "error in probe '%s': %s", p->spec.raw, err.msg);
+			die(t, msg);
+		}
+	}
+	if (!stop && rt_usdt_attach(&t->bpf, &err))
+		die(t, err.msg);
+}
+
+static void print_header(struct tracer *t)
+{
+	bool trivial = true;
+
+	for (int i = 0; i < t->nprobes; i++)
+		trivial = trivial && !t->probes[i].spec.format;
+	if (env.timestamp || env.time)
+		printf(env.unix_ts ? "%-17s " : "%-8s ", "TIME");
+	if (env.print_cpu)
+		printf("%-3s ", "CPU");
+	printf("%-7s %-7s %-15s %-16s %s\n", "PID", "TID", "COMM", "FUNC", trivial ? "" : "-");
+}
+
+static void run_loop(struct tracer *t)
+{
+	while (!stop) {
+		if (rt_poll(&t->bpf, 200) < 0 && !stop)
+			die(t, "polling the perf buffer failed");
+		if (!output_flush())
+			break; /* the reader of stdout has gone */
+		if (env.tgid && kill((pid_t)env.tgid, 0) < 0 && errno == ESRCH)
+			continue; /* keep running like BCC; nothing more will come */
+	}
+}
+
+static void check_system(struct tracer *t)
+{
+	struct cbcc_err err;
+	char warning[512];
+
+	if (sysenv_check_root(&err) || sysenv_check_tracefs(&err) ||
+	    sysenv_check_headers(warning, sizeof(warning), &err))
+		die(t, err.msg);
+	if (*warning)
+		fprintf(stderr, "trace: warning: %s\n", warning);
+	if (env.tgid && kill((pid_t)env.tgid, 0) < 0 && errno == ESRCH) {
+		char msg[64];
+
+		snprintf(msg, sizeof(msg), "process %ld does not exist", env.tgid);
+		die(t, msg);
+	}
+}
+
+static void free_tracer(struct tracer *t)
+{
+	rt_close(&t->bpf);
+	for (int i = 0; i < t->nprobes; i++) {
+		trace_spec_free(&t->probes[i].spec);
+		free(t->probes[i].gen.fn_name);
+		resolved_probe_free(&t->probes[i].res);
+		free(t->probes[i].offsets);
+	}
+	free(t->probes);
+	for (int i = 0; i < t->nagg; i++)
+		free(t->agg[i].text);
+	free(t->agg);
+	syms_free(t->syms);
+	sb_free(&t->line);
+	free(env.includes);
+}
+
+int main(int argc, char **argv)
+{
+	static struct tracer t;
+	struct cbcc_err err;
+	int nprobes;
+	char **texts = parse_args(argc, argv, &nprobes);
+	char *src;
+
+	signals_install(&stop);
+	if (!env.ebpf)
+		check_system(&t);
+	build_probes(&t, texts, nprobes);
+	src = generate(&t);
+	if (env.verbose || env.ebpf)
+		fputs(src, stdout);
+	if (env.ebpf) {
+		free(src);
+		free_tracer(&t);
+		return 0;
+	}
+	fflush(stdout);
+	if (rt_compile(&t.bpf, src, env.verbose, &err)) {
+		free(src);
+		die(&t, err.msg);
+	}
+	free(src);
+	attach_all(&t);
+	configure_filters(&t);
+	t.stacks_fd = (env.kstack || env.ustack) ? rt_table_fd(&t.bpf, "cbcc_stacks", &err) : -1;
+	t.syms = syms_new();
+	t.first_ts = output_monotonic_ns();
+	{
+		struct timespec now;
+
+		clock_gettime(CLOCK_REALTIME, &now);
+		t.first_real = (double)now.tv_sec + now.tv_nsec * 1e-9;
+	}
+	if (rt_open_perf(&t.bpf, "cbcc_events", on_event, on_lost, &t, env.pages, &err))
+		die(&t, err.msg);
+	if (!stop) {
+		print_header(&t);
+		if (output_flush())
+			run_loop(&t);
+	}
+	if (env.aggregate)
+		print_aggregate(&t);
+	output_flush();
+	rt_close(&t.bpf);
+	if (t.lost)
+		fprintf(stderr, "trace: %llu events lost in total\n", t.lost);
+	free_tracer(&t);
+	return 0;
+}
