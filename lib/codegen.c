@@ -183,7 +183,7 @@ static int gen_probe_fn(struct strbuf *out, struct strbuf *helpers, int *helper_
 	int rc = -1;
 
 	if (s->signature && expr_check_fragment("signature", s->signature, err))
-		return -1;
+		goto out;
 	codegen_env(&env, &s->loc, o, helpers, *helper_count);
 	pred = expr_rewrite(s->predicate ? s->predicate : "1", &env, err);
 	if (!pred)

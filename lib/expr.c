@@ -106,8 +106,13 @@ static int rewrite_strcmp(const char *p, struct expr_env *env, struct strbuf *ou
 	for (lit_end = lit + 1; *lit_end && *lit_end != '"'; lit_end++) {
 		if (*lit_end == '\n' || *lit_end == '\r')
 			return cbcc_errf(err, "line breaks are not allowed in STRCMP's string");
-		if (*lit_end == '\\' && lit_end[1])
+		if (*lit_end == '\\') {
+			if (!lit_end[1] || !strchr("nt\\\"", lit_end[1]))
+				return cbcc_errf(err, "only \\n \\t \\\\ and \\\" escapes are allowed in STRCMP's string");
 			lit_end++;
+		}
+		if (!isprint((unsigned char)*lit_end))
+			return cbcc_errf(err, "non-printable character in STRCMP's string");
 	}
 	if (*lit_end != '"')
 		return cbcc_errf(err, "unterminated string in STRCMP");
@@ -117,7 +122,7 @@ static int rewrite_strcmp(const char *p, struct expr_env *env, struct strbuf *ou
 	if (*comma != ',')
 		return cbcc_errf(err, "STRCMP needs two arguments: STRCMP(\"text\", expr)");
 	inner_text = xstrndup(comma + 1, q + close - comma - 1);
-	inner = expr_rewrite(inner_text, env, err);
+	inner = expr_rewrite(strip(inner_text), env, err);
 	free(inner_text);
 	if (!inner)
 		return -1;
@@ -126,7 +131,7 @@ static int rewrite_strcmp(const char *p, struct expr_env *env, struct strbuf *ou
 		sb_printf(env->helpers,
 			  "static inline bool cbcc_streq_%d(u64 str)\n{\n"
 			  "\tchar needle[] = %.*s;\n"
-			  "\tchar haystack[sizeof(needle)] = {};\n"
+			  "\tchar haystack[sizeof(needle) + 1] = {};\n"
 			  "\t%s(haystack, sizeof(haystack), (const void *)str);\n"
 			  "\tfor (int i = 0; i < sizeof(needle)%s; ++i)\n"
 			  "\t\tif (needle[i] != haystack[i])\n\t\t\treturn false;\n"

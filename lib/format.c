@@ -126,6 +126,8 @@ void fmt_free(struct fmt *f)
 
 void fmt_render(const struct fmt *f, const struct fmt_value *vals, struct strbuf *out)
 {
+	if (!f->lits)
+		return; /* no format: the default action prints an empty message */
 	for (int i = 0; i < f->nconv; i++) {
 		const struct fmt_conv *c = &f->convs[i];
 

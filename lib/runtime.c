@@ -264,6 +264,29 @@ int rt_poll(struct cbcc_bpf *b, int timeout_ms)
 	return n;
 }
 
+/* bcc_usdt_foreach's callback has no cookie: usdt_count_args passes its
+ * question and collects the answer through this. */
+static struct {
+	const char *provider, *probe;
+	int nargs;
+} usdt_query;
+
+static void usdt_count_one(struct bcc_usdt *u)
+{
+	if (!strcmp(u->name, usdt_query.probe) &&
+	    (!usdt_query.provider || !strcmp(u->provider, usdt_query.provider)))
+		usdt_query.nargs = u->num_arguments;
+}
+
+static int usdt_count_args(void *ctx, const char *provider, const char *probe)
+{
+	usdt_query.provider = provider;
+	usdt_query.probe = probe;
+	usdt_query.nargs = 0;
+	bcc_usdt_foreach(ctx, usdt_count_one);
+	return usdt_query.nargs;
+}
+
 int rt_usdt_add(struct cbcc_bpf *b, const char *path, pid_t pid, const char *provider,
 		const char *probe, const char *fn_name, char ***argtypes, int *nargs,
 		struct cbcc_err *err)
@@ -289,7 +312,7 @@ int rt_usdt_add(struct cbcc_bpf *b, const char *path, pid_t pid, const char *pro
 				 provider ? ":" : "", probe, path);
 	*argtypes = NULL;
 	*nargs = 0;
-	for (int i = 0; i < 12; i++) {
+	for (int i = 0; i < usdt_count_args(ctx, provider, probe); i++) {
 		const char *t = provider ? bcc_usdt_get_fully_specified_probe_argctype(ctx, provider, probe, i)
 					 : bcc_usdt_get_probe_argctype(ctx, probe, i);
 

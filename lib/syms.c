@@ -53,6 +53,11 @@ static void *cache_for(struct syms *s, int pid)
 	return c;
 }
 
+void syms_prepare(struct syms *s, int pid)
+{
+	cache_for(s, pid);
+}
+
 void syms_forget(struct syms *s, int pid)
 {
 	for (int i = 0; i < s->n; i++)

@@ -14,6 +14,9 @@ void syms_free(struct syms *s);
 /* Appends "name[+0xoff][ [module]]" or "[unknown]"; pid < 0 means kernel. */
 void syms_format(struct syms *s, int pid, uint64_t addr, bool show_module, bool show_offset,
 		 struct strbuf *out);
+/* Reads a live process's memory maps now, so its addresses still resolve
+ * after it exits. */
+void syms_prepare(struct syms *s, int pid);
 /* Forgets the cached maps of a process (e.g. after it exec'd). */
 void syms_forget(struct syms *s, int pid);
 

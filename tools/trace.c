@@ -148,10 +148,9 @@ static const char help_text[] =
 
 static void usage_error(const char *fmt, const char *arg)
 {
-	fputs(usage_text, stderr);
 	fputs("trace: error: ", stderr);
 	fprintf(stderr, fmt, arg);
-	fputc('\n', stderr);
+	fputs(" (see trace -h)\n", stderr);
 	exit(2);
 }
 
@@ -200,7 +199,7 @@ static char **parse_args(int argc, char **argv, int *nprobes)
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "b:p:L:vZ:SM:tuTCc:n:f:BKUaI:Ah", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":b:p:L:vZ:SM:tuTCc:n:f:BKUaI:Ah", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'b':
 			env.pages = (int)int_arg("-b/--buffer-pages", optarg, 1);
@@ -281,13 +280,7 @@ static char **parse_args(int argc, char **argv, int *nprobes)
 			usage_error("argument %s: expected one argument", argv[optind - 1]);
 			break;
 		default:
-			if (optopt)
-				fprintf(stderr, "%strace: error: option -%c needs a value or does not exist\n",
-					usage_text, optopt);
-			else
-				fprintf(stderr, "%strace: error: unrecognized argument: %s\n", usage_text,
-					argv[optind - 1]);
-			exit(2);
+			usage_error("unrecognized option '%s'", argv[optind - 1]);
 		}
 	}
 	if (env.tgid && env.tid)
@@ -678,6 +671,8 @@ int main(int argc, char **argv)
 	configure_filters(&t);
 	t.stacks_fd = (env.kstack || env.ustack) ? rt_table_fd(&t.bpf, "cbcc_stacks", &err) : -1;
 	t.syms = syms_new();
+	if (env.ustack && env.tgid)
+		syms_prepare(t.syms, (int)env.tgid);
 	t.first_ts = output_monotonic_ns();
 	{
 		struct timespec now;

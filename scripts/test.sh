@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: a normal build, then an AddressSanitizer +
+# UndefinedBehaviorSanitizer build. Sets the machine up first (idempotent).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+for variant in build build-asan; do
+	flags=()
+	[ "$variant" = build-asan ] && flags=(-DCBCC_SANITIZE=ON)
+	cmake -S . -B "$variant" "${flags[@]}" >/dev/null
+	cmake --build "$variant" -j"$(nproc)"
+	echo "== ctest ($variant)"
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		ctest --test-dir "$variant" --output-on-failure
+done

@@ -1,0 +1,128 @@
+/* cbcc prelude: shared by every generated program. */
+#include <linux/ptrace.h>
+#include <linux/sched.h>
+
+/* Filters set by user space after load (so the source, and the compiled
+ * program, do not depend on run-time values such as the tool's own pid). */
+struct cbcc_config {
+	u32 self_tgid; /* the tool itself, skipped unless -S */
+	u32 tgid;      /* -p */
+	u32 tid;       /* -L */
+	u32 has_uid;
+	u32 uid;       /* --uid */
+};
+BPF_ARRAY(cbcc_config, struct cbcc_config, 1);
+
+static __always_inline bool cbcc_skip(u32 tgid, u32 tid, u32 uid)
+{
+	u32 zero = 0;
+	struct cbcc_config *c = cbcc_config.lookup(&zero);
+
+	if (!c)
+		return true;
+	if (c->tgid && tgid != c->tgid)
+		return true;
+	if (c->tid && tid != c->tid)
+		return true;
+	if (c->has_uid && uid != c->uid)
+		return true;
+	return tgid == c->self_tgid;
+}
+
+/* User and kernel pointers are told apart by address (kernel addresses have
+ * the top bit set), so "%s" works on either without an @user hint. */
+static __always_inline int cbcc_read_str(void *dst, u32 size, const void *src)
+{
+	if ((s64)src >= 0)
+		return bpf_probe_read_user_str(dst, size, src);
+	return bpf_probe_read_kernel_str(dst, size, src);
+}
+
+static __always_inline int cbcc_read_mem(void *dst, u32 size, const void *src)
+{
+	if ((s64)src >= 0)
+		return bpf_probe_read_user(dst, size, src);
+	return bpf_probe_read_kernel(dst, size, src);
+}
+
+BPF_CGROUP_ARRAY(cbcc_cgroup, 1);
+
+/* trace: the event header every probe's record starts with. */
+struct cbcc_event_hdr {
+	u64 ts;
+	u32 tgid;
+	u32 pid;
+	u32 uid;
+	u32 cpu;
+	u32 probe;
+	s32 kstack;
+	s32 ustack;
+	u32 pad;
+	char comm[TASK_COMM_LEN];
+};
+
+BPF_PERF_OUTPUT(cbcc_events);
+
+struct probe_open_1_data {
+	struct cbcc_event_hdr hdr;
+	char v0[80];
+};
+
+
+union cbcc_scratch_t {
+	struct probe_open_1_data p0;
+};
+BPF_PERCPU_ARRAY(cbcc_scratch, union cbcc_scratch_t, 1);
+
+static inline bool cbcc_streq_0(u64 str)
+{
+	char needle[] = "x";
+	char haystack[sizeof(needle) + 1] = {};
+	cbcc_read_mem(haystack, sizeof(haystack), (const void *)str);
+	for (int i = 0; i < sizeof(needle) - 1; ++i)
+		if (needle[i] != haystack[i])
+			return false;
+	return true;
+}
+
+
+/* trace probe 0: p:c:open (STRCMP("x", arg1)) "%s", arg1 */
+int probe_open_1(struct pt_regs *ctx)
+{
+	u64 __pid_tgid = bpf_get_current_pid_tgid();
+	u32 __tgid = __pid_tgid >> 32;
+	u32 __pid = __pid_tgid;
+	u32 __uid = bpf_get_current_uid_gid();
+	u32 __zero = 0;
+
+	if (cbcc_skip(__tgid, __pid, __uid))
+		return 0;
+	if (cbcc_cgroup.check_current_task(0) <= 0)
+		return 0;
+	if (!((cbcc_streq_0((u64)(PT_REGS_PARM1(ctx))))))
+		return 0;
+
+	struct probe_open_1_data *__data = (struct probe_open_1_data *)cbcc_scratch.lookup(&__zero);
+	if (!__data)
+		return 0;
+	__data->hdr.ts = bpf_ktime_get_ns();
+	__data->hdr.tgid = __tgid;
+	__data->hdr.pid = __pid;
+	__data->hdr.uid = __uid;
+	__data->hdr.cpu = bpf_get_smp_processor_id();
+	__data->hdr.probe = 0;
+	__data->hdr.kstack = -1;
+	__data->hdr.ustack = -1;
+	bpf_get_current_comm(&__data->hdr.comm, sizeof(__data->hdr.comm));
+	{
+		u64 __p = (u64)(PT_REGS_PARM1(ctx));
+
+		__data->v0[0] = 0;
+		if (__p)
+			cbcc_read_str(&__data->v0, sizeof(__data->v0), (const void *)__p);
+	}
+
+	cbcc_events.perf_submit(ctx, __data, sizeof(struct probe_open_1_data));
+	return 0;
+}
+

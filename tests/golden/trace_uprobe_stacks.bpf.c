@@ -1,0 +1,155 @@
+/* cbcc prelude: shared by every generated program. */
+#include <linux/ptrace.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+
+/* Filters set by user space after load (so the source, and the compiled
+ * program, do not depend on run-time values such as the tool's own pid). */
+struct cbcc_config {
+	u32 self_tgid; /* the tool itself, skipped unless -S */
+	u32 tgid;      /* -p */
+	u32 tid;       /* -L */
+	u32 has_uid;
+	u32 uid;       /* --uid */
+};
+BPF_ARRAY(cbcc_config, struct cbcc_config, 1);
+
+static __always_inline bool cbcc_skip(u32 tgid, u32 tid, u32 uid)
+{
+	u32 zero = 0;
+	struct cbcc_config *c = cbcc_config.lookup(&zero);
+
+	if (!c)
+		return true;
+	if (c->tgid && tgid != c->tgid)
+		return true;
+	if (c->tid && tid != c->tid)
+		return true;
+	if (c->has_uid && uid != c->uid)
+		return true;
+	return tgid == c->self_tgid;
+}
+
+/* User and kernel pointers are told apart by address (kernel addresses have
+ * the top bit set), so "%s" works on either without an @user hint. */
+static __always_inline int cbcc_read_str(void *dst, u32 size, const void *src)
+{
+	if ((s64)src >= 0)
+		return bpf_probe_read_user_str(dst, size, src);
+	return bpf_probe_read_kernel_str(dst, size, src);
+}
+
+static __always_inline int cbcc_read_mem(void *dst, u32 size, const void *src)
+{
+	if ((s64)src >= 0)
+		return bpf_probe_read_user(dst, size, src);
+	return bpf_probe_read_kernel(dst, size, src);
+}
+
+/* trace: the event header every probe's record starts with. */
+struct cbcc_event_hdr {
+	u64 ts;
+	u32 tgid;
+	u32 pid;
+	u32 uid;
+	u32 cpu;
+	u32 probe;
+	s32 kstack;
+	s32 ustack;
+	u32 pad;
+	char comm[TASK_COMM_LEN];
+};
+
+BPF_PERF_OUTPUT(cbcc_events);
+BPF_STACK_TRACE(cbcc_stacks, 1024);
+
+struct probe_malloc_1_data {
+	struct cbcc_event_hdr hdr;
+	u64 v0;
+	u64 v1;
+	u64 v2;
+};
+
+struct probe_malloc_2_data {
+	struct cbcc_event_hdr hdr;
+	u64 v0;
+};
+
+
+union cbcc_scratch_t {
+	struct probe_malloc_1_data p0;
+	struct probe_malloc_2_data p1;
+};
+BPF_PERCPU_ARRAY(cbcc_scratch, union cbcc_scratch_t, 1);
+
+
+/* trace probe 0: p:c:malloc (arg1 > 100 && $uid == 0) "%d %x %c", arg1, arg1, arg1 */
+int probe_malloc_1(struct pt_regs *ctx)
+{
+	u64 __pid_tgid = bpf_get_current_pid_tgid();
+	u32 __tgid = __pid_tgid >> 32;
+	u32 __pid = __pid_tgid;
+	u32 __uid = bpf_get_current_uid_gid();
+	u32 __zero = 0;
+
+	if (cbcc_skip(__tgid, __pid, __uid))
+		return 0;
+	if (!((PT_REGS_PARM1(ctx) > 100 && ((u32)bpf_get_current_uid_gid()) == 0)))
+		return 0;
+
+	struct probe_malloc_1_data *__data = (struct probe_malloc_1_data *)cbcc_scratch.lookup(&__zero);
+	if (!__data)
+		return 0;
+	__data->hdr.ts = bpf_ktime_get_ns();
+	__data->hdr.tgid = __tgid;
+	__data->hdr.pid = __pid;
+	__data->hdr.uid = __uid;
+	__data->hdr.cpu = bpf_get_smp_processor_id();
+	__data->hdr.probe = 0;
+	__data->hdr.kstack = -1;
+	__data->hdr.ustack = -1;
+	bpf_get_current_comm(&__data->hdr.comm, sizeof(__data->hdr.comm));
+	__data->v0 = (u64)(s64)(int)(PT_REGS_PARM1(ctx));
+	__data->v1 = (u64)(unsigned int)(PT_REGS_PARM1(ctx));
+	__data->v2 = (u64)(s64)(char)(PT_REGS_PARM1(ctx));
+	__data->hdr.ustack = cbcc_stacks.get_stackid(ctx, BPF_F_USER_STACK);
+	__data->hdr.kstack = cbcc_stacks.get_stackid(ctx, 0);
+
+	cbcc_events.perf_submit(ctx, __data, sizeof(struct probe_malloc_1_data));
+	return 0;
+}
+
+/* trace probe 1: r:c:malloc "%p", retval */
+int probe_malloc_2(struct pt_regs *ctx)
+{
+	u64 __pid_tgid = bpf_get_current_pid_tgid();
+	u32 __tgid = __pid_tgid >> 32;
+	u32 __pid = __pid_tgid;
+	u32 __uid = bpf_get_current_uid_gid();
+	u32 __zero = 0;
+
+	if (cbcc_skip(__tgid, __pid, __uid))
+		return 0;
+	if (!(1))
+		return 0;
+
+	struct probe_malloc_2_data *__data = (struct probe_malloc_2_data *)cbcc_scratch.lookup(&__zero);
+	if (!__data)
+		return 0;
+	__data->hdr.ts = bpf_ktime_get_ns();
+	__data->hdr.tgid = __tgid;
+	__data->hdr.pid = __pid;
+	__data->hdr.uid = __uid;
+	__data->hdr.cpu = bpf_get_smp_processor_id();
+	__data->hdr.probe = 1;
+	__data->hdr.kstack = -1;
+	__data->hdr.ustack = -1;
+	bpf_get_current_comm(&__data->hdr.comm, sizeof(__data->hdr.comm));
+	__data->v0 = (u64)(unsigned long long)(PT_REGS_RC(ctx));
+	__data->hdr.ustack = cbcc_stacks.get_stackid(ctx, BPF_F_USER_STACK);
+	__data->hdr.kstack = cbcc_stacks.get_stackid(ctx, 0);
+
+	cbcc_events.perf_submit(ctx, __data, sizeof(struct probe_malloc_2_data));
+	return 0;
+}
+

@@ -1,0 +1,137 @@
+# Shared helpers for cbcc's shell tests. Sourced by tests/*.sh; ctest sets
+# CBCC_BIN (the tools directory) and TARGET (the test program).
+set -u
+
+SKIP=77
+WORK=$(mktemp -d /tmp/cbcc-test.XXXXXX)
+TRACER_PID=
+trap 'cleanup' EXIT
+
+cleanup() {
+	if [ -n "$TRACER_PID" ] && kill -0 "$TRACER_PID" 2>/dev/null; then
+		kill -KILL "$TRACER_PID" 2>/dev/null
+	fi
+	rm -rf "$WORK"
+}
+
+fail() {
+	echo "FAIL: $*" >&2
+	for f in "$WORK"/*.out "$WORK"/*.err; do
+		[ -s "$f" ] && { echo "--- $f" >&2; head -40 "$f" >&2; }
+	done
+	exit 1
+}
+
+pass() { echo "ok: $*"; }
+
+# Live tests need root and tracefs; they fail rather than skip in CI.
+need_bpf() {
+	local why=
+	[ "$(id -u)" = 0 ] || why="not root"
+	[ -d /sys/kernel/debug/tracing/events ] || why="${why:+$why, }tracefs not mounted"
+	[ -e "/lib/modules/$(uname -r)/build" ] || why="${why:+$why, }no kernel headers"
+	if [ -n "$why" ]; then
+		if [ "${CI:-}" = true ]; then
+			fail "BPF unavailable in CI ($why): run scripts/setup.sh"
+		fi
+		echo "skip: BPF unavailable ($why)"
+		exit $SKIP
+	fi
+}
+
+# start_tracer NAME TOOL ARGS...: runs the tool in the background with output
+# in $WORK/NAME.out / .err and waits until it has printed its first line
+# (the header, printed once every probe is attached).
+start_tracer() {
+	local name=$1
+	shift
+	"$@" >"$WORK/$name.out" 2>"$WORK/$name.err" &
+	TRACER_PID=$!
+	for _ in $(seq 600); do
+		[ -s "$WORK/$name.out" ] && return 0
+		kill -0 "$TRACER_PID" 2>/dev/null || fail "$name: tracer exited before attaching"
+		sleep 0.1
+	done
+	fail "$name: tracer did not attach within 60 s"
+}
+
+# stop_tracer [SIGNAL]: stops the tracer (SIGINT by default) and checks it exits 0.
+stop_tracer() {
+	local sig=${1:-INT} rc=0
+	sleep 0.5 # let the last events drain through the perf buffer
+	kill -"$sig" "$TRACER_PID" 2>/dev/null
+	wait "$TRACER_PID" || rc=$?
+	TRACER_PID=
+	[ "$rc" = 0 ] || fail "tracer exited with status $rc after SIG$sig"
+}
+
+# wait_tracer: waits for a tracer that exits on its own (-M, -d) and checks status 0.
+wait_tracer() {
+	local rc=0
+	for _ in $(seq 300); do
+		kill -0 "$TRACER_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -0 "$TRACER_PID" 2>/dev/null && fail "tracer did not exit on its own"
+	wait "$TRACER_PID" || rc=$?
+	TRACER_PID=
+	[ "$rc" = 0 ] || fail "tracer exited with status $rc"
+}
+
+# start_waiting_target ARGS...: a target blocked until go_target, pid in TARGET_PID.
+start_waiting_target() {
+	"$TARGET" --wait "$@" >"$WORK/target.out" 2>&1 &
+	TARGET_PID=$!
+	for _ in $(seq 100); do
+		grep -q ready "$WORK/target.out" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	fail "target did not start"
+}
+
+go_target() {
+	kill -USR1 "$TARGET_PID"
+	wait "$TARGET_PID" || fail "target failed"
+}
+
+assert_grep() { # FILE REGEX [what]
+	grep -qE -- "$2" "$1" || fail "${3:-$1} lacks /$2/"
+}
+
+assert_no_grep() {
+	grep -qE -- "$2" "$1" && fail "${3:-$1} has unexpected /$2/"
+	return 0
+}
+
+# Count of lines matching REGEX in FILE.
+count_lines() { grep -cE -- "$2" "$1" || true; }
+
+assert_count() { # FILE REGEX EXPECTED
+	local n
+	n=$(count_lines "$1" "$2")
+	[ "$n" = "$3" ] || fail "$1: expected $3 lines matching /$2/, got $n"
+}
+
+# No probe of ours may be left behind in tracefs.
+assert_no_leftovers() {
+	local f
+	for f in /sys/kernel/debug/tracing/uprobe_events /sys/kernel/debug/tracing/kprobe_events; do
+		[ -r "$f" ] || continue
+		grep -q cbcc_ "$f" && fail "leftover probe entries in $f: $(grep cbcc_ "$f")"
+	done
+	return 0
+}
+
+# expect_error EXPECTED_STATUS REGEX TOOL ARGS...: one line on stderr matching REGEX.
+expect_error() {
+	local want=$1 re=$2 rc=0 lines
+	shift 2
+	"$@" >"$WORK/err.out" 2>"$WORK/err.err" </dev/null || rc=$?
+	[ "$rc" = "$want" ] || fail "$* exited $rc, expected $want"
+	grep -v '^trace: warning\|^[a-z]*: warning' "$WORK/err.err" | grep -v '^usage:\|^  ' >"$WORK/err.msg" || true
+	lines=$(wc -l <"$WORK/err.msg")
+	[ "$lines" = 1 ] || fail "$*: expected one error line, got $lines"
+	grep -qE -- "$re" "$WORK/err.msg" || fail "$*: error '$(cat "$WORK/err.msg")' lacks /$re/"
+	grep -qi 'traceback\|segmentation\|sanitizer' "$WORK/err.err" && fail "$*: crashed"
+	return 0
+}

@@ -1,0 +1,161 @@
+/* A traced test program with known behaviour, built by the test suite.
+ *
+ *   target [--wait] MODE [ARG]
+ *
+ * --wait blocks until SIGUSR1 so a tracer can attach to the pid first.
+ * Modes:
+ *   calls N      cbcc_add(i, 2*i) for i < N (returns 3*i), then cbcc_greet("hello-cbcc")
+ *   malloc SIZE  one malloc(SIZE) and free
+ *   usdt N       USDT probe cbcc:ping(i, "usdt-str") for i < N
+ *   chain        top_fn -> mid_fn -> leaf_fn -> malloc(4242)
+ *   open PATH    open(PATH) and close it
+ *   getppid N    N getppid() system calls
+ *   sleep MS     cbcc_sleep(MS)
+ *   writes       write() 3 times to fd 1 (stdout, /dev/null in tests) and 5 times to a pipe
+ *   reads        read() 1, 2, 3 times of 100, 1000, 10000 bytes from /dev/zero
+ */
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sdt.h>
+#include <time.h>
+#include <unistd.h>
+
+#define NOINLINE __attribute__((noinline))
+
+volatile int sink;
+
+NOINLINE int cbcc_add(int a, int b)
+{
+	sink += a;
+	return a + b;
+}
+
+NOINLINE const char *cbcc_greet(const char *name)
+{
+	sink += (int)strlen(name);
+	return name;
+}
+
+NOINLINE void cbcc_sleep(int ms)
+{
+	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+
+	nanosleep(&ts, NULL);
+}
+
+NOINLINE void leaf_fn(void)
+{
+	void *volatile p = malloc(4242);
+
+	free(p);
+	sink++;
+}
+
+NOINLINE void mid_fn(void)
+{
+	leaf_fn();
+	sink++;
+}
+
+NOINLINE void top_fn(void)
+{
+	mid_fn();
+	sink++;
+}
+
+static void wait_for_go(void)
+{
+	sigset_t set;
+	int sig;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	printf("ready %d\n", (int)getpid());
+	fflush(stdout);
+	sigwait(&set, &sig);
+}
+
+static void do_writes(void)
+{
+	int fds[2];
+	char c = 'x';
+
+	if (pipe(fds))
+		exit(1);
+	for (int i = 0; i < 3; i++)
+		if (write(1, &c, 1) < 0)
+			exit(1);
+	for (int i = 0; i < 5; i++)
+		if (write(fds[1], &c, 1) < 0)
+			exit(1);
+	close(fds[0]);
+	close(fds[1]);
+}
+
+static void do_reads(void)
+{
+	static char buf[10000];
+	int fd = open("/dev/zero", O_RDONLY);
+	const int sizes[] = {100, 1000, 10000};
+
+	for (int s = 0; s < 3; s++)
+		for (int i = 0; i <= s; i++)
+			if (read(fd, buf, sizes[s]) < 0)
+				exit(1);
+	close(fd);
+}
+
+int main(int argc, char **argv)
+{
+	int i = 1;
+	long n;
+
+	if (i < argc && !strcmp(argv[i], "--wait")) {
+		wait_for_go();
+		i++;
+	}
+	if (i >= argc) {
+		fprintf(stderr, "usage: target [--wait] MODE [ARG]\n");
+		return 2;
+	}
+	n = i + 1 < argc ? atol(argv[i + 1]) : 0;
+	if (!strcmp(argv[i], "calls")) {
+		for (long k = 0; k < n; k++)
+			sink += cbcc_add((int)k, (int)(2 * k));
+		cbcc_greet("hello-cbcc");
+	} else if (!strcmp(argv[i], "malloc")) {
+		void *volatile p = malloc((size_t)n);
+
+		free(p);
+	} else if (!strcmp(argv[i], "usdt")) {
+		for (long k = 0; k < n; k++) {
+			int v = (int)k;
+
+			DTRACE_PROBE2(cbcc, ping, v, "usdt-str");
+		}
+	} else if (!strcmp(argv[i], "chain")) {
+		top_fn();
+	} else if (!strcmp(argv[i], "open")) {
+		int fd = open(argv[i + 1], O_RDONLY);
+
+		if (fd >= 0)
+			close(fd);
+	} else if (!strcmp(argv[i], "getppid")) {
+		for (long k = 0; k < n; k++)
+			sink += getppid();
+	} else if (!strcmp(argv[i], "sleep")) {
+		cbcc_sleep((int)n);
+	} else if (!strcmp(argv[i], "writes")) {
+		do_writes();
+	} else if (!strcmp(argv[i], "reads")) {
+		do_reads();
+	} else {
+		fprintf(stderr, "target: unknown mode %s\n", argv[i]);
+		return 2;
+	}
+	return 0;
+}

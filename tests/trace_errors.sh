@@ -1,0 +1,66 @@
+# Every class of bad input: one clear line on stderr, the right exit status.
+. "$(dirname "$0")/lib.sh"
+need_bpf
+TRACE=$CBCC_BIN/trace
+
+# Usage errors: status 2.
+expect_error 2 "required: probe" "$TRACE"
+expect_error 2 "argument -p/--pid: invalid value: 'abc'" "$TRACE" -p abc x
+expect_error 2 "argument -M: expected one argument" "$TRACE" -M
+expect_error 2 "unrecognized option '--bogus'" "$TRACE" --bogus x
+expect_error 2 "must be a power of two" "$TRACE" -b 3 x
+expect_error 2 "only one of -p and -L" "$TRACE" -p 1 -L 1 x
+expect_error 2 "should be specified with -A" "$TRACE" -A x
+expect_error 2 "invalid value: '0'" "$TRACE" -Z 0 x
+pass "usage errors"
+
+# Malformed specs.
+expect_error 1 "probe type must be '', 'p', 't', 'r', or 'u', but got 'x'" "$TRACE" 'x:c:malloc'
+expect_error 1 "unmatched parenthesis in predicate" "$TRACE" 'p:c:malloc (arg1 == 1 "%d", arg1'
+expect_error 1 "2 conversions but 1 argument" "$TRACE" 'p:c:malloc "%d %d", arg1'
+expect_error 1 "unsupported conversion '%q'" "$TRACE" 'p:c:malloc "%q", arg1'
+expect_error 1 "expected a format string" "$TRACE" 'p:c:malloc %d, arg1'
+expect_error 1 "can't have a function signature" "$TRACE" 't:sched:sched_switch(int a)'
+expect_error 1 "';' is not allowed" "$TRACE" 'p:c:malloc "%d", arg1; }'
+expect_error 1 "comments are not allowed" "$TRACE" 'p:c:malloc "%d", arg1 /* x'
+expect_error 1 "unbalanced parentheses" "$TRACE" 'p:c:malloc "%d", (arg1'
+expect_error 1 "string literals are only allowed" "$TRACE" 'p:c:malloc "%s", "x"'
+expect_error 1 "error in probe .*';' is not allowed.* in signature" "$TRACE" 'p:c:malloc(int a; int b) "%d", a'
+expect_error 1 "unknown special variable '\\\$foo'" "$TRACE" 'p:c:malloc "%d", $foo'
+expect_error 1 "retval is only available in return probes" "$TRACE" 'p:c:malloc "%d", retval'
+pass "malformed specs"
+
+# Things that do not exist.
+expect_error 1 "unknown tracepoint 'syscalls:nosuch'" "$TRACE" 't:syscalls:nosuch'
+expect_error 1 "unknown tracepoint category 'nocat'" "$TRACE" 't:nocat:x'
+expect_error 1 "has no field 'bogus' \(fields: __syscall_nr, dfd, filename, flags, mode\)" \
+	"$TRACE" 't:syscalls:sys_enter_openat "%s", args->bogus'
+expect_error 1 "function 'nosuchfunc' not found in .*libc" "$TRACE" 'p:c:nosuchfunc'
+expect_error 1 "can't find library or binary 'nosuchlib'" "$TRACE" 'p:nosuchlib:foo'
+expect_error 1 "USDT probe nosuch not found in $TARGET" "$TRACE" "u:$TARGET:nosuch"
+expect_error 1 "arg3 does not exist" "$TRACE" "u:$TARGET:ping \"%d\", arg3"
+expect_error 1 "kernel function 'nosuchfn_cbcc' not found" "$TRACE" 'nosuchfn_cbcc'
+expect_error 1 "process 2147483646 does not exist" "$TRACE" -p 2147483646 'p:c:malloc'
+expect_error 1 "cannot open cgroup '/nonexistent'" "$TRACE" -c /nonexistent 't:syscalls:sys_enter_getppid'
+pass "missing tracepoints, fields, functions, libraries, USDT probes, processes"
+
+# Errors from clang: one line, the diagnostics only with -v.
+expect_error 1 "compiling the BPF program failed: use of undeclared identifier 'nosuchvar'" \
+	"$TRACE" 'p:c:malloc "%d", nosuchvar'
+"$TRACE" -v 'p:c:malloc "%d", nosuchvar' >"$WORK/v.out" 2>"$WORK/v.err" && fail "-v: should fail"
+assert_grep "$WORK/v.err" "error: use of undeclared identifier 'nosuchvar'"
+pass "compiler errors"
+
+# Not root: a clear message (run as nobody when possible).
+if command -v setpriv >/dev/null; then
+	expect_error 1 "must run as root" setpriv --reuid=65534 --regid=65534 --clear-groups "$TRACE" 'p:c:malloc'
+	pass "not root"
+fi
+
+# Missing kernel headers: simulated with an empty module directory in a private mount namespace.
+if command -v unshare >/dev/null; then
+	expect_error 1 "kernel headers not found: /lib/modules/.*/build is missing" \
+		unshare -m sh -c "mount -t tmpfs none /lib/modules && exec \"\$0\" \"\$@\"" "$TRACE" 'p:c:malloc'
+	pass "missing kernel headers"
+fi
+assert_no_leftovers

@@ -1,0 +1,126 @@
+# Live tests of trace: real probes on the real kernel, exact values.
+. "$(dirname "$0")/lib.sh"
+need_bpf
+TRACE=$CBCC_BIN/trace
+
+# openat tracepoint: the unique path a test process opens is printed.
+path="/tmp/cbcc-open-$$-unique"
+start_tracer openat "$TRACE" 't:syscalls:sys_enter_openat "%s", args->filename'
+"$TARGET" open "$path"
+stop_tracer
+assert_grep "$WORK/openat.out" '^PID +TID +COMM +FUNC +-$' "header"
+assert_grep "$WORK/openat.out" "^[0-9]+ +[0-9]+ +target +sys_enter_openat +$path\$"
+pass "openat tracepoint prints the path"
+
+# uprobe and uretprobe with arguments, return value and a string.
+start_tracer up "$TRACE" "p:$TARGET:cbcc_add \"a=%d b=%d\", arg1, arg2" \
+	"r:$TARGET:cbcc_add \"ret=%d\", retval" "p:$TARGET:cbcc_greet \"%s\", arg1"
+"$TARGET" calls 3
+stop_tracer
+for i in 0 1 2; do
+	assert_count "$WORK/up.out" " target +cbcc_add +a=$i b=$((2 * i))\$" 1
+	assert_count "$WORK/up.out" " target +cbcc_add +ret=$((3 * i))\$" 1
+done
+assert_count "$WORK/up.out" " target +cbcc_greet +hello-cbcc\$" 1
+pass "uprobe arguments, uretprobe return value, string argument"
+
+# -p: only the chosen process is traced.
+start_waiting_target calls 2
+other_out="$WORK/other.txt"
+start_tracer pid "$TRACE" -p "$TARGET_PID" "p:$TARGET:cbcc_add \"%d\", arg1"
+"$TARGET" calls 5 >"$other_out"
+go_target
+stop_tracer
+assert_count "$WORK/pid.out" " cbcc_add " 2
+assert_count "$WORK/pid.out" "^$TARGET_PID +$TARGET_PID +target +cbcc_add +[01]\$" 2
+pass "-p filters on the process"
+
+# libc probe with a known size, and a signature parameter name.
+start_waiting_target malloc 12345
+start_tracer malloc "$TRACE" -p "$TARGET_PID" 'p:c:malloc(size_t size) (size == 12345) "%d", arg1' \
+	'p:c:malloc(size_t size) (size == 12345) "sig=%lu", size'
+go_target
+stop_tracer
+assert_count "$WORK/malloc.out" " target +malloc +12345\$" 1
+assert_count "$WORK/malloc.out" " target +malloc +sig=12345\$" 1
+pass "libc malloc probe with size"
+
+# USDT probe of the test binary with its arguments.
+start_tracer usdt "$TRACE" "u:$TARGET:ping \"%d %s\", arg1, arg2"
+"$TARGET" usdt 3
+stop_tracer
+for i in 0 1 2; do
+	assert_count "$WORK/usdt.out" " target +ping +$i usdt-str\$" 1
+done
+pass "USDT probe arguments"
+
+# -M: exits by itself with status 0 after exactly N events.
+start_tracer max "$TRACE" -M 3 "p:$TARGET:cbcc_add \"%d\", arg1"
+"$TARGET" calls 10
+wait_tracer
+assert_count "$WORK/max.out" " cbcc_add " 3
+pass "-M 3 exits 0 after three events"
+
+# Predicates, STRCMP, -n, -f and the time/CPU columns.
+start_tracer filt "$TRACE" -T -C -n targ -f 'b=8' "p:$TARGET:cbcc_add (arg1 >= 3) \"a=%d b=%d\", arg1, arg2" \
+	"p:$TARGET:cbcc_greet (STRCMP(\"hello-cbcc\", arg1)) \"matched\"" \
+	"p:$TARGET:cbcc_greet (STRCMP(\"hello\", arg1)) \"prefix\""
+"$TARGET" calls 6
+stop_tracer
+assert_grep "$WORK/filt.out" '^TIME +CPU +PID +TID +COMM +FUNC +-$' "header with -T -C"
+assert_count "$WORK/filt.out" '^[0-9]{2}:[0-9]{2}:[0-9]{2} [0-9]+ +[0-9]+ +[0-9]+ +target +cbcc_add +a=4 b=8$' 1
+assert_count "$WORK/filt.out" ' cbcc_add ' 1
+assert_count "$WORK/filt.out" ' cbcc_greet ' 0
+pass "predicate, -n, -f, -T, -C"
+
+start_tracer streq "$TRACE" "p:$TARGET:cbcc_greet (STRCMP(\"hello-cbcc\", arg1)) \"matched\"" \
+	"p:$TARGET:cbcc_greet (STRCMP(\"hello\", arg1)) \"prefix\""
+"$TARGET" calls 1
+stop_tracer
+assert_count "$WORK/streq.out" ' cbcc_greet +matched$' 1
+assert_count "$WORK/streq.out" ' prefix$' 0
+pass "STRCMP matches whole strings"
+
+# -U: user stack of the malloc called by leaf_fn.
+start_waiting_target chain
+start_tracer stack "$TRACE" -U -p "$TARGET_PID" 'p:c:malloc (arg1 == 4242)'
+go_target
+stop_tracer
+assert_grep "$WORK/stack.out" '^        mid_fn\+0x[0-9a-f]+ \[target\]$'
+assert_grep "$WORK/stack.out" '^        top_fn\+0x[0-9a-f]+ \[target\]$'
+assert_grep "$WORK/stack.out" '^        main\+0x[0-9a-f]+ \[target\]$'
+pass "-U prints the symbolized user stack"
+
+# Signals: SIGTERM and SIGHUP exit 0 and leave no probe behind.
+for sig in TERM HUP INT; do
+	start_tracer sig "$TRACE" "p:$TARGET:cbcc_add" "r:$TARGET:cbcc_add"
+	stop_tracer "$sig"
+	assert_no_leftovers
+done
+pass "SIGTERM/SIGHUP/SIGINT exit 0, no leftover probes"
+
+# A closed stdout ends the tracer cleanly.
+rc=0
+( "$TRACE" 't:syscalls:sys_enter_getppid' 2>"$WORK/pipe.err" | head -2 >"$WORK/pipe.out" ) &
+pipe_job=$!
+sleep 0.1
+for _ in $(seq 300); do
+	[ "$(wc -l <"$WORK/pipe.out" 2>/dev/null || echo 0)" -ge 1 ] && break
+	sleep 0.1
+done
+"$TARGET" getppid 20000
+for _ in $(seq 100); do kill -0 $pipe_job 2>/dev/null || break; sleep 0.1; done
+kill -0 $pipe_job 2>/dev/null && fail "trace kept running after its reader closed"
+wait $pipe_job || rc=$?
+[ "$rc" = 0 ] || fail "trace | head exited $rc"
+assert_no_leftovers
+pass "closed stdout ends trace cleanly"
+
+# Kernel functions: generated and verifier-loaded, then a clear attach error.
+if [ ! -e /sys/bus/event_source/devices/kprobe/type ] && [ ! -e /sys/kernel/debug/tracing/kprobe_events ]; then
+	expect_error 1 "error in probe 'do_sys_openat2 \"%s\", arg2': this kernel has no kprobe support \(CONFIG_KPROBES is off\)" \
+		"$TRACE" 'do_sys_openat2 "%s", arg2'
+	expect_error 1 "no kprobe support" "$TRACE" 'r::do_sys_openat2 "%d", retval'
+	assert_no_leftovers
+	pass "kernel function probe fails with the no-kprobes message"
+fi
