@@ -13,6 +13,7 @@
  *   sleep MS     cbcc_sleep(MS)
  *   writes       write() 3 times to fd 1 (stdout, /dev/null in tests) and 5 times to a pipe
  *   reads        read() 1, 2, 3 times of 100, 1000, 10000 bytes from /dev/zero
+ *   strs N       libc strlen() N times and strcmp() 2*N times (through pointers, never inlined)
  */
 #include <fcntl.h>
 #include <signal.h>
@@ -109,6 +110,17 @@ static void do_reads(void)
 	close(fd);
 }
 
+static void do_strs(long n)
+{
+	size_t (*volatile len)(const char *) = strlen;
+	int (*volatile cmp)(const char *, const char *) = strcmp;
+
+	for (long k = 0; k < n; k++) {
+		sink += (int)len("cbcc");
+		sink += cmp("a", "b") + cmp("b", "a");
+	}
+}
+
 int main(int argc, char **argv)
 {
 	int i = 1;
@@ -153,6 +165,8 @@ int main(int argc, char **argv)
 		do_writes();
 	} else if (!strcmp(argv[i], "reads")) {
 		do_reads();
+	} else if (!strcmp(argv[i], "strs")) {
+		do_strs(n);
 	} else {
 		fprintf(stderr, "target: unknown mode %s\n", argv[i]);
 		return 2;
