@@ -18,6 +18,7 @@ static const struct {
 	{"linux/blkdev.h", {"bio", "request"}},
 	{"linux/slab.h", {"alloc"}},
 	{"linux/netdevice.h", {"sk_buff", "net_device"}},
+	{"linux/sched.h", {"$task", "task_struct"}},
 };
 
 char *codegen_fn_name(const struct probe_loc *loc, int n)
@@ -259,9 +260,16 @@ char *codegen_trace(const struct gen_probe *probes, int n, const struct gen_opts
 	char **texts = xcalloc(n, sizeof(char *));
 	int helper_count = 0, rc = 0;
 
+	int ntexts = 0;
+
+	/* BCC's keyword auto-includes matter for kernel functions, whose
+	 * signatures name kernel types; for user-space probes and tracepoints
+	 * they only slow the compile down (linux/slab.h for "malloc"). */
 	for (int i = 0; i < n; i++)
-		texts[i] = probes[i].spec->raw;
-	rc = codegen_prelude(&out, o, texts, n, err);
+		if (probe_loc_is_kernel_function(&probes[i].spec->loc) ||
+		    strstr(probes[i].spec->raw, "$task"))
+			texts[ntexts++] = probes[i].spec->raw;
+	rc = codegen_prelude(&out, o, texts, ntexts, err);
 	free(texts);
 	for (int i = 0; i < n && !rc; i++) {
 		gen_struct(&structs, &probes[i], o);

@@ -17,6 +17,9 @@
 #include "strbuf.h"
 #include "sysenv.h"
 
+/* Events per CPU that wake the reader (see rt_open_perf). */
+#define RT_WAKEUP_EVENTS 32
+
 enum att_kind { ATT_TRACEPOINT, ATT_KPROBE, ATT_UPROBE };
 
 struct rt_attach {
@@ -231,12 +234,15 @@ int rt_open_perf(struct cbcc_bpf *b, const char *table, rt_event_cb event_cb, rt
 	if (map_fd < 0)
 		return -1;
 	for (int cpu = 0; cpu < ncpu; cpu++) {
+		/* Waking the reader for every event costs the traced process
+		 * microseconds per event; rt_poll drains what is below the mark. */
+		struct bcc_perf_buffer_opts opts = {.pid = -1, .cpu = cpu, .wakeup_events = RT_WAKEUP_EVENTS};
 		struct perf_reader *r;
 		int fd;
 
 		if (!sysenv_cpu_online(cpu))
 			continue;
-		r = bpf_open_perf_buffer(event_cb, lost_cb, cookie, -1, cpu, pages);
+		r = bpf_open_perf_buffer_opts(event_cb, lost_cb, cookie, pages, &opts);
 		if (!r)
 			return cbcc_errf(err, "cannot open perf buffer on CPU %d (%d pages): %s", cpu,
 					 pages, strerror(errno));
@@ -259,9 +265,10 @@ int rt_poll(struct cbcc_bpf *b, int timeout_ms)
 		return 0;
 	}
 	n = perf_reader_poll(b->nreaders, b->readers, timeout_ms);
-	if (n < 0 && errno == EINTR)
-		return 0;
-	return n;
+	if (n < 0 && errno != EINTR)
+		return n;
+	perf_reader_consume(b->nreaders, b->readers);
+	return 0;
 }
 
 /* bcc_usdt_foreach's callback has no cookie: usdt_count_args passes its

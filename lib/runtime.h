@@ -44,7 +44,8 @@ int rt_table_fd(struct cbcc_bpf *b, const char *name, struct cbcc_err *err);
 /* Opens one perf buffer per CPU for a BPF_PERF_OUTPUT table. */
 int rt_open_perf(struct cbcc_bpf *b, const char *table, rt_event_cb event_cb, rt_lost_cb lost_cb,
 		 void *cookie, int pages, struct cbcc_err *err);
-/* Waits up to timeout_ms and runs the callbacks; <0 only on a real error. */
+/* Waits up to timeout_ms, then runs the callbacks for everything buffered
+ * (also events below the wake-up mark); <0 only on a real error. */
 int rt_poll(struct cbcc_bpf *b, int timeout_ms);
 
 /* USDT: register probe provider:name (provider may be NULL) of binary `path`

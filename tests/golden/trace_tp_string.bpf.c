@@ -1,8 +1,9 @@
 /* cbcc prelude: shared by every generated program. */
-#include <linux/ptrace.h>
-#include <linux/sched.h>
-#include <linux/fs.h>
+#include <uapi/linux/ptrace.h>
 
+#ifndef TASK_COMM_LEN
+#define TASK_COMM_LEN 16
+#endif
 /* Filters set by user space after load (so the source, and the compiled
  * program, do not depend on run-time values such as the tool's own pid). */
 struct cbcc_config {
