@@ -1,6 +1,8 @@
 #include "sysenv.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +72,17 @@ bool sysenv_has_kprobes(void)
 		return true;
 	snprintf(path, sizeof(path), "%s/kprobe_events", sysenv_tracefs());
 	return access(path, F_OK) == 0;
+}
+
+int sysenv_check_tracing(long pid, char *warning, size_t size, struct cbcc_err *err)
+{
+	warning[0] = '\0';
+	if (sysenv_check_root(err) || sysenv_check_tracefs(err) ||
+	    sysenv_check_headers(warning, size, err))
+		return -1;
+	if (pid && kill((pid_t)pid, 0) < 0 && errno == ESRCH)
+		return cbcc_errf(err, "process %ld does not exist", pid);
+	return 0;
 }
 
 bool sysenv_cpu_online(int cpu)

@@ -4,6 +4,7 @@
 #define CBCC_SYSENV_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "util.h"
 
@@ -17,6 +18,10 @@ int sysenv_check_tracefs(struct cbcc_err *err);
 /* The mounted tracefs directory ("/sys/kernel/tracing" or the debugfs one). */
 const char *sysenv_tracefs(void);
 bool sysenv_has_kprobes(void);
+/* Everything a tracing tool checks before it starts: root, tracefs, kernel
+ * headers (a version mismatch fills warning, else it is left empty) and, when
+ * pid is not 0, that the process exists. */
+int sysenv_check_tracing(long pid, char *warning, size_t size, struct cbcc_err *err);
 bool sysenv_cpu_online(int cpu);
 /* Whether a kernel function exists in /proc/kallsyms. */
 bool sysenv_kernel_function_exists(const char *name);

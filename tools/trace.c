@@ -13,6 +13,7 @@
 
 #include <bcc/libbpf.h>
 
+#include "cli.h"
 #include "codegen.h"
 #include "output.h"
 #include "probe.h"
@@ -148,22 +149,17 @@ static const char help_text[] =
 
 static void usage_error(const char *fmt, const char *arg)
 {
-	fputs("trace: error: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs(" (see trace -h)\n", stderr);
+	cli_usage_error("trace", fmt, arg);
 	exit(2);
 }
 
 static long int_arg(const char *opt, const char *arg, long min)
 {
+	struct cbcc_err err;
 	long v;
 
-	if (!parse_long(arg, &v) || v < min) {
-		char msg[128];
-
-		snprintf(msg, sizeof(msg), "argument %s: invalid value: '%%s'", opt);
-		usage_error(msg, arg);
-	}
+	if (cli_int(opt, arg, min, &v, &err))
+		usage_error("%s", err.msg);
 	return v;
 }
 
@@ -596,7 +592,7 @@ static void print_header(struct tracer *t)
 static void run_loop(struct tracer *t)
 {
 	while (!stop) {
-		if (rt_poll(&t->bpf, 200) < 0 && !stop)
+		if (rt_poll(&t->bpf, 100) < 0 && !stop)
 			die(t, "polling the perf buffer failed");
 		if (!output_flush())
 			break; /* the reader of stdout has gone */
@@ -610,17 +606,10 @@ static void check_system(struct tracer *t)
 	struct cbcc_err err;
 	char warning[512];
 
-	if (sysenv_check_root(&err) || sysenv_check_tracefs(&err) ||
-	    sysenv_check_headers(warning, sizeof(warning), &err))
+	if (sysenv_check_tracing(env.tgid, warning, sizeof(warning), &err))
 		die(t, err.msg);
 	if (*warning)
 		fprintf(stderr, "trace: warning: %s\n", warning);
-	if (env.tgid && kill((pid_t)env.tgid, 0) < 0 && errno == ESRCH) {
-		char msg[64];
-
-		snprintf(msg, sizeof(msg), "process %ld does not exist", env.tgid);
-		die(t, msg);
-	}
 }
 
 static void free_tracer(struct tracer *t)
