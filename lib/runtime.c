@@ -8,11 +8,13 @@
 #include <bcc/perf_reader.h>
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cache.h"
 #include "spec.h"
 #include "strbuf.h"
 #include "sysenv.h"
@@ -82,12 +84,51 @@ static void first_error(const char *log, char *out, size_t size)
 	snprintf(out, size, "%.*s", (int)n, e);
 }
 
+/* The cache is a speed-up only: any trouble with it is a warning. */
+static bool cache_try(struct cbcc_bpf *b, const struct cache_key *key)
+{
+	char why[512] = "";
+
+	b->cached = cache_lookup(key, why, sizeof(why));
+	if (b->verbose)
+		fprintf(stderr, "%s: program cache %s%s%s\n", program_invocation_short_name,
+			b->cached ? "hit" : "miss: ", b->cached ? "" : why,
+			b->cached ? " (clang skipped)" : ", compiling");
+	return b->cached != NULL;
+}
+
+static void cache_save(struct cbcc_bpf *b, const struct cache_key *key)
+{
+	char why[512] = "";
+
+	if (cache_store(key, b->mod, why, sizeof(why)))
+		fprintf(stderr, "%s: warning: program cache not written: %s\n",
+			program_invocation_short_name, why);
+}
+
+static int compile(struct cbcc_bpf *b, const char *src, bool verbose, struct cbcc_err *err);
+
 int rt_compile(struct cbcc_bpf *b, const char *src, bool verbose, struct cbcc_err *err)
+{
+	struct cache_key key;
+	int rc;
+
+	b->verbose = verbose;
+	if (b->no_cache)
+		return compile(b, src, verbose, err);
+	cache_key_build(&key, src);
+	rc = cache_try(b, &key) ? 0 : compile(b, src, verbose, err);
+	if (rc == 0 && b->mod)
+		cache_save(b, &key);
+	cache_key_free(&key);
+	return rc;
+}
+
+static int compile(struct cbcc_bpf *b, const char *src, bool verbose, struct cbcc_err *err)
 {
 	struct quiet q;
 	char *log;
 
-	b->verbose = verbose;
 	quiet_begin(&q);
 	b->mod = bpf_module_create_c_from_string(src, 0, NULL, 0, true, NULL);
 	log = quiet_end(&q, verbose);
@@ -105,17 +146,22 @@ int rt_compile(struct cbcc_bpf *b, const char *src, bool verbose, struct cbcc_er
 
 int rt_load(struct cbcc_bpf *b, const char *name, int prog_type, struct cbcc_err *err)
 {
-	void *start = bpf_function_start(b->mod, name);
-	size_t size = bpf_function_size(b->mod, name);
-	char *log = xcalloc(1, 1 << 20);
+	void *start = b->mod ? bpf_function_start(b->mod, name) : NULL;
+	size_t size = b->mod ? bpf_function_size(b->mod, name) : 0;
+	char *log;
 	struct quiet q;
 	int fd;
 
-	if (!start)
+	if (b->mod ? !start : !cache_prog_has_function(b->cached, name))
 		return cbcc_errf(err, "internal error: no function %s in the compiled program", name);
+	log = xcalloc(1, 1 << 20);
 	quiet_begin(&q);
-	fd = bcc_func_load(b->mod, prog_type, name, start, (int)size, bpf_module_license(b->mod),
-			   bpf_module_kern_version(b->mod), b->verbose ? 1 : 0, log, 1 << 20, NULL, -1);
+	if (b->mod)
+		fd = bcc_func_load(b->mod, prog_type, name, start, (int)size, bpf_module_license(b->mod),
+				   bpf_module_kern_version(b->mod), b->verbose ? 1 : 0, log, 1 << 20,
+				   NULL, -1);
+	else
+		fd = cache_prog_load(b->cached, name, prog_type, b->verbose ? 1 : 0, log, 1 << 20);
 	free(quiet_end(&q, b->verbose));
 	if (fd < 0) {
 		int e = errno;
@@ -165,6 +211,17 @@ int rt_attach_tracepoint(struct cbcc_bpf *b, int prog_fd, const char *category, 
 	return 0;
 }
 
+/* libbcc may have created the tracefs event before perf_event_open failed:
+ * remove it so a failed attach leaves nothing behind. */
+static void detach_failed(const char *ev, int (*detach_fn)(const char *))
+{
+	struct quiet q;
+
+	quiet_begin(&q);
+	detach_fn(ev);
+	free(quiet_end(&q, false));
+}
+
 static char *event_name(struct cbcc_bpf *b, const char *kind)
 {
 	return xasprintf("cbcc_%d_%s%u", (int)getpid(), kind, b->seq++);
@@ -184,6 +241,7 @@ int rt_attach_uprobe(struct cbcc_bpf *b, int prog_fd, bool ret, const char *path
 	if (fd < 0) {
 		int e = errno;
 
+		detach_failed(ev, bpf_detach_uprobe);
 		free(ev);
 		return cbcc_errf(err, "cannot attach uprobe to %s+0x%llx: %s", path,
 				 (unsigned long long)offset, strerror(e));
@@ -205,6 +263,7 @@ int rt_attach_kprobe(struct cbcc_bpf *b, int prog_fd, bool ret, const char *func
 	if (fd < 0) {
 		int e = errno;
 
+		detach_failed(ev, bpf_detach_kprobe);
 		free(ev);
 		if (!sysenv_has_kprobes())
 			return cbcc_errf(err, "this kernel has no kprobe support (CONFIG_KPROBES is off), so kernel function '%s' cannot be probed; use a tracepoint (t:) instead",
@@ -218,11 +277,26 @@ int rt_attach_kprobe(struct cbcc_bpf *b, int prog_fd, bool ret, const char *func
 
 int rt_table_fd(struct cbcc_bpf *b, const char *name, struct cbcc_err *err)
 {
-	int fd = bpf_table_fd(b->mod, name);
+	int fd = b->mod ? bpf_table_fd(b->mod, name) : cache_prog_table_fd(b->cached, name);
 
 	if (fd < 0)
 		return cbcc_errf(err, "internal error: no table %s", name);
 	return fd;
+}
+
+int rt_table_info(struct cbcc_bpf *b, const char *name, size_t *key_size, size_t *value_size,
+		  size_t *max_entries, struct cbcc_err *err)
+{
+	int type;
+
+	if (b->mod) {
+		*key_size = bpf_table_key_size(b->mod, name);
+		*value_size = bpf_table_leaf_size(b->mod, name);
+		*max_entries = bpf_table_max_entries(b->mod, name);
+	} else if (cache_prog_table_info(b->cached, name, &type, key_size, value_size, max_entries)) {
+		return cbcc_errf(err, "internal error: no table %s", name);
+	}
+	return rt_table_fd(b, name, err);
 }
 
 int rt_open_perf(struct cbcc_bpf *b, const char *table, rt_event_cb event_cb, rt_lost_cb lost_cb,
@@ -403,11 +477,55 @@ static void detach(struct rt_attach *a)
 	free(a->event);
 }
 
+/* Closing a tracepoint's perf event waits for an RCU grace period (~80 ms
+ * here): done one after the other, hundreds of tracepoints take half a
+ * minute. Threads let the grace periods overlap. */
+#define CLOSE_THREADS 32
+
+struct close_share {
+	struct rt_attach *att;
+	int natt, first;
+	pthread_t thread;
+};
+
+static void *close_share_run(void *arg)
+{
+	struct close_share *s = arg;
+
+	for (int i = s->first; i < s->natt; i += CLOSE_THREADS)
+		if (s->att[i].kind == ATT_TRACEPOINT && s->att[i].fd >= 0) {
+			bpf_close_perf_event_fd(s->att[i].fd);
+			s->att[i].fd = -1;
+		}
+	return NULL;
+}
+
+static void close_tracepoints(struct cbcc_bpf *b)
+{
+	struct close_share shares[CLOSE_THREADS];
+	int started = 0;
+
+	if (b->natt < 8)
+		return; /* not worth threads: detach() closes them */
+	for (int t = 0; t < CLOSE_THREADS; t++)
+		shares[t] = (struct close_share){b->att, b->natt, t, 0};
+	for (int t = 0; t < CLOSE_THREADS; t++) {
+		if (pthread_create(&shares[t].thread, NULL, close_share_run, &shares[t]) != 0)
+			break;
+		started++;
+	}
+	for (int t = 0; t < started; t++)
+		pthread_join(shares[t].thread, NULL);
+	for (int t = started; t < CLOSE_THREADS; t++)
+		close_share_run(&shares[t]);
+}
+
 void rt_close(struct cbcc_bpf *b)
 {
 	for (int i = 0; i < b->nreaders; i++)
 		perf_reader_free(b->readers[i]);
 	free(b->readers);
+	close_tracepoints(b);
 	for (int i = b->natt - 1; i >= 0; i--)
 		detach(&b->att[i]);
 	free(b->att);
@@ -416,6 +534,7 @@ void rt_close(struct cbcc_bpf *b)
 	free(b->usdt);
 	if (b->mod)
 		bpf_module_destroy(b->mod);
+	cache_prog_free(b->cached);
 	memset(b, 0, sizeof(*b));
 }
 

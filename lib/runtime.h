@@ -11,9 +11,12 @@
 
 struct rt_attach;
 struct perf_reader;
+struct cache_prog;
 
 struct cbcc_bpf {
-	void *mod;
+	void *mod;                 /* compiled by clang this run, or NULL */
+	struct cache_prog *cached; /* loaded from the program cache, or NULL */
+	bool no_cache;             /* --no-cache */
 	bool verbose;
 	struct rt_attach *att;
 	int natt;
@@ -27,8 +30,10 @@ struct cbcc_bpf {
 typedef void (*rt_event_cb)(void *cookie, void *data, int size);
 typedef void (*rt_lost_cb)(void *cookie, uint64_t lost);
 
-/* Compiles C source with libbcc's clang frontend. Diagnostics go to stderr
- * only when verbose; otherwise the first error becomes err. */
+/* Compiles C source with libbcc's clang frontend, or takes the result from
+ * the program cache (lib/cache.h) unless b->no_cache. Diagnostics go to
+ * stderr only when verbose; otherwise the first error becomes err. With
+ * verbose, says whether the cache was hit and why not. */
 int rt_compile(struct cbcc_bpf *b, const char *src, bool verbose, struct cbcc_err *err);
 /* Loads function `name` as prog_type (BPF_PROG_TYPE_*); returns its fd. */
 int rt_load(struct cbcc_bpf *b, const char *name, int prog_type, struct cbcc_err *err);
@@ -41,6 +46,9 @@ int rt_attach_kprobe(struct cbcc_bpf *b, int prog_fd, bool ret, const char *func
 		     struct cbcc_err *err);
 
 int rt_table_fd(struct cbcc_bpf *b, const char *name, struct cbcc_err *err);
+/* Key and value sizes and max entries of a table; its fd is returned. */
+int rt_table_info(struct cbcc_bpf *b, const char *name, size_t *key_size, size_t *value_size,
+		  size_t *max_entries, struct cbcc_err *err);
 /* Opens one perf buffer per CPU for a BPF_PERF_OUTPUT table. */
 int rt_open_perf(struct cbcc_bpf *b, const char *table, rt_event_cb event_cb, rt_lost_cb lost_cb,
 		 void *cookie, int pages, struct cbcc_err *err);

@@ -41,18 +41,23 @@ need_bpf() {
 
 # start_tracer NAME TOOL ARGS...: runs the tool in the background with output
 # in $WORK/NAME.out / .err and waits until it has printed its first line
-# (the header, printed once every probe is attached).
+# (the header, printed once every probe is attached), or a line matching
+# $READY_RE when that is set (e.g. '^PID' after -v's program text).
 start_tracer() {
 	local name=$1
 	shift
 	"$@" >"$WORK/$name.out" 2>"$WORK/$name.err" &
 	TRACER_PID=$!
-	for _ in $(seq 600); do
-		[ -s "$WORK/$name.out" ] && return 0
+	for _ in $(seq $((${CBCC_ATTACH_WAIT:-60} * 10))); do
+		if [ -n "${READY_RE:-}" ]; then
+			grep -qE -- "$READY_RE" "$WORK/$name.out" 2>/dev/null && return 0
+		else
+			[ -s "$WORK/$name.out" ] && return 0
+		fi
 		kill -0 "$TRACER_PID" 2>/dev/null || fail "$name: tracer exited before attaching"
 		sleep 0.1
 	done
-	fail "$name: tracer did not attach within 60 s"
+	fail "$name: tracer did not attach within ${CBCC_ATTACH_WAIT:-60} s"
 }
 
 # stop_tracer [SIGNAL]: stops the tracer (SIGINT by default) and checks it exits 0.

@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "codegen.h"
+#include "filters.h"
 #include "output.h"
 #include "probe.h"
 #include "signals.h"
@@ -27,7 +28,7 @@
 static struct env {
 	int pages;
 	long tgid, tid, uid;
-	bool verbose, ebpf, include_self;
+	bool verbose, ebpf, include_self, no_cache;
 	int string_size;
 	long max_events;
 	bool timestamp, unix_ts, time;
@@ -80,7 +81,7 @@ static const char usage_text[] =
 	"usage: trace [-h] [-b BUFFER_PAGES] [-p PID] [-L TID] [--uid UID] [-v]\n"
 	"             [-Z STRING_SIZE] [-S] [-M MAX_EVENTS] [-t] [-u] [-T] [-C]\n"
 	"             [-c CGROUP_PATH] [-n NAME] [-f MSG_FILTER] [-B] [-K] [-U] [-a]\n"
-	"             [-I header] [-A] [--ebpf]\n"
+	"             [-I header] [-A] [--ebpf] [--no-cache]\n"
 	"             probe [probe ...]\n";
 
 static const char help_text[] =
@@ -119,6 +120,7 @@ static const char help_text[] =
 	"                        or relative to default kernel header search path\n"
 	"  -A, --aggregate       aggregate amount of each trace (requires -M)\n"
 	"  --ebpf                print the generated BPF program and exit\n"
+	"  --no-cache            compile with clang even when the program cache has this program\n"
 	"\nEXAMPLES:\n\n"
 	"trace do_sys_openat2\n"
 	"        Trace the open syscall and print a default trace message when entered\n"
@@ -165,7 +167,7 @@ static long int_arg(const char *opt, const char *arg, long min)
 
 static char **parse_args(int argc, char **argv, int *nprobes)
 {
-	enum { OPT_UID = 256, OPT_EBPF };
+	enum { OPT_UID = 256, OPT_EBPF, OPT_NO_CACHE };
 	static const struct option longopts[] = {
 		{"buffer-pages", required_argument, 0, 'b'},
 		{"pid", required_argument, 0, 'p'},
@@ -189,6 +191,7 @@ static char **parse_args(int argc, char **argv, int *nprobes)
 		{"include", required_argument, 0, 'I'},
 		{"aggregate", no_argument, 0, 'A'},
 		{"ebpf", no_argument, 0, OPT_EBPF},
+		{"no-cache", no_argument, 0, OPT_NO_CACHE},
 		{"help", no_argument, 0, 'h'},
 		{0, 0, 0, 0},
 	};
@@ -267,6 +270,9 @@ static char **parse_args(int argc, char **argv, int *nprobes)
 			break;
 		case OPT_EBPF:
 			env.ebpf = true;
+			break;
+		case OPT_NO_CACHE:
+			env.no_cache = true;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
@@ -370,20 +376,17 @@ static char *generate(struct tracer *t)
 
 static void configure_filters(struct tracer *t)
 {
-	struct {
-		uint32_t self_tgid, tgid, tid, has_uid, uid;
-	} cfg = {
-		.self_tgid = env.include_self ? 0 : (uint32_t)getpid(),
-		.tgid = (uint32_t)env.tgid,
-		.tid = (uint32_t)env.tid,
-		.has_uid = env.uid >= 0,
-		.uid = env.uid >= 0 ? (uint32_t)env.uid : 0,
+	struct cbcc_filters f = {
+		.self_tgid = env.include_self ? 0 : getpid(),
+		.tgid = env.tgid,
+		.tid = env.tid,
+		.uid = env.uid,
 	};
 	struct cbcc_err err;
-	int zero = 0, fd = rt_table_fd(&t->bpf, "cbcc_config", &err);
+	int zero = 0, fd;
 
-	if (fd < 0 || bpf_update_elem(fd, &zero, &cfg, 0) < 0)
-		die(t, "cannot configure the BPF program's filters");
+	if (filters_configure(&t->bpf, &f, &err))
+		die(t, err.msg);
 	if (env.cgroup) {
 		int cg = open(env.cgroup, O_RDONLY | O_DIRECTORY);
 		char msg[600];
@@ -651,6 +654,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	fflush(stdout);
+	t.bpf.no_cache = env.no_cache;
 	if (rt_compile(&t.bpf, src, env.verbose, &err)) {
 		free(src);
 		die(&t, err.msg);
