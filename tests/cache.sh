@@ -12,8 +12,9 @@ SPEC="p:$TARGET:cbcc_add \"a=%d b=%d\", arg1, arg2"
 run() {
 	local name=$1
 	shift
-	start_tracer "$name" env "$@" "$TRACE" -v -M 3 "$SPEC"
-	"$TARGET" calls 3
+	start_waiting_target calls 3
+	start_tracer "$name" env "$@" "$TRACE" -v -M 3 -p "$TARGET_PID" "$SPEC"
+	go_target
 	wait_tracer
 	sed -n '/^PID /,$p' "$WORK/$name.out" | awk '{ $1 = $2 = ""; print }' >"$WORK/$name.lines"
 }
@@ -28,11 +29,10 @@ cache_says cold 'program cache miss: no entry, compiling'
 [ "$(stat -c %a "$CBCC_CACHE_DIR")" = 700 ] || fail "cache dir mode $(stat -c %a "$CBCC_CACHE_DIR")"
 run warm
 cache_says warm 'program cache hit \(clang skipped\)'
-cmp -s "$WORK/cold.lines" "$WORK/warm.lines" || fail "warm output differs: $(diff "$WORK/cold.lines" "$WORK/warm.lines")"
+cmp -s "$WORK/cold.lines" "$WORK/warm.lines" || fail "warm output differs: $(diff "$WORK/cold.lines" "$WORK/warm.lines" | tr "\n" " ")"
 assert_count "$WORK/warm.lines" 'cbcc_add a=[0-9]+ b=[0-9]+$' 3
 pass "cold miss, warm hit, same output"
 
-run nocache_run
 start_tracer nocache "$TRACE" -v --no-cache -M 1 "$SPEC"
 "$TARGET" calls 1
 wait_tracer
