@@ -168,11 +168,13 @@ void cache_key_build(struct cache_key *k, const char *src)
 	add_component(&key, "libbcc", LIBBCC_VERSION);
 	snprintf(buf, sizeof(buf), "%s %s %s", u.release, u.version, u.machine);
 	add_component(&key, "kernel", buf);
-	if (file_digest("/sys/kernel/btf/vmlinux", &btf))
+	/* the kernel's build id note is tiny; hashing 5 MB of BTF each start
+	 * would cost more than the rest of a warm start */
+	if (file_digest("/sys/kernel/notes", &btf) || file_digest("/sys/kernel/btf/vmlinux", &btf))
 		snprintf(buf, sizeof(buf), "%016llx", (unsigned long long)btf);
 	else
 		snprintf(buf, sizeof(buf), "none");
-	add_component(&key, "btf", buf);
+	add_component(&key, "build_id", buf);
 	snprintf(buf, sizeof(buf), "%ld", sysconf(_SC_NPROCESSORS_CONF));
 	add_component(&key, "cpus", buf);
 	add_headers(&key, u.release);

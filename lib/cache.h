@@ -3,7 +3,7 @@
  *
  * An entry is named after a hash of the source and holds the whole source
  * (compared on load), the key components that can change the result
- * (libbcc version, running kernel, BTF digest, kernel header tree, tracepoint
+ * (libbcc version, running kernel and its build id, kernel header tree, tracepoint
  * formats, compiler flags), each map's shape and each function's
  * instructions with map references turned into map indices. */
 #ifndef CBCC_CACHE_H

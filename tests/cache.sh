@@ -44,14 +44,14 @@ start_tracer other "$TRACE" -v -M 1 "p:$TARGET:cbcc_add \"other=%d\", arg1"
 "$TARGET" calls 1
 wait_tracer
 cache_says other 'miss: no entry'
-for comp in kernel libbcc btf cflags cpus; do
+for comp in kernel libbcc build_id cflags cpus; do
 	upper=$(echo "$comp" | tr a-z A-Z)
 	run "fake_$comp" "CBCC_CACHE_FAKE_$upper=changed"
 	cache_says "fake_$comp" "miss: $comp changed"
 	run "back_$comp"
 	cache_says "back_$comp" "miss: $comp changed"
 done
-pass "miss when kernel, libbcc, BTF, flags or CPUs change"
+pass "miss when kernel, libbcc, kernel build id, flags or CPUs change"
 
 # The header tree: a real change of a key file's modification time.
 hdr=$(readlink -f "/lib/modules/$(uname -r)/build")/include/config/kernel.release
