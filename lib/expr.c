@@ -17,6 +17,25 @@ static const struct {
 	{"$task", "((struct task_struct *)bpf_get_current_task())"},
 };
 
+/* Parentheses and brackets must nest properly: "(]" is as bad as "(". */
+struct brackets {
+	char open[64];
+	int depth;
+};
+
+static int track_bracket(struct brackets *b, char c, struct cbcc_err *err)
+{
+	if (c == '(' || c == '[') {
+		if (b->depth == (int)sizeof(b->open))
+			return cbcc_errf(err, "parentheses nested too deeply");
+		b->open[b->depth++] = c;
+	} else if (c == ')' || c == ']') {
+		if (!b->depth || b->open[--b->depth] != (c == ')' ? '(' : '['))
+			return cbcc_errf(err, "unbalanced parentheses");
+	}
+	return 0;
+}
+
 static int check_char(const char *p, struct cbcc_err *err)
 {
 	if (strchr(";{}#`\\", *p))
@@ -30,16 +49,14 @@ static int check_char(const char *p, struct cbcc_err *err)
 
 int expr_check_fragment(const char *what, const char *text, struct cbcc_err *err)
 {
-	int depth = 0;
+	struct brackets br = {.depth = 0};
 
 	for (const char *p = text; *p; p++) {
-		if (check_char(p, err) || (*p == '"' && cbcc_errf(err, "'\"' is not allowed")))
-			goto bad;
-		depth += (*p == '(' || *p == '[') - (*p == ')' || *p == ']');
-		if (depth < 0 && cbcc_errf(err, "unbalanced parentheses"))
+		if (check_char(p, err) || (*p == '"' && cbcc_errf(err, "'\"' is not allowed")) ||
+		    track_bracket(&br, *p, err))
 			goto bad;
 	}
-	if (depth == 0)
+	if (br.depth == 0)
 		return 0;
 	cbcc_errf(err, "unbalanced parentheses");
 bad:;
@@ -183,7 +200,7 @@ static int rewrite_ident(const char *p, size_t n, struct expr_env *env, struct s
 char *expr_rewrite(const char *expr, struct expr_env *env, struct cbcc_err *err)
 {
 	struct strbuf out = STRBUF_INIT;
-	int depth = 0;
+	struct brackets br = {.depth = 0};
 	const char *p = expr;
 
 	while (*p) {
@@ -235,14 +252,11 @@ char *expr_rewrite(const char *expr, struct expr_env *env, struct cbcc_err *err)
 		}
 		if (check_char(p, err))
 			goto fail;
-		depth += (*p == '(' || *p == '[') - (*p == ')' || *p == ']');
-		if (depth < 0) {
-			cbcc_errf(err, "unbalanced parentheses");
+		if (track_bracket(&br, *p, err))
 			goto fail;
-		}
 		sb_appendn(&out, p++, 1);
 	}
-	if (depth) {
+	if (br.depth) {
 		cbcc_errf(err, "unbalanced parentheses");
 		goto fail;
 	}

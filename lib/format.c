@@ -36,8 +36,10 @@ static int parse_conv(const char *p, struct fmt_conv *c, struct cbcc_err *err)
 	conv = q[lenlen];
 	if (!conv)
 		return cbcc_errf(err, "format ends inside a conversion '%%%s'", p);
-	if (flags + width + prec > 16)
-		return cbcc_errf(err, "conversion '%%%.*s' is too long", (int)(q - p + lenlen + 1), p);
+	if (flags + width + prec > 16 || (width && atol(p + flags) > 1000) ||
+	    (prec > 1 && atol(p + flags + width + 1) > 1000))
+		return cbcc_errf(err, "width or precision too large (at most 1000) in '%%%.*s'",
+				 (int)(q - p + lenlen + 1), p);
 	if (lenlen && strchr("csKUp", conv))
 		return cbcc_errf(err, "length modifier not allowed in '%%%.*s'",
 				 (int)(q - p + lenlen + 1), p);
@@ -108,6 +110,7 @@ int fmt_parse(const char *text, struct fmt *out, struct cbcc_err *err)
 		out->convs = xrealloc(out->convs, (out->nconv + 1) * sizeof(c));
 		out->convs[out->nconv++] = c;
 		out->lits = xrealloc(out->lits, (out->nconv + 1) * sizeof(char *));
+		out->lits[out->nconv] = NULL; /* fmt_free may run before it is set */
 		p += n + 1;
 	}
 	out->lits[out->nconv] = sb_steal(&lit);

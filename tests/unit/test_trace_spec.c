@@ -114,6 +114,8 @@ static void test_parse_errors(void)
 	expect_parse_error("p:c:malloc \"%q\", arg1", "unsupported conversion '%q'");
 	expect_parse_error("p:c:malloc \"%lls\", arg1", "length modifier not allowed");
 	expect_parse_error("p:c:malloc \"%d\" arg1", "expected ','");
+	expect_parse_error("p:c:malloc \"%0002035920530i\", arg1", "width or precision too large");
+	expect_parse_error("p:c:malloc \"%.5000s\", arg1", "width or precision too large");
 	expect_parse_error("p:c:mal;loc", "invalid character");
 }
 
