@@ -1,0 +1,536 @@
+/* execsnoop: trace new processes via exec() syscalls, on the syscall
+ * tracepoints. Command line and output as BCC's execsnoop. */
+#include <errno.h>
+#include <getopt.h>
+#include <regex.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "btf.h"
+#include "cli.h"
+#include "filters.h"
+#include "output.h"
+#include "signals.h"
+#include "snoop.h"
+#include "strbuf.h"
+#include "sysenv.h"
+
+#define ARGSIZE 128
+#define MAX_ARGS_LIMIT 250 /* the event must fit a 32 KiB per-CPU scratch value */
+#define PAGES 256
+
+static struct env {
+	bool time, timestamp, fails, quote, print_uid, ebpf, exit_times, no_cache;
+	long uid, ppid, max_args;
+	const char *name, *line;
+	regex_t name_re, line_re;
+} env = {.uid = -1, .max_args = 20};
+
+/* templates/execsnoop.c: struct exec_event without its argument slots. */
+struct exec_event {
+	uint64_t ts;
+	uint32_t type, pid, ppid, uid;
+	int32_t ret;
+	uint32_t nargs, truncated, pad;
+	char comm[16];
+	char args[];
+};
+
+enum { EXEC_EVENT, EXIT_EVENT };
+
+/* --exit: a printed line waits for its process's exit. */
+struct pending {
+	uint32_t pid;
+	uint64_t ts;
+	char *head; /* columns before the run time */
+	char *args;
+};
+
+struct snoop {
+	struct cbcc_bpf bpf;
+	struct snoop_perf perf;
+	uint64_t first_ts;
+	struct pending *pending;
+	int npending;
+};
+
+static volatile sig_atomic_t stop;
+
+static const char usage_text[] =
+	"usage: execsnoop [-h] [-T] [-t] [-x] [-u USER] [-q] [-n NAME] [-l LINE] [-U]\n"
+	"                 [--max-args MAX_ARGS] [-P PPID] [--exit] [--ebpf] [--no-cache]\n";
+
+static const char help_text[] =
+	"\nTrace exec() syscalls\n\n"
+	"options:\n"
+	"  -h, --help            show this help message and exit\n"
+	"  -T, --time            include time column on output (HH:MM:SS)\n"
+	"  -t, --timestamp       include timestamp on output\n"
+	"  -x, --fails           include failed exec()s\n"
+	"  -u USER, --uid USER   trace this UID only\n"
+	"  -q, --quote           Add quotemarks (\") around arguments.\n"
+	"  -n NAME, --name NAME  only print commands matching this name (regex), any arg\n"
+	"  -l LINE, --line LINE  only print commands where arg contains this line (regex)\n"
+	"  -U, --print-uid       print UID column\n"
+	"  --max-args MAX_ARGS   maximum number of arguments parsed and displayed, defaults to 20\n"
+	"  -P PPID, --ppid PPID  trace this parent PID only\n"
+	"  --exit                add an EXIT(ms) column: run time of each program until its\n"
+	"                        process exits (lines wait for the exit)\n"
+	"  --ebpf                print the BPF program and exit\n"
+	"  --no-cache            compile with clang even when the program cache has this program\n"
+	"\nexamples:\n"
+	"    ./execsnoop                      # trace all exec() syscalls\n"
+	"    ./execsnoop -x                   # include failed exec()s\n"
+	"    ./execsnoop -T                   # include time (HH:MM:SS)\n"
+	"    ./execsnoop -P 181               # only trace new processes whose parent PID is 181\n"
+	"    ./execsnoop -U                   # include UID\n"
+	"    ./execsnoop -u 1000              # only trace UID 1000\n"
+	"    ./execsnoop -u user              # get user UID and trace only them\n"
+	"    ./execsnoop -t                   # include timestamps\n"
+	"    ./execsnoop -q                   # add \"quotemarks\" around arguments\n"
+	"    ./execsnoop -n main              # only print command lines containing \"main\"\n"
+	"    ./execsnoop -l tpkg              # only print command where arguments contains \"tpkg\"\n"
+	"    ./execsnoop --exit               # include each program's run time until exit\n";
+
+static void usage_error(const char *fmt, const char *arg)
+{
+	cli_usage_error("execsnoop", fmt, arg);
+	exit(2);
+}
+
+static long int_arg(const char *opt, const char *arg, long min)
+{
+	struct cbcc_err err;
+	long v;
+
+	if (cli_int(opt, arg, min, &v, &err))
+		usage_error("%s", err.msg);
+	return v;
+}
+
+static void compile_regex(regex_t *re, const char *opt, const char *text)
+{
+	char msg[600];
+
+	if (!regcomp(re, text, REG_EXTENDED | REG_NOSUB))
+		return;
+	snprintf(msg, sizeof(msg), "argument %s: invalid regular expression: '%%s'", opt);
+	usage_error(msg, text);
+}
+
+static void parse_args(int argc, char **argv)
+{
+	enum { OPT_MAX_ARGS = 256, OPT_EBPF, OPT_NO_CACHE, OPT_EXIT, OPT_CGROUPMAP, OPT_MNTNSMAP };
+	static const struct option longopts[] = {
+		{"time", no_argument, 0, 'T'},
+		{"timestamp", no_argument, 0, 't'},
+		{"fails", no_argument, 0, 'x'},
+		{"uid", required_argument, 0, 'u'},
+		{"quote", no_argument, 0, 'q'},
+		{"name", required_argument, 0, 'n'},
+		{"line", required_argument, 0, 'l'},
+		{"print-uid", no_argument, 0, 'U'},
+		{"max-args", required_argument, 0, OPT_MAX_ARGS},
+		{"ppid", required_argument, 0, 'P'},
+		{"exit", no_argument, 0, OPT_EXIT},
+		{"ebpf", no_argument, 0, OPT_EBPF},
+		{"no-cache", no_argument, 0, OPT_NO_CACHE},
+		{"cgroupmap", required_argument, 0, OPT_CGROUPMAP},
+		{"mntnsmap", required_argument, 0, OPT_MNTNSMAP},
+		{"help", no_argument, 0, 'h'},
+		{0, 0, 0, 0},
+	};
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":Ttxu:qn:l:UP:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'T':
+			env.time = true;
+			break;
+		case 't':
+			env.timestamp = true;
+			break;
+		case 'x':
+			env.fails = true;
+			break;
+		case 'u':
+			if (!snoop_parse_uid(optarg, &env.uid))
+				usage_error("argument -u/--uid: '%s' is not valid UID or user entry", optarg);
+			break;
+		case 'q':
+			env.quote = true;
+			break;
+		case 'n':
+			env.name = optarg;
+			compile_regex(&env.name_re, "-n/--name", optarg);
+			break;
+		case 'l':
+			env.line = optarg;
+			compile_regex(&env.line_re, "-l/--line", optarg);
+			break;
+		case 'U':
+			env.print_uid = true;
+			break;
+		case OPT_MAX_ARGS:
+			env.max_args = int_arg("--max-args", optarg, 1);
+			if (env.max_args > MAX_ARGS_LIMIT)
+				usage_error("argument --max-args: at most 250: '%s'", optarg);
+			break;
+		case 'P':
+			env.ppid = int_arg("-P/--ppid", optarg, 1);
+			break;
+		case OPT_EXIT:
+			env.exit_times = true;
+			break;
+		case OPT_EBPF:
+			env.ebpf = true;
+			break;
+		case OPT_NO_CACHE:
+			env.no_cache = true;
+			break;
+		case OPT_CGROUPMAP:
+		case OPT_MNTNSMAP:
+			usage_error("argument %s: not supported by this execsnoop", argv[optind - 2]);
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			fputs(help_text, stdout);
+			exit(0);
+		case ':':
+			usage_error("argument %s: expected one argument", argv[optind - 1]);
+			break;
+		default:
+			usage_error("unrecognized option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		usage_error("unrecognized arguments: %s", argv[optind]);
+}
+
+static void die(struct snoop *s, const char *msg)
+{
+	fprintf(stderr, "execsnoop: %s\n", msg);
+	fflush(stdout);
+	if (s)
+		rt_close(&s->bpf);
+	exit(1);
+}
+
+static char *generate(void)
+{
+	char argsize[16], maxargs[16];
+	struct tvar vars[] = {{"ARGSIZE", argsize}, {"MAXARGS", maxargs}};
+	struct cbcc_err err;
+	char *src;
+
+	snprintf(argsize, sizeof(argsize), "%d", ARGSIZE);
+	snprintf(maxargs, sizeof(maxargs), "%ld", env.max_args);
+	src = snoop_source("execsnoop.c", vars, ARRAY_SIZE(vars), &err);
+	if (!src)
+		die(NULL, err.msg);
+	return src;
+}
+
+/* Field offsets of task_struct in the running kernel, for the parent pid. */
+static void configure(struct snoop *s)
+{
+	struct {
+		uint32_t ppid, fails, exit_times, pad;
+		uint64_t real_parent_off, tgid_off;
+	} cfg = {
+		.ppid = (uint32_t)env.ppid,
+		.fails = env.fails,
+		.exit_times = env.exit_times,
+	};
+	struct cbcc_filters f = {.self_tgid = getpid(), .uid = env.uid};
+	struct cbcc_err err;
+	struct kbtf *btf = kbtf_load(NULL, &err);
+	long parent = kbtf_member_offset(btf, "task_struct", "real_parent");
+	long tgid = kbtf_member_offset(btf, "task_struct", "tgid");
+
+	kbtf_free(btf);
+	if (parent > 0 && tgid > 0) {
+		cfg.real_parent_off = (uint64_t)parent;
+		cfg.tgid_off = (uint64_t)tgid;
+	} else if (env.ppid) {
+		die(s, "-P/--ppid needs the kernel's BTF (/sys/kernel/btf/vmlinux) to find parent pids");
+	}
+	if (snoop_set_config(&s->bpf, "snoop_config", &cfg, &err) ||
+	    filters_configure(&s->bpf, &f, &err))
+		die(s, err.msg);
+}
+
+/* The parent from /proc when the kernel could not tell (no BTF). */
+static uint32_t proc_ppid(uint32_t pid)
+{
+	char *path = xasprintf("/proc/%u/status", pid);
+	char *text = read_file(path);
+	char *p = text ? strstr(text, "\nPPid:") : NULL;
+	long ppid = 0;
+
+	if (p)
+		ppid = strtol(p + 6, NULL, 10);
+	free(text);
+	free(path);
+	return ppid > 0 ? (uint32_t)ppid : 0;
+}
+
+static void append_arg(struct strbuf *sb, const char *arg)
+{
+	if (sb->len)
+		sb_append(sb, " ");
+	if (!env.quote) {
+		sb_append(sb, arg);
+		return;
+	}
+	sb_append(sb, "\"");
+	for (const char *p = arg; *p; p++)
+		sb_append(sb, *p == '"' ? "\\\"" : (char[2]){*p, 0});
+	sb_append(sb, "\"");
+}
+
+/* The arguments joined by spaces, as -l sees them (unquoted), and as printed. */
+static void join_args(const struct exec_event *e, int size, struct strbuf *plain,
+		      struct strbuf *shown)
+{
+	uint32_t n = e->nargs;
+
+	if ((size_t)size < sizeof(*e) + (size_t)n * ARGSIZE)
+		n = (uint32_t)((size - (int)sizeof(*e)) / ARGSIZE);
+	for (uint32_t i = 0; i <= n; i++) {
+		const char *arg = i < n ? e->args + (size_t)i * ARGSIZE : "...";
+		char buf[ARGSIZE + 1];
+
+		if (i == n && !e->truncated)
+			break;
+		snprintf(buf, sizeof(buf), "%.*s", ARGSIZE, arg);
+		if (plain->len)
+			sb_append(plain, " ");
+		sb_append(plain, buf);
+		append_arg(shown, buf);
+	}
+}
+
+static char *escape_newlines(const char *s)
+{
+	struct strbuf out = STRBUF_INIT;
+
+	for (; *s; s++)
+		sb_append(&out, *s == '\n' ? "\\n" : (char[2]){*s, 0});
+	return sb_steal(&out);
+}
+
+static void format_head(struct snoop *s, const struct exec_event *e, struct strbuf *head)
+{
+	char comm[17], ppid[16];
+	uint32_t parent = e->ppid ? e->ppid : proc_ppid(e->pid);
+
+	if (env.time) {
+		char hms[16];
+
+		output_hms(hms);
+		sb_printf(head, "%-9s", hms);
+	}
+	if (env.timestamp)
+		sb_printf(head, "%-8.3f", (double)(e->ts - s->first_ts) * 1e-9);
+	if (env.print_uid)
+		sb_printf(head, "%-6u", e->uid);
+	snprintf(comm, sizeof(comm), "%.16s", e->comm);
+	if (parent)
+		snprintf(ppid, sizeof(ppid), "%u", parent);
+	else
+		snprintf(ppid, sizeof(ppid), "?");
+	sb_printf(head, "%-16s %-7u %-7s %3d ", comm, e->pid, ppid, e->ret);
+}
+
+static void print_line(const char *head, const char *runtime, const char *args)
+{
+	if (runtime)
+		printf("%s%10s %s\n", head, runtime, args);
+	else
+		printf("%s%s\n", head, args);
+}
+
+static void print_pending(struct snoop *s, int i, const char *runtime)
+{
+	struct pending *p = &s->pending[i];
+
+	print_line(p->head, runtime, p->args);
+	free(p->head);
+	free(p->args);
+	*p = s->pending[--s->npending];
+}
+
+static int find_pending(struct snoop *s, uint32_t pid)
+{
+	for (int i = 0; i < s->npending; i++)
+		if (s->pending[i].pid == pid)
+			return i;
+	return -1;
+}
+
+static void on_exit_event(struct snoop *s, const struct exec_event *e)
+{
+	int i = find_pending(s, e->pid);
+	char ms[32];
+
+	if (i < 0)
+		return;
+	snprintf(ms, sizeof(ms), "%.3f", (double)e->ts / 1e6);
+	print_pending(s, i, ms);
+}
+
+/* --exit: the line waits; a process that execs again ends the previous program. */
+static void hold_line(struct snoop *s, const struct exec_event *e, char *head, char *args)
+{
+	int i = find_pending(s, e->pid);
+	char ms[32];
+
+	if (i >= 0) {
+		snprintf(ms, sizeof(ms), "%.3f", (double)(e->ts - s->pending[i].ts) / 1e6);
+		print_pending(s, i, ms);
+	}
+	if (e->ret) {
+		print_line(head, "-", args);
+		free(head);
+		free(args);
+		return;
+	}
+	s->pending = xrealloc(s->pending, (s->npending + 1) * sizeof(*s->pending));
+	s->pending[s->npending++] = (struct pending){e->pid, e->ts, head, args};
+}
+
+static void on_exec_event(struct snoop *s, const struct exec_event *e, int size)
+{
+	struct strbuf plain = STRBUF_INIT, shown = STRBUF_INIT, head = STRBUF_INIT;
+	char comm[17];
+	char *args;
+
+	snprintf(comm, sizeof(comm), "%.16s", e->comm);
+	join_args(e, size, &plain, &shown);
+	if ((env.name && regexec(&env.name_re, comm, 0, NULL, 0)) ||
+	    (env.line && regexec(&env.line_re, sb_str(&plain), 0, NULL, 0))) {
+		sb_free(&plain);
+		sb_free(&shown);
+		return;
+	}
+	format_head(s, e, &head);
+	args = escape_newlines(sb_str(&shown));
+	if (env.exit_times)
+		hold_line(s, e, sb_steal(&head), args);
+	else {
+		print_line(sb_str(&head), NULL, args);
+		free(args);
+	}
+	sb_free(&head);
+	sb_free(&plain);
+	sb_free(&shown);
+}
+
+static void on_event(void *cookie, void *data, int size)
+{
+	struct snoop *s = cookie;
+	struct exec_event e;
+
+	if (stop || (size_t)size < sizeof(e))
+		return;
+	memcpy(&e, data, sizeof(e));
+	if (e.type == EXIT_EVENT)
+		on_exit_event(s, &e);
+	else
+		on_exec_event(s, data, size);
+}
+
+static void print_header(void)
+{
+	if (env.time)
+		printf("%-9s", "TIME");
+	if (env.timestamp)
+		printf("%-8s", "TIME(s)");
+	if (env.print_uid)
+		printf("%-6s", "UID");
+	printf("%-16s %-7s %-7s %3s ", "PCOMM", "PID", "PPID", "RET");
+	if (env.exit_times)
+		printf("%10s ", "EXIT(ms)");
+	printf("ARGS\n");
+}
+
+static void start(struct snoop *s, const char *src)
+{
+	static const struct snoop_tp tps[] = {
+		{"execsnoop_enter_execve", "syscalls", "sys_enter_execve", false},
+		{"execsnoop_exit_execve", "syscalls", "sys_exit_execve", false},
+		{"execsnoop_enter_execveat", "syscalls", "sys_enter_execveat", true},
+		{"execsnoop_exit_execveat", "syscalls", "sys_exit_execveat", true},
+		{"execsnoop_process_exit", "sched", "sched_process_exit", false},
+	};
+	struct cbcc_err err;
+	int ntps = env.exit_times ? 5 : 4;
+
+	s->bpf.no_cache = env.no_cache;
+	if (rt_compile(&s->bpf, src, false, &err))
+		die(s, err.msg);
+	configure(s);
+	s->perf = (struct snoop_perf){.tool = "execsnoop", .on_event = on_event, .cookie = s};
+	if (snoop_open_perf(&s->bpf, "snoop_events", &s->perf, PAGES, &err))
+		die(s, err.msg);
+	s->first_ts = output_monotonic_ns();
+	if (snoop_attach(&s->bpf, tps, ntps, &stop, &err))
+		die(s, err.msg);
+}
+
+static void check_system(void)
+{
+	struct cbcc_err err;
+	char warning[512];
+
+	if (sysenv_check_tracing(0, warning, sizeof(warning), &err))
+		die(NULL, err.msg);
+	if (*warning)
+		fprintf(stderr, "execsnoop: warning: %s\n", warning);
+}
+
+static void finish(struct snoop *s)
+{
+	output_flush();
+	rt_close(&s->bpf);
+	while (s->npending)
+		print_pending(s, s->npending - 1, "-");
+	output_flush();
+	free(s->pending);
+	snoop_report_lost(&s->perf);
+	if (env.name)
+		regfree(&env.name_re);
+	if (env.line)
+		regfree(&env.line_re);
+}
+
+int main(int argc, char **argv)
+{
+	static struct snoop s;
+	struct cbcc_err err;
+	char *src;
+
+	parse_args(argc, argv);
+	signals_install(&stop);
+	src = generate();
+	if (env.ebpf) {
+		fputs(src, stdout);
+		free(src);
+		return 0;
+	}
+	check_system();
+	start(&s, src);
+	free(src);
+	if (!stop) {
+		print_header();
+		if (output_flush() && snoop_loop(&s.bpf, &stop, 0, &err))
+			die(&s, err.msg);
+	}
+	finish(&s);
+	return 0;
+}

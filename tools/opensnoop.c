@@ -1,0 +1,407 @@
+/* opensnoop: trace open(), openat() and openat2() on the syscall
+ * tracepoints. Command line and output as BCC's opensnoop. */
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "filters.h"
+#include "output.h"
+#include "signals.h"
+#include "snoop.h"
+#include "strbuf.h"
+#include "sysenv.h"
+
+#define PATH_SIZE 4096
+#define DEFAULT_PAGES 1024 /* per CPU: BCC's 64 drops events in bursts */
+
+static struct env {
+	bool timestamp, print_uid, failed, extended, full_path, ebpf, no_cache;
+	long pid, tid, uid, duration, pages;
+	const char *name;
+	unsigned flags_mask;
+	bool has_flag_filter;
+} env = {.uid = -1, .pages = DEFAULT_PAGES};
+
+/* templates/opensnoop.c: struct open_event without its path. */
+struct open_event {
+	uint64_t ts;
+	uint32_t pid, tid, uid;
+	int32_t ret;
+	uint32_t flags;
+	int32_t dfd;
+	char comm[16];
+	char path[];
+};
+
+struct snoop {
+	struct cbcc_bpf bpf;
+	struct snoop_perf perf;
+	uint64_t first_ts;
+};
+
+static volatile sig_atomic_t stop;
+
+static const struct {
+	const char *name;
+	unsigned value;
+} open_flags[] = {
+	{"O_RDONLY", O_RDONLY},     {"O_WRONLY", O_WRONLY},	  {"O_RDWR", O_RDWR},
+	{"O_ACCMODE", O_ACCMODE},   {"O_CREAT", O_CREAT},	  {"O_EXCL", O_EXCL},
+	{"O_NOCTTY", O_NOCTTY},     {"O_TRUNC", O_TRUNC},	  {"O_APPEND", O_APPEND},
+	{"O_NONBLOCK", O_NONBLOCK}, {"O_NDELAY", O_NDELAY},	  {"O_DSYNC", O_DSYNC},
+	{"O_SYNC", O_SYNC},	    {"O_RSYNC", O_RSYNC},	  {"O_ASYNC", O_ASYNC},
+	{"O_DIRECT", O_DIRECT},     {"O_LARGEFILE", O_LARGEFILE}, {"O_DIRECTORY", O_DIRECTORY},
+	{"O_NOFOLLOW", O_NOFOLLOW}, {"O_NOATIME", O_NOATIME},	  {"O_CLOEXEC", O_CLOEXEC},
+	{"O_PATH", O_PATH},	    {"O_TMPFILE", O_TMPFILE},
+};
+
+static const char usage_text[] =
+	"usage: opensnoop [-h] [-T] [-U] [-x] [-p PID] [-t TID] [-u UID]\n"
+	"                 [-d DURATION] [-n NAME] [-e] [-f FLAG_FILTER] [-F]\n"
+	"                 [-b BUFFER_PAGES] [--ebpf] [--no-cache]\n";
+
+static const char help_text[] =
+	"\nTrace open() syscalls\n\n"
+	"options:\n"
+	"  -h, --help            show this help message and exit\n"
+	"  -T, --timestamp       include timestamp on output\n"
+	"  -U, --print-uid       print UID column\n"
+	"  -x, --failed          only show failed opens\n"
+	"  -p PID, --pid PID     trace this PID only\n"
+	"  -t TID, --tid TID     trace this TID only\n"
+	"  -u UID, --uid UID     trace this UID only\n"
+	"  -d DURATION, --duration DURATION\n"
+	"                        total duration of trace in seconds\n"
+	"  -n NAME, --name NAME  only print process names containing this name\n"
+	"  -e, --extended_fields\n"
+	"                        show extended fields\n"
+	"  -f FLAG_FILTER, --flag_filter FLAG_FILTER\n"
+	"                        filter on flags argument (e.g., O_WRONLY)\n"
+	"  -F, --full-path       show full path for an open file with relative path\n"
+	"  -b BUFFER_PAGES, --buffer-pages BUFFER_PAGES\n"
+	"                        size of the perf ring buffer (must be a power of two number of\n"
+	"                        pages and defaults to 1024)\n"
+	"  --ebpf                print the BPF program and exit\n"
+	"  --no-cache            compile with clang even when the program cache has this program\n"
+	"\nexamples:\n"
+	"    ./opensnoop                        # trace all open() syscalls\n"
+	"    ./opensnoop -T                     # include timestamps\n"
+	"    ./opensnoop -U                     # include UID\n"
+	"    ./opensnoop -x                     # only show failed opens\n"
+	"    ./opensnoop -p 181                 # only trace PID 181\n"
+	"    ./opensnoop -t 123                 # only trace TID 123\n"
+	"    ./opensnoop -u 1000                # only trace UID 1000\n"
+	"    ./opensnoop -d 10                  # trace for 10 seconds only\n"
+	"    ./opensnoop -n main                # only print process names containing \"main\"\n"
+	"    ./opensnoop -e                     # show extended fields\n"
+	"    ./opensnoop -f O_WRONLY -f O_RDWR  # only print calls for writing\n"
+	"    ./opensnoop -F                     # show full path for an open file with relative path\n";
+
+static void usage_error(const char *fmt, const char *arg)
+{
+	cli_usage_error("opensnoop", fmt, arg);
+	exit(2);
+}
+
+static long int_arg(const char *opt, const char *arg, long min)
+{
+	struct cbcc_err err;
+	long v;
+
+	if (cli_int(opt, arg, min, &v, &err))
+		usage_error("%s", err.msg);
+	return v;
+}
+
+static void add_flag_filter(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(open_flags); i++)
+		if (!strcmp(open_flags[i].name, name)) {
+			env.flags_mask |= open_flags[i].value;
+			env.has_flag_filter = true;
+			return;
+		}
+	usage_error("argument -f/--flag_filter: bad flag: '%s'", name);
+}
+
+static void parse_args(int argc, char **argv)
+{
+	enum { OPT_EBPF = 256, OPT_NO_CACHE, OPT_CGROUPMAP, OPT_MNTNSMAP };
+	static const struct option longopts[] = {
+		{"timestamp", no_argument, 0, 'T'},
+		{"print-uid", no_argument, 0, 'U'},
+		{"failed", no_argument, 0, 'x'},
+		{"pid", required_argument, 0, 'p'},
+		{"tid", required_argument, 0, 't'},
+		{"uid", required_argument, 0, 'u'},
+		{"duration", required_argument, 0, 'd'},
+		{"name", required_argument, 0, 'n'},
+		{"extended_fields", no_argument, 0, 'e'},
+		{"flag_filter", required_argument, 0, 'f'},
+		{"full-path", no_argument, 0, 'F'},
+		{"buffer-pages", required_argument, 0, 'b'},
+		{"ebpf", no_argument, 0, OPT_EBPF},
+		{"no-cache", no_argument, 0, OPT_NO_CACHE},
+		{"cgroupmap", required_argument, 0, OPT_CGROUPMAP},
+		{"mntnsmap", required_argument, 0, OPT_MNTNSMAP},
+		{"help", no_argument, 0, 'h'},
+		{0, 0, 0, 0},
+	};
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":TUxp:t:u:d:n:ef:Fb:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'T':
+			env.timestamp = true;
+			break;
+		case 'U':
+			env.print_uid = true;
+			break;
+		case 'x':
+			env.failed = true;
+			break;
+		case 'p':
+			env.pid = int_arg("-p/--pid", optarg, 1);
+			break;
+		case 't':
+			env.tid = int_arg("-t/--tid", optarg, 1);
+			break;
+		case 'u':
+			if (!snoop_parse_uid(optarg, &env.uid))
+				usage_error("argument -u/--uid: '%s' is not valid UID or user entry", optarg);
+			break;
+		case 'd':
+			env.duration = int_arg("-d/--duration", optarg, 1);
+			break;
+		case 'n':
+			env.name = optarg;
+			break;
+		case 'e':
+			env.extended = true;
+			break;
+		case 'f':
+			add_flag_filter(optarg);
+			break;
+		case 'F':
+			env.full_path = true;
+			break;
+		case 'b':
+			env.pages = int_arg("-b/--buffer-pages", optarg, 1);
+			if (env.pages & (env.pages - 1))
+				usage_error("argument -b/--buffer-pages: must be a power of two: '%s'", optarg);
+			break;
+		case OPT_EBPF:
+			env.ebpf = true;
+			break;
+		case OPT_NO_CACHE:
+			env.no_cache = true;
+			break;
+		case OPT_CGROUPMAP:
+		case OPT_MNTNSMAP:
+			usage_error("argument %s: not supported by this opensnoop", argv[optind - 2]);
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			fputs(help_text, stdout);
+			exit(0);
+		case ':':
+			usage_error("argument %s: expected one argument", argv[optind - 1]);
+			break;
+		default:
+			usage_error("unrecognized option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		usage_error("unrecognized arguments: %s", argv[optind]);
+	if (env.tid)
+		env.pid = 0; /* TID trumps PID, as in BCC */
+}
+
+static void die(struct snoop *s, const char *msg)
+{
+	fprintf(stderr, "opensnoop: %s\n", msg);
+	fflush(stdout);
+	if (s)
+		rt_close(&s->bpf);
+	exit(1);
+}
+
+static char *generate(void)
+{
+	char size[16];
+	struct tvar vars[] = {{"PATH_SIZE", size}};
+	struct cbcc_err err;
+	char *src;
+
+	snprintf(size, sizeof(size), "%d", PATH_SIZE);
+	src = snoop_source("opensnoop.c", vars, ARRAY_SIZE(vars), &err);
+	if (!src)
+		die(NULL, err.msg);
+	return src;
+}
+
+static void configure(struct snoop *s)
+{
+	struct {
+		uint32_t flags_mask, failed_only;
+	} cfg = {.flags_mask = env.flags_mask, .failed_only = env.failed};
+	struct cbcc_filters f = {
+		.self_tgid = getpid(),
+		.tgid = env.pid,
+		.tid = env.tid,
+		.uid = env.uid,
+	};
+	struct cbcc_err err;
+
+	/* -f O_RDONLY (0) matches nothing in BCC; keep that */
+	if (env.has_flag_filter && !env.flags_mask)
+		cfg.flags_mask = 0x80000000u;
+	if (snoop_set_config(&s->bpf, "snoop_config", &cfg, &err) ||
+	    filters_configure(&s->bpf, &f, &err))
+		die(s, err.msg);
+}
+
+/* -F: the directory a relative path starts from, read from /proc now; empty
+ * when the process has gone. */
+static void base_dir(const struct open_event *e, char *dir, size_t size)
+{
+	char link[64];
+	ssize_t n;
+
+	if (e->dfd == AT_FDCWD)
+		snprintf(link, sizeof(link), "/proc/%u/task/%u/cwd", e->pid, e->tid);
+	else
+		snprintf(link, sizeof(link), "/proc/%u/fd/%d", e->pid, e->dfd);
+	n = readlink(link, dir, size - 1);
+	if (n < 0 && e->dfd == AT_FDCWD) {
+		snprintf(link, sizeof(link), "/proc/%u/cwd", e->pid);
+		n = readlink(link, dir, size - 1);
+	}
+	dir[n > 0 ? n : 0] = '\0';
+}
+
+static void print_path(const struct open_event *e, const char *path)
+{
+	char dir[PATH_MAX];
+
+	if (!env.full_path || path[0] == '/' || !path[0]) {
+		puts(path);
+		return;
+	}
+	base_dir(e, dir, sizeof(dir));
+	if (!dir[0])
+		puts(path);
+	else
+		printf("%s%s%s\n", dir, strcmp(dir, "/") ? "/" : "", path);
+}
+
+static void on_event(void *cookie, void *data, int size)
+{
+	struct snoop *s = cookie;
+	struct open_event e;
+	char comm[17], path[PATH_SIZE + 1];
+	int fd = -1, err = 0;
+
+	if (stop || (size_t)size < sizeof(e))
+		return;
+	memcpy(&e, data, sizeof(e));
+	snprintf(comm, sizeof(comm), "%.16s", e.comm);
+	if (env.name && !strstr(comm, env.name))
+		return;
+	snprintf(path, sizeof(path), "%.*s", size - (int)sizeof(e),
+		 ((const struct open_event *)data)->path);
+	if (!s->first_ts)
+		s->first_ts = e.ts / 1000 * 1000;
+	if (e.ret >= 0)
+		fd = e.ret;
+	else
+		err = -e.ret;
+	if (env.timestamp)
+		printf("%-14.9f", (double)((e.ts / 1000 * 1000) - s->first_ts) * 1e-9);
+	if (env.print_uid)
+		printf("%-6u", e.uid);
+	printf("%-6u %-16s %4d %3d ", env.tid ? e.tid : e.pid, comm, fd, err);
+	if (env.extended)
+		printf("%08o ", e.flags);
+	print_path(&e, path);
+}
+
+static void print_header(void)
+{
+	if (env.timestamp)
+		printf("%-14s", "TIME(s)");
+	if (env.print_uid)
+		printf("%-6s", "UID");
+	printf("%-6s %-16s %4s %3s ", env.tid ? "TID" : "PID", "COMM", "FD", "ERR");
+	if (env.extended)
+		printf("%-9s", "FLAGS");
+	printf("PATH\n");
+}
+
+static void start(struct snoop *s, const char *src)
+{
+	static const struct snoop_tp tps[] = {
+		{"opensnoop_enter_open", "syscalls", "sys_enter_open", true},
+		{"opensnoop_exit_open", "syscalls", "sys_exit_open", true},
+		{"opensnoop_enter_openat", "syscalls", "sys_enter_openat", false},
+		{"opensnoop_exit_openat", "syscalls", "sys_exit_openat", false},
+		{"opensnoop_enter_openat2", "syscalls", "sys_enter_openat2", true},
+		{"opensnoop_exit_openat2", "syscalls", "sys_exit_openat2", true},
+	};
+	struct cbcc_err err;
+
+	s->bpf.no_cache = env.no_cache;
+	if (rt_compile(&s->bpf, src, false, &err))
+		die(s, err.msg);
+	configure(s);
+	s->perf = (struct snoop_perf){.tool = "opensnoop", .on_event = on_event, .cookie = s};
+	if (snoop_open_perf(&s->bpf, "snoop_events", &s->perf, (int)env.pages, &err) ||
+	    snoop_attach(&s->bpf, tps, ARRAY_SIZE(tps), &stop, &err))
+		die(s, err.msg);
+}
+
+static void check_system(void)
+{
+	struct cbcc_err err;
+	char warning[512];
+
+	if (sysenv_check_tracing(env.tid ? env.tid : env.pid, warning, sizeof(warning), &err))
+		die(NULL, err.msg);
+	if (*warning)
+		fprintf(stderr, "opensnoop: warning: %s\n", warning);
+}
+
+int main(int argc, char **argv)
+{
+	static struct snoop s;
+	struct cbcc_err err;
+	char *src;
+
+	parse_args(argc, argv);
+	signals_install(&stop);
+	src = generate();
+	if (env.ebpf) {
+		fputs(src, stdout);
+		free(src);
+		return 0;
+	}
+	check_system();
+	start(&s, src);
+	free(src);
+	if (!stop) {
+		print_header();
+		if (output_flush() && snoop_loop(&s.bpf, &stop, (double)env.duration, &err))
+			die(&s, err.msg);
+	}
+	output_flush();
+	rt_close(&s.bpf);
+	snoop_report_lost(&s.perf);
+	return 0;
+}
