@@ -1,0 +1,273 @@
+#include "argcodegen.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "expr.h"
+#include "template.h"
+
+static size_t round8(size_t n)
+{
+	return (n + 7) & ~(size_t)7;
+}
+
+size_t argdist_key_layout(const struct argdist_spec *s, int string_size, size_t *offsets)
+{
+	size_t off = 0;
+
+	for (int i = 0; i < s->nexprs; i++) {
+		if (offsets)
+			offsets[i] = off;
+		off += argdist_type_is_string(s->types[i]) ? round8((size_t)string_size + 1) : 8;
+	}
+	return off;
+}
+
+static bool word_at(const char *p, const char *word)
+{
+	size_t n = strlen(word);
+
+	return !strncmp(p, word, n) && !isalnum((unsigned char)p[n]) && p[n] != '_';
+}
+
+/* Replaces argdist's own variables ($PID, $latency, $entry(name)) with C or
+ * with names expr_rewrite knows; the result goes through expr_rewrite. */
+static char *substitute(const char *text, const struct argdist_spec *s, struct cbcc_err *err)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *p = text;
+
+	while (*p) {
+		if (word_at(p, "$PID")) {
+			sb_append(&sb, "$tgid");
+			p += 4;
+		} else if (word_at(p, "$latency")) {
+			sb_append(&sb, "(__now - __e.__latency)");
+			p += 8;
+		} else if (starts_with(p, "$entry(")) {
+			const char *close = strchr(p, ')');
+			char *name =
+				xstrndup(p + 7, close ? (size_t)(close - p - 7) : strlen(p + 7));
+
+			if (!close || !argdist_param(s, strip(name))) {
+				cbcc_errf(err,
+					  "$entry(%s): no such parameter in the signature '%s'",
+					  strip(name), s->signature);
+				free(name);
+				sb_free(&sb);
+				return NULL;
+			}
+			sb_printf(&sb, "(__e.%s)", strip(name));
+			free(name);
+			p = close + 1;
+		} else {
+			sb_appendn(&sb, p++, 1);
+		}
+	}
+	return sb_steal(&sb);
+}
+
+static char *rewrite(const char *text, const struct argdist_spec *s, struct expr_env *env,
+		     struct cbcc_err *err)
+{
+	char *sub = substitute(text, s, err), *c;
+
+	if (!sub)
+		return NULL;
+	c = expr_rewrite(sub, env, err);
+	free(sub);
+	return c;
+}
+
+/* Names of the parameters stashed at entry ($entry(name)), in signature order. */
+static void entry_fields(const struct argdist_spec *s, struct strbuf *fields, struct strbuf *stash)
+{
+	sb_append(fields, "\tu64 __latency;\n");
+	for (int i = 0; i < s->nparams; i++) {
+		char *needle = xasprintf("$entry(%s)", s->params[i].name);
+		bool used = s->filter && strstr(s->filter, needle);
+
+		for (int e = 0; e < s->nexprs && !used; e++)
+			used = strstr(s->exprs[e], needle) != NULL;
+		if (used) {
+			sb_printf(fields, "\t%s %s;\n", s->params[i].type, s->params[i].name);
+			sb_printf(stash, "\t__e.%s = %s;\n", s->params[i].name, s->params[i].name);
+		}
+		free(needle);
+	}
+	sb_append(stash, "\t__e.__latency = bpf_ktime_get_ns();\n");
+}
+
+static void gen_entry(struct strbuf *out, const struct argdist_gen_probe *p, const char *index)
+{
+	struct strbuf fields = STRBUF_INIT, stash = STRBUF_INIT;
+	struct probe_loc entry_loc = p->spec->loc;
+	char *params;
+
+	entry_loc.type = PROBE_ENTRY;
+	params = codegen_params(&entry_loc, p->spec->signature);
+	entry_fields(p->spec, &fields, &stash);
+	{
+		struct tvar vars[] = {
+			{"INDEX", index},   {"NAME", p->fn_name},      {"FIELDS", sb_str(&fields)},
+			{"PARAMS", params}, {"STASH", sb_str(&stash)},
+		};
+		template_render(out, "argdist_entry.c", vars, ARRAY_SIZE(vars));
+	}
+	free(params);
+	sb_free(&fields);
+	sb_free(&stash);
+}
+
+static void entry_lookup(struct strbuf *out, const char *name)
+{
+	sb_printf(out,
+		  "\tu64 __now = bpf_ktime_get_ns();\n"
+		  "\tstruct %s_entry_t __e;\n"
+		  "\t{\n\t\tstruct %s_entry_t *__ep = %s_entry.lookup(&__pid);\n\n"
+		  "\t\tif (!__ep)\n\t\t\treturn 0;\n"
+		  "\t\t__e = *__ep;\n\t\t%s_entry.delete(&__pid);\n\t}\n",
+		  name, name, name, name);
+}
+
+/* Key fields and the statements filling them, for a -C probe. */
+static int gen_key(const struct argdist_gen_probe *p, struct expr_env *env, int string_size,
+		   struct strbuf *fields, struct strbuf *key, struct cbcc_err *err)
+{
+	const struct argdist_spec *s = p->spec;
+
+	for (int i = 0; i < s->nexprs; i++) {
+		char *c = rewrite(s->exprs[i], s, env, err);
+
+		if (!c)
+			return -1;
+		if (argdist_type_is_string(s->types[i])) {
+			/* up to -z characters and the NUL */
+			sb_printf(fields, "\tchar v%d[%zu];\n", i, round8((size_t)string_size + 1));
+			sb_printf(key,
+				  "\tcbcc_read_str(&__key.v%d, %d, (const void *)(u64)(%s));\n", i,
+				  string_size + 1, c);
+		} else {
+			sb_printf(fields, "\tu64 v%d; /* %s */\n", i, s->types[i]);
+			sb_printf(key, "\t__key.v%d = (u64)(%s)(%s);\n", i, s->types[i], c);
+		}
+		free(c);
+	}
+	return 0;
+}
+
+static void render_probe(struct strbuf *out, const struct argdist_gen_probe *p, const char *index,
+			 const char *usdt, const char *entry, const char *filter,
+			 const char *fields, const char *key, const char *hist_expr)
+{
+	const struct argdist_spec *s = p->spec;
+	char *params = codegen_params(&s->loc, s->loc.type == PROBE_ENTRY ? s->signature : NULL);
+	char *raw = xstrdup(s->raw), max[32];
+
+	/* the spec is echoed in a comment: keep it from closing the comment */
+	for (char *c = raw; *c; c++)
+		if (*c == '\n' || (c[0] == '*' && c[1] == '/'))
+			*c = ' ';
+	snprintf(max, sizeof(max), "%d", ARGDIST_MAX_ENTRIES);
+	{
+		struct tvar vars[] = {
+			{"INDEX", index},     {"RAW", raw},	     {"NAME", p->fn_name},
+			{"PARAMS", params},   {"USDT_ARGS", usdt},   {"ENTRY", entry},
+			{"FILTER", filter},   {"FIELDS", fields},    {"KEY", key},
+			{"MAX_ENTRIES", max}, {"TYPE", s->types[0]}, {"EXPR", hist_expr},
+		};
+		template_render(out, s->kind == ARGDIST_HIST ? "argdist_hist.c" : "argdist_count.c",
+				vars, ARRAY_SIZE(vars));
+	}
+	free(params);
+	free(raw);
+}
+
+static int gen_probe(struct strbuf *out, struct strbuf *helpers, int *helper_count,
+		     const struct argdist_gen_probe *p, int index, const struct gen_opts *o,
+		     struct cbcc_err *err)
+{
+	const struct argdist_spec *s = p->spec;
+	struct strbuf usdt = STRBUF_INIT, entry = STRBUF_INIT, fields = STRBUF_INIT;
+	struct strbuf key = STRBUF_INIT;
+	struct expr_env env;
+	char *filter = NULL, *hist_expr = NULL, idx[16];
+	int rc = -1;
+
+	snprintf(idx, sizeof(idx), "%d", index);
+	codegen_env(&env, &s->loc, o, helpers, *helper_count);
+	filter = rewrite(s->filter ? s->filter : "1", s, &env, err);
+	if (!filter)
+		goto out;
+	if (s->kind == ARGDIST_HIST)
+		hist_expr = rewrite(s->exprs[0], s, &env, err);
+	else if (gen_key(p, &env, o->string_size, &fields, &key, err) == 0)
+		hist_expr = xstrdup("");
+	if (!hist_expr)
+		goto out;
+	{
+		struct trace_spec ts = {.loc = s->loc};
+		struct gen_probe gp = {.spec = &ts,
+				       .usdt_argtypes = p->usdt_argtypes,
+				       .nusdt_args = p->nusdt_args};
+
+		if (codegen_usdt_reads(&usdt, env.usdt_args, &gp, err))
+			goto out;
+	}
+	*helper_count = env.helper_count;
+	if (s->needs_entry) {
+		gen_entry(out, p, idx);
+		entry_lookup(&entry, p->fn_name);
+	}
+	render_probe(out, p, idx, sb_str(&usdt), sb_str(&entry), filter, sb_str(&fields),
+		     sb_str(&key), hist_expr);
+	rc = 0;
+out:
+	free(filter);
+	free(hist_expr);
+	sb_free(&usdt);
+	sb_free(&entry);
+	sb_free(&fields);
+	sb_free(&key);
+	return rc;
+}
+
+char *codegen_argdist(const struct argdist_gen_probe *probes, int n, const struct gen_opts *o,
+		      struct cbcc_err *err)
+{
+	struct strbuf out = STRBUF_INIT, helpers = STRBUF_INIT, fns = STRBUF_INIT;
+	char **texts = xcalloc(n, sizeof(char *));
+	int helper_count = 0, rc;
+
+	for (int i = 0; i < n; i++)
+		texts[i] = probes[i].spec->raw;
+	rc = codegen_prelude(&out, o, texts, n, err);
+	free(texts);
+	for (int i = 0; i < n && !rc; i++) {
+		rc = gen_probe(&fns, &helpers, &helper_count, &probes[i], i, o, err);
+		if (rc) {
+			char *before = xasprintf("error in probe '%s': ", probes[i].spec->raw);
+
+			cbcc_err_wrap(err, before, "");
+			free(before);
+		}
+	}
+	if (!rc) {
+		char np[16];
+
+		snprintf(np, sizeof(np), "%d", n);
+		struct tvar vars[] = {{"NPROBES", np}, {"HELPERS", sb_str(&helpers)}};
+
+		template_render(&out, "argdist_common.c", vars, ARRAY_SIZE(vars));
+		sb_append(&out, sb_str(&fns));
+	}
+	sb_free(&helpers);
+	sb_free(&fns);
+	if (rc) {
+		sb_free(&out);
+		return NULL;
+	}
+	return sb_steal(&out);
+}

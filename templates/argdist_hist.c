@@ -1,0 +1,24 @@
+/* argdist probe {{INDEX}} (-H): {{RAW}} */
+BPF_ARRAY({{NAME}}_hist, u64, 65);
+
+int {{NAME}}({{PARAMS}})
+{
+	u64 __pid_tgid = bpf_get_current_pid_tgid();
+	u32 __tgid = __pid_tgid >> 32;
+	u32 __pid = __pid_tgid;
+	u64 __value;
+	int __slot;
+	u64 *__count;
+
+	if (cbcc_skip(__tgid, __pid, bpf_get_current_uid_gid()))
+		return 0;
+{{USDT_ARGS}}{{ENTRY}}	if (!({{FILTER}}))
+		return 0;
+	__value = (u64)({{TYPE}})({{EXPR}});
+	__slot = bpf_log2l(__value);
+	__count = {{NAME}}_hist.lookup(&__slot);
+	if (__count)
+		__sync_fetch_and_add(__count, 1);
+	return 0;
+}
+

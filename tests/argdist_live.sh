@@ -1,0 +1,151 @@
+# Live tests of argdist: real probes on the real kernel, exact counts and buckets.
+# argdist prints nothing until its first interval, so start_tracer (which waits
+# for the first output line) returns once the probes have been attached for a
+# whole interval; -c keeps the counts so the last interval holds them all.
+. "$(dirname "$0")/lib.sh"
+need_bpf
+ARGDIST=$CBCC_BIN/argdist
+
+# last_block NAME: the last interval ("[HH:MM:SS]" and what follows) of NAME.out.
+last_block() {
+	awk '/^\[[0-9][0-9]:[0-9][0-9]:[0-9][0-9]\]$/ { buf = "" } { buf = buf $0 "\n" }
+		END { printf "%s", buf }' "$WORK/$1.out" >"$WORK/$1.last"
+	echo "$WORK/$1.last"
+}
+
+# run_argdist NAME MODE ARG -- ARGDIST_ARGS...: a waiting target in MODE, argdist
+# on it (@PID@ in the arguments is the target's pid), the target run, and one
+# more interval so its events are printed.
+run_argdist() {
+	local name=$1 mode=$2 arg=$3 a args=()
+	shift 4
+	start_waiting_target $mode $arg
+	for a in "$@"; do args+=("${a//@PID@/$TARGET_PID}"); done
+	start_tracer "$name" "$ARGDIST" -i 1 "${args[@]}"
+	go_target
+	sleep 1.3
+	stop_tracer
+	last_block "$name" >/dev/null
+}
+
+# -C on libc write(fd): 3 writes to fd 1, 5 to the pipe, ascending by count.
+run_argdist writes writes "" -- -c -p @PID@ -C 'p:c:write(int fd):int:fd'
+last=$WORK/writes.last
+assert_grep "$last" '^p:c:write\(int fd\):int:fd$' "spec line"
+assert_grep "$last" $'^\tCOUNT      EVENT$' "table header"
+assert_count "$last" $'^\t3          fd = 1$' 1
+assert_count "$last" $'^\t5          fd = [0-9]+$' 1
+assert_count "$last" $'^\t[0-9]' 2
+[ "$(grep -n 'fd = 1$' "$last" | cut -d: -f1)" -lt "$(grep -n $'^\t5 ' "$last" | cut -d: -f1)" ] ||
+	fail "counts not sorted ascending"
+pass "-C counts write() per fd"
+
+# -T 1: only the busiest fd.
+run_argdist top writes "" -- -c -T 1 -p @PID@ -C 'p:c:write(int fd):int:fd'
+assert_count "$WORK/top.last" $'^\t[0-9]' 1
+assert_count "$WORK/top.last" $'^\t5          fd = [0-9]+$' 1
+pass "-T 1 keeps the top entry"
+
+# -H on a tracepoint with a filter, -p on the target: reads of 100, 2x1000, 3x10000 bytes.
+# (The pid stays out of the specifier so the generated program is the same on
+# every run and the program cache can serve it.)
+run_argdist reads reads "" -- -c -p @PID@ -H 't:syscalls:sys_exit_read():long:args->ret:$PID > 1'
+last=$WORK/reads.last
+assert_grep "$last" '^     args->ret           : count     distribution$' "histogram header"
+assert_count "$last" '^        64 -> 127        : 1        \|\*{13} {27}\|$' 1
+assert_count "$last" '^       512 -> 1023       : 2        \|\*{26} {14}\|$' 1
+assert_count "$last" '^      8192 -> 16383      : 3        \|\*{40}\|$' 1
+assert_count "$last" ' : [1-9]' 3
+pass "-H tracepoint histogram with a filter"
+
+# $latency of cbcc_sleep(50): 50 ms lands in the 2^25..2^26-1 ns bucket.
+run_argdist lat sleep 50 -- -c -p @PID@ -H "r:$TARGET:cbcc_sleep():u64:\$latency"
+assert_grep "$WORK/lat.last" '^     \$latency            : count     distribution$'
+assert_count "$WORK/lat.last" '^  33554432 -> 67108863   : 1        \|\*{40}\|$' 1
+assert_count "$WORK/lat.last" ' : [1-9]' 1
+pass "\$latency histogram"
+
+# $entry(param), $retval, a tuple key and a label.
+run_argdist entry calls 3 -- -c -p @PID@ \
+	-C "r:$TARGET:cbcc_add(int a, int b):int,int:\$entry(b),\$retval#sums" \
+	-C "p:$TARGET:cbcc_greet():u32:\$PID"
+last=$WORK/entry.last
+assert_grep "$last" '^sums$' "label"
+assert_count "$last" $'^\t1          \\$PID = '"$TARGET_PID"'$' 1
+for i in 0 1 2; do
+	assert_count "$last" $'^\t1          b = '$((2 * i))', \$retval = '$((3 * i))'$' 1
+done
+pass "\$entry(), \$retval, \$PID, tuple keys, labels"
+
+# String keys (-z caps them), filters, default expressions, a second -C and -H.
+run_argdist strs calls 6 -- -c -z 5 -p @PID@ -C "p:$TARGET:cbcc_greet(char *name):char*:name" \
+	-C "p:$TARGET:cbcc_add(int a, int b):int:a:a >= 3" -C "p:$TARGET:cbcc_add()" \
+	-H "r:$TARGET:cbcc_add()"
+last=$WORK/strs.last
+assert_count "$last" $'^\t1          name = hello$' 1
+assert_count "$last" $'^\t1          a = [345]$' 3
+assert_count "$last" $'^\t1          a = ' 3
+assert_count "$last" $'^\t6          total calls$' 1
+assert_grep "$last" '^     retval              : count     distribution$'
+assert_count "$last" '^         0 -> 1          : 1 ' 1
+assert_count "$last" '^         8 -> 15         : 3 ' 1
+pass "string keys with -z, filters, default expressions, several probes"
+
+# USDT arguments.
+run_argdist usdt usdt 3 -- -c -p @PID@ -C "u:$TARGET:ping():int:arg1"
+for i in 0 1 2; do
+	assert_count "$WORK/usdt.last" $'^\t1          arg1 = '$i'$' 1
+done
+pass "USDT probe arguments"
+
+# Without -c each interval starts from zero: the 3 writes to fd 1 are counted once.
+start_waiting_target writes
+start_tracer clear "$ARGDIST" -i 1 -p "$TARGET_PID" -C 'p:c:write(int fd):int:fd'
+go_target
+sleep 2.3
+stop_tracer
+total=$(awk -F'\t' '/fd = 1$/ { split($2, f, " "); s += f[1] } END { print s + 0 }' "$WORK/clear.out")
+[ "$total" = 3 ] || fail "without -c: fd 1 counted $total times over all intervals, expected 3"
+[ "$(count_lines "$WORK/clear.out" '^\[')" -ge 3 ] || fail "expected at least 3 intervals"
+assert_count "$(last_block clear)" $'^\t[0-9]' 0
+pass "counts are cleared every interval without -c"
+
+# -n 2 and -d 2: exit 0 on their own after two intervals.
+start_tracer n "$ARGDIST" -i 1 -n 2 -C 'p:c:malloc()'
+wait_tracer
+assert_count "$WORK/n.out" '^\[[0-9:]{8}\]$' 2
+start_tracer d "$ARGDIST" -d 2 -C 'p:c:malloc()'
+wait_tracer
+assert_count "$WORK/d.out" '^\[[0-9:]{8}\]$' 2
+pass "-n and -d exit 0 after two intervals"
+
+# A full map is reported: 11000 distinct keys, 10240 fit.
+run_argdist full calls 11000 -- -c -T 1 -p @PID@ -C "p:$TARGET:cbcc_add(int a):int:a"
+assert_grep "$WORK/full.err" "argdist: warning: probe 'p:$TARGET:cbcc_add\(int a\):int:a': 760 values not counted, its map is full \(10240 entries\)"
+pass "a full map is reported with the number of lost values"
+
+# Signals: exit 0, no probe left behind.
+for sig in TERM HUP INT; do
+	start_tracer sig "$ARGDIST" -i 1 -C "p:$TARGET:cbcc_add()" -H "r:$TARGET:cbcc_sleep():u64:\$latency"
+	stop_tracer "$sig"
+	assert_no_leftovers
+done
+pass "SIGTERM/SIGHUP/SIGINT exit 0, no leftover probes"
+
+# A closed stdout ends argdist cleanly at its next interval.
+rc=0
+timeout 20 bash -c "\"$ARGDIST\" -i 1 -C 'p:c:malloc()' 2>\"$WORK/pipe.err\" | head -1 >\"$WORK/pipe.out\"" || rc=$?
+[ "$rc" = 0 ] || fail "argdist | head exited $rc"
+assert_grep "$WORK/pipe.out" '^\[[0-9:]{8}\]$'
+assert_no_leftovers
+pass "closed stdout ends argdist cleanly"
+
+# Kernel functions: generated and verifier-loaded, then a clear attach error.
+if [ ! -e /sys/bus/event_source/devices/kprobe/type ] && [ ! -e /sys/kernel/debug/tracing/kprobe_events ]; then
+	expect_error 1 "error in probe 'r::vfs_read\(\)': this kernel has no kprobe support \(CONFIG_KPROBES is off\)" \
+		"$ARGDIST" -H 'r::vfs_read()'
+	expect_error 1 "no kprobe support" "$ARGDIST" \
+		-H 'r::vfs_read(void *file, void *buf, size_t count):size_t:$entry(count):$latency > 1000'
+	assert_no_leftovers
+	pass "kernel function probe fails with the no-kprobes message"
+fi

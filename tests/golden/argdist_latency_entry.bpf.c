@@ -1,0 +1,117 @@
+/* cbcc prelude: shared by every generated program. */
+#include <uapi/linux/ptrace.h>
+
+#ifndef TASK_COMM_LEN
+#define TASK_COMM_LEN 16
+#endif
+/* Filters set by user space after load (so the source, and the compiled
+ * program, do not depend on run-time values such as the tool's own pid). */
+struct cbcc_config {
+	u32 self_tgid; /* the tool itself, skipped unless -S */
+	u32 tgid;      /* -p */
+	u32 tid;       /* -L */
+	u32 has_uid;
+	u32 uid;       /* --uid */
+};
+BPF_ARRAY(cbcc_config, struct cbcc_config, 1);
+
+static __always_inline bool cbcc_skip(u32 tgid, u32 tid, u32 uid)
+{
+	u32 zero = 0;
+	struct cbcc_config *c = cbcc_config.lookup(&zero);
+
+	if (!c)
+		return true;
+	if (c->tgid && tgid != c->tgid)
+		return true;
+	if (c->tid && tid != c->tid)
+		return true;
+	if (c->has_uid && uid != c->uid)
+		return true;
+	return tgid == c->self_tgid;
+}
+
+/* User and kernel pointers are told apart by address (kernel addresses have
+ * the top bit set), so "%s" works on either without an @user hint. */
+static __always_inline int cbcc_read_str(void *dst, u32 size, const void *src)
+{
+	if ((s64)src >= 0)
+		return bpf_probe_read_user_str(dst, size, src);
+	return bpf_probe_read_kernel_str(dst, size, src);
+}
+
+static __always_inline int cbcc_read_mem(void *dst, u32 size, const void *src)
+{
+	if ((s64)src >= 0)
+		return bpf_probe_read_user(dst, size, src);
+	return bpf_probe_read_kernel(dst, size, src);
+}
+
+/* argdist: values not counted because a probe's map was full, per probe. */
+BPF_ARRAY(cbcc_dropped, u64, 1);
+
+static __always_inline void cbcc_count_drop(int probe)
+{
+	u64 *n = cbcc_dropped.lookup(&probe);
+
+	if (n)
+		__sync_fetch_and_add(n, 1);
+}
+
+
+/* argdist probe 0, entry: what the return probe needs, per thread.
+ * An LRU hash, so entries of calls that never return do not pile up. */
+struct probe_read_1_entry_t {
+	u64 __latency;
+	size_t count;
+};
+BPF_TABLE("lru_hash", u32, struct probe_read_1_entry_t, probe_read_1_entry, 10240);
+
+int probe_read_1_enter(struct pt_regs *ctx, int fd, void *buf, size_t count)
+{
+	u64 __pid_tgid = bpf_get_current_pid_tgid();
+	u32 __pid = __pid_tgid;
+	struct probe_read_1_entry_t __e = {};
+
+	if (cbcc_skip(__pid_tgid >> 32, __pid, bpf_get_current_uid_gid()))
+		return 0;
+	__e.count = count;
+	__e.__latency = bpf_ktime_get_ns();
+	probe_read_1_entry.update(&__pid, &__e);
+	return 0;
+}
+
+/* argdist probe 0 (-H): r:c:read(int fd, void *buf, size_t count):size_t:$entry(count):$latency > 1000 */
+BPF_ARRAY(probe_read_1_hist, u64, 65);
+
+int probe_read_1(struct pt_regs *ctx)
+{
+	u64 __pid_tgid = bpf_get_current_pid_tgid();
+	u32 __tgid = __pid_tgid >> 32;
+	u32 __pid = __pid_tgid;
+	u64 __value;
+	int __slot;
+	u64 *__count;
+
+	if (cbcc_skip(__tgid, __pid, bpf_get_current_uid_gid()))
+		return 0;
+	u64 __now = bpf_ktime_get_ns();
+	struct probe_read_1_entry_t __e;
+	{
+		struct probe_read_1_entry_t *__ep = probe_read_1_entry.lookup(&__pid);
+
+		if (!__ep)
+			return 0;
+		__e = *__ep;
+		probe_read_1_entry.delete(&__pid);
+	}
+	if (!((__now - __e.__latency) > 1000))
+		return 0;
+	__value = (u64)(size_t)((__e.count));
+	__slot = bpf_log2l(__value);
+	__count = probe_read_1_hist.lookup(&__slot);
+	if (__count)
+		__sync_fetch_and_add(__count, 1);
+	return 0;
+}
+

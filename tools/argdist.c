@@ -1,0 +1,656 @@
+/* argdist: trace a function and display a distribution of its parameter
+ * values as a histogram or frequency count. Command line and output as
+ * BCC's argdist. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "argcodegen.h"
+#include "argspec.h"
+#include "cli.h"
+#include "filters.h"
+#include "hist.h"
+#include "maps.h"
+#include "output.h"
+#include "probe.h"
+#include "signals.h"
+#include "strbuf.h"
+#include "sysenv.h"
+
+static struct env {
+	long pid, tid;
+	int string_size;
+	long interval, duration, count, top;
+	bool verbose, cumulative, ebpf, no_cache;
+	char **includes;
+	int nincludes;
+	char **count_specs, **hist_specs;
+	int ncount, nhist;
+} env = {.string_size = 80, .interval = 1, .top = -1};
+
+struct probe {
+	struct argdist_spec spec;
+	struct argdist_gen_probe gen;
+	char *fn_name;
+	char *enter_name; /* entry probe of $entry()/$latency, or NULL */
+	struct resolved_probe res;
+	struct cbcc_map map; /* NAME_hash (-C) or NAME_hist (-H) */
+	size_t *offsets;     /* of each value in a -C key */
+	char **display;	     /* each expression as shown in the output */
+};
+
+struct argdist {
+	struct probe *probes;
+	int nprobes;
+	struct cbcc_bpf bpf;
+	struct cbcc_map dropped;
+	struct strbuf out;
+};
+
+static volatile sig_atomic_t stop;
+
+static const char usage_text[] =
+	"usage: argdist [-h] [-p PID] [-t TID] [-z STRING_SIZE] [-i INTERVAL]\n"
+	"               [-d DURATION] [-n COUNT] [-v] [-c] [-T TOP]\n"
+	"               [-H specifier] [-C specifier] [-I header] [--ebpf]\n"
+	"               [--no-cache]\n";
+
+static const char help_text[] =
+	"\nTrace a function and display a summary of its parameter values.\n\n"
+	"options:\n"
+	"  -h, --help            show this help message and exit\n"
+	"  -p PID, --pid PID     id of the process to trace (optional)\n"
+	"  -t TID, --tid TID     id of the thread to trace (optional)\n"
+	"  -z STRING_SIZE, --string-size STRING_SIZE\n"
+	"                        maximum string size to read from char* arguments\n"
+	"  -i INTERVAL, --interval INTERVAL\n"
+	"                        output interval, in seconds (default 1 second)\n"
+	"  -d DURATION, --duration DURATION\n"
+	"                        total duration of trace, in seconds\n"
+	"  -n COUNT, --number COUNT\n"
+	"                        number of outputs\n"
+	"  -v, --verbose         print resulting BPF program code before executing\n"
+	"  -c, --cumulative      do not clear histograms and freq counts at each\n"
+	"                        interval\n"
+	"  -T TOP, --top TOP     number of top results to show (not applicable to\n"
+	"                        histograms)\n"
+	"  -H specifier, --histogram specifier\n"
+	"                        probe specifier to capture histogram of (see examples\n"
+	"                        below)\n"
+	"  -C specifier, --count specifier\n"
+	"                        probe specifier to capture count of (see examples\n"
+	"                        below)\n"
+	"  -I header, --include header\n"
+	"                        additional header files to include in the BPF program\n"
+	"                        as either full path, or relative to current working\n"
+	"                        directory, or relative to default kernel header search\n"
+	"                        path\n"
+	"  --ebpf                print the generated BPF program and exit\n"
+	"  --no-cache            compile with clang even when the program cache has this program\n"
+	"\n"
+	"Probe specifier syntax:\n"
+	"        "
+	"{p,r,t,u}:{[library],category}:function(signature):type[,type...]:expr[,expr...][:filter]]"
+	"[#label]\n"
+	"Where:\n"
+	"        p,r,t,u    -- probe at function entry, function exit, kernel\n"
+	"                      tracepoint, or USDT probe\n"
+	"                      in exit probes: can use $retval, $entry(param), $latency\n"
+	"        library    -- the library that contains the function\n"
+	"                      (leave empty for kernel functions)\n"
+	"        category   -- the category of the kernel tracepoint (e.g. net, sched)\n"
+	"        function   -- the function name to trace (or tracepoint name)\n"
+	"        signature  -- the function's parameters, as in the C header\n"
+	"        type       -- the type of the expression to collect (supports multiple)\n"
+	"        expr       -- the expression to collect (supports multiple)\n"
+	"        filter     -- the filter that is applied to collected values\n"
+	"        label      -- the label for this probe in the resulting output\n"
+	"\n"
+	"EXAMPLES:\n"
+	"\n"
+	"argdist -H 'p::__kmalloc(u64 size):u64:size'\n"
+	"        Print a histogram of allocation sizes passed to kmalloc\n"
+	"\n"
+	"argdist -p 1005 -C 'p:c:malloc(size_t size):size_t:size:size==16'\n"
+	"        Print a frequency count of how many times process 1005 called malloc\n"
+	"        with an allocation size of 16 bytes\n"
+	"\n"
+	"argdist -C 'r:c:gets():char*:(char*)$retval#snooped strings'\n"
+	"        Snoop on all strings returned by gets()\n"
+	"\n"
+	"argdist -H 'r::__kmalloc(size_t size):u64:$latency/$entry(size)#ns per byte'\n"
+	"        Print a histogram of nanoseconds per byte from kmalloc allocations\n"
+	"\n"
+	"argdist -C 'p::__kmalloc(size_t sz, gfp_t flags):size_t:sz:flags&GFP_ATOMIC'\n"
+	"        Print frequency count of kmalloc allocation sizes that have GFP_ATOMIC\n"
+	"\n"
+	"argdist -p 1005 -C 'p:c:write(int fd):int:fd' -T 5\n"
+	"        Print frequency counts of how many times writes were issued to a\n"
+	"        particular file descriptor number, in process 1005, but only show\n"
+	"        the top 5 busiest fds\n"
+	"\n"
+	"argdist -p 1005 -H 'r:c:read()'\n"
+	"        Print a histogram of results (sizes) returned by read() in process 1005\n"
+	"\n"
+	"argdist -C 'r::__vfs_read():u32:$PID:$latency > 100000'\n"
+	"        Print frequency of reads by process where the latency was >0.1ms\n"
+	"\n"
+	"argdist -H 'r::__vfs_read(void *file, void *buf, size_t count):size_t:\n"
+	"            $entry(count):$latency > 1000000'\n"
+	"        Print a histogram of read sizes that were longer than 1ms\n"
+	"\n"
+	"argdist -H \\\n"
+	"        'p:c:write(int fd, const void *buf, size_t count):size_t:count:fd==1'\n"
+	"        Print a histogram of buffer sizes passed to write() across all\n"
+	"        processes, where the file descriptor was 1 (STDOUT)\n"
+	"\n"
+	"argdist -C 'p:c:fork()#fork calls'\n"
+	"        Count fork() calls in libc across all processes\n"
+	"        Can also use funccount.py, which is easier and more flexible\n"
+	"\n"
+	"argdist -H 't:block:block_rq_complete():u32:args->nr_sector'\n"
+	"        Print histogram of number of sectors in completing block I/O requests\n"
+	"\n"
+	"argdist -C 't:irq:irq_handler_entry():int:args->irq'\n"
+	"        Aggregate interrupts by interrupt request (IRQ)\n"
+	"\n"
+	"argdist -C 'u:pthread:pthread_start():u64:arg2' -p 1337\n"
+	"        Print frequency of function addresses used as a pthread start function,\n"
+	"        relying on the USDT pthread_start probe in process 1337\n"
+	"\n"
+	"argdist -H 'p:c:sleep(u32 seconds):u32:seconds' \\\n"
+	"        -H 'p:c:nanosleep(struct timespec *req):long:req->tv_nsec'\n"
+	"        Print histograms of sleep() and nanosleep() parameter values\n"
+	"\n"
+	"argdist -p 2780 -z 120 \\\n"
+	"        -C 'p:c:write(int fd, char* buf, size_t len):char*:buf:fd==1'\n"
+	"        Spy on writes to STDOUT performed by process 2780, up to a string size\n"
+	"        of 120 characters\n"
+	"\n"
+	"argdist -I 'kernel/sched/sched.h' \\\n"
+	"        -C 'p::__account_cfs_rq_runtime(struct cfs_rq "
+	"*cfs_rq):s64:cfs_rq->runtime_remaining'\n"
+	"        Trace on the cfs scheduling runqueue remaining runtime. The struct cfs_rq is "
+	"defined\n"
+	"        in kernel/sched/sched.h which is in kernel source tree and not in kernel-devel\n"
+	"        package.  So this command needs to run at the kernel source tree root directory\n"
+	"        so that the added header file can be found by the compiler.\n";
+
+static void usage_error(const char *fmt, const char *arg)
+{
+	cli_usage_error("argdist", fmt, arg);
+	exit(2);
+}
+
+static long int_arg(const char *opt, const char *arg, long min)
+{
+	struct cbcc_err err;
+	long v;
+
+	if (cli_int(opt, arg, min, &v, &err))
+		usage_error("%s", err.msg);
+	return v;
+}
+
+static void append(char ***v, int *n, char *s)
+{
+	*v = xrealloc(*v, (*n + 1) * sizeof(char *));
+	(*v)[(*n)++] = s;
+}
+
+static void parse_args(int argc, char **argv)
+{
+	enum { OPT_EBPF = 256, OPT_NO_CACHE };
+	static const struct option longopts[] = {
+		{"pid", required_argument, 0, 'p'},
+		{"tid", required_argument, 0, 't'},
+		{"string-size", required_argument, 0, 'z'},
+		{"interval", required_argument, 0, 'i'},
+		{"duration", required_argument, 0, 'd'},
+		{"number", required_argument, 0, 'n'},
+		{"verbose", no_argument, 0, 'v'},
+		{"cumulative", no_argument, 0, 'c'},
+		{"top", required_argument, 0, 'T'},
+		{"histogram", required_argument, 0, 'H'},
+		{"count", required_argument, 0, 'C'},
+		{"include", required_argument, 0, 'I'},
+		{"ebpf", no_argument, 0, OPT_EBPF},
+		{"no-cache", no_argument, 0, OPT_NO_CACHE},
+		{"help", no_argument, 0, 'h'},
+		{0, 0, 0, 0},
+	};
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":p:t:z:i:d:n:vcT:H:C:I:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			env.pid = int_arg("-p/--pid", optarg, 1);
+			break;
+		case 't':
+			env.tid = int_arg("-t/--tid", optarg, 1);
+			break;
+		case 'z':
+			env.string_size = (int)int_arg("-z/--string-size", optarg, 1);
+			if (env.string_size > ARGDIST_MAX_KEY)
+				usage_error("argument -z/--string-size: at most 400: '%s'", optarg);
+			break;
+		case 'i':
+			env.interval = int_arg("-i/--interval", optarg, 1);
+			break;
+		case 'd':
+			env.duration = int_arg("-d/--duration", optarg, 1);
+			break;
+		case 'n':
+			env.count = int_arg("-n/--number", optarg, 1);
+			break;
+		case 'v':
+			env.verbose = true;
+			break;
+		case 'c':
+			env.cumulative = true;
+			break;
+		case 'T':
+			env.top = int_arg("-T/--top", optarg, 0);
+			break;
+		case 'H':
+			append(&env.hist_specs, &env.nhist, optarg);
+			break;
+		case 'C':
+			append(&env.count_specs, &env.ncount, optarg);
+			break;
+		case 'I':
+			append(&env.includes, &env.nincludes, optarg);
+			break;
+		case OPT_EBPF:
+			env.ebpf = true;
+			break;
+		case OPT_NO_CACHE:
+			env.no_cache = true;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			fputs(help_text, stdout);
+			exit(0);
+		case ':':
+			usage_error("argument %s: expected one argument", argv[optind - 1]);
+			break;
+		default:
+			usage_error("unrecognized option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		usage_error("unrecognized arguments: %s (probes are given with -C or -H)",
+			    argv[optind]);
+	if (env.ncount + env.nhist == 0)
+		usage_error("at least one specifier is required (-C or -H)%s", "");
+}
+
+__attribute__((format(printf, 2, 3))) static void die(struct argdist *a, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("argdist: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	fflush(stdout);
+	if (a)
+		rt_close(&a->bpf);
+	exit(1);
+}
+
+/* Tracepoint fields named in the expressions and the filter must exist. */
+static int check_tp_refs(struct probe *p, struct cbcc_err *err)
+{
+	const struct probe_loc *l = &p->spec.loc;
+	int rc = 0;
+
+	if (l->type != PROBE_TRACEPOINT)
+		return 0;
+	if (p->spec.filter)
+		rc = tp_check_refs(l->category, l->function, p->res.fields, p->res.nfields,
+				   p->spec.filter, err);
+	for (int i = 0; i < p->spec.nexprs && !rc; i++)
+		rc = tp_check_refs(l->category, l->function, p->res.fields, p->res.nfields,
+				   p->spec.exprs[i], err);
+	return rc;
+}
+
+static void build_probe(struct argdist *a, struct probe *p, const char *text,
+			enum argdist_kind kind, int n)
+{
+	struct cbcc_err err;
+	size_t key_size;
+
+	if (argdist_spec_parse(text, kind, &p->spec, &err))
+		die(a, "error parsing probe '%s': %s", text, err.msg);
+	key_size = argdist_key_layout(&p->spec, env.string_size, NULL);
+	if (kind == ARGDIST_COUNT && key_size > ARGDIST_MAX_KEY)
+		die(a, "error in probe '%s': its key needs %zu bytes, more than the %d the BPF stack allows; use a smaller -z",
+		    text, key_size, ARGDIST_MAX_KEY);
+	p->offsets = xcalloc(p->spec.nexprs, sizeof(size_t));
+	argdist_key_layout(&p->spec, env.string_size, p->offsets);
+	p->display = xcalloc(p->spec.nexprs, sizeof(char *));
+	for (int i = 0; i < p->spec.nexprs; i++)
+		p->display[i] = argdist_display_expr(p->spec.exprs[i]);
+	p->fn_name = codegen_fn_name(&p->spec.loc, n);
+	if (p->spec.needs_entry)
+		p->enter_name = xasprintf("%s_enter", p->fn_name);
+	if (probe_resolve(&a->bpf, &p->spec.loc, (pid_t)env.pid, p->fn_name, &p->res, &err) ||
+	    check_tp_refs(p, &err))
+		die(a, "error in probe '%s': %s", text, err.msg);
+	p->gen.spec = &p->spec;
+	p->gen.fn_name = p->fn_name;
+	p->gen.usdt_argtypes = p->res.usdt_argtypes;
+	p->gen.nusdt_args = p->res.nusdt_args;
+}
+
+/* BCC's order: every -C probe, then every -H probe. */
+static void build_probes(struct argdist *a)
+{
+	a->nprobes = env.ncount + env.nhist;
+	a->probes = xcalloc(a->nprobes, sizeof(struct probe));
+	for (int i = 0; i < env.ncount; i++)
+		build_probe(a, &a->probes[i], env.count_specs[i], ARGDIST_COUNT, i + 1);
+	for (int i = 0; i < env.nhist; i++)
+		build_probe(a, &a->probes[env.ncount + i], env.hist_specs[i], ARGDIST_HIST,
+			    env.ncount + i + 1);
+}
+
+static char *generate(struct argdist *a)
+{
+	struct gen_opts o = {
+		.includes = env.includes,
+		.nincludes = env.nincludes,
+		.string_size = env.string_size,
+	};
+	struct argdist_gen_probe *gp = xcalloc(a->nprobes, sizeof(*gp));
+	struct cbcc_err err;
+	char *src, *usdt, *all;
+
+	for (int i = 0; i < a->nprobes; i++)
+		gp[i] = a->probes[i].gen;
+	src = codegen_argdist(gp, a->nprobes, &o, &err);
+	free(gp);
+	if (!src)
+		die(a, "%s", err.msg);
+	usdt = rt_usdt_genargs(&a->bpf);
+	all = xasprintf("%s%s", usdt, src);
+	free(usdt);
+	free(src);
+	return all;
+}
+
+static void attach_all(struct argdist *a)
+{
+	struct cbcc_err err;
+
+	for (int i = 0; i < a->nprobes && !stop; i++) {
+		struct probe *p = &a->probes[i];
+		int rc = 0;
+
+		if (p->enter_name) {
+			struct probe_loc entry = p->spec.loc;
+
+			entry.type = PROBE_ENTRY;
+			rc = probe_attach(&a->bpf, &entry, &p->res, p->enter_name, (pid_t)env.pid,
+					  &err);
+		}
+		if (!rc)
+			rc = probe_attach(&a->bpf, &p->spec.loc, &p->res, p->fn_name,
+					  (pid_t)env.pid, &err);
+		if (rc)
+			die(a, "error in probe '%s': %s", p->spec.raw, err.msg);
+	}
+	if (!stop && rt_usdt_attach(&a->bpf, &err))
+		die(a, "%s", err.msg);
+}
+
+static void open_maps(struct argdist *a)
+{
+	struct cbcc_err err;
+	struct cbcc_filters f = {.self_tgid = getpid(), .tgid = env.pid, .tid = env.tid, .uid = -1};
+
+	if (filters_configure(&a->bpf, &f, &err) ||
+	    map_open(&a->bpf, "cbcc_dropped", &a->dropped, &err))
+		die(a, "%s", err.msg);
+	for (int i = 0; i < a->nprobes; i++) {
+		struct probe *p = &a->probes[i];
+		char *name = xasprintf("%s_%s", p->fn_name,
+				       p->spec.kind == ARGDIST_HIST ? "hist" : "hash");
+		int rc = map_open(&a->bpf, name, &p->map, &err);
+
+		free(name);
+		if (rc)
+			die(a, "%s", err.msg);
+	}
+}
+
+static void format_value(const struct probe *p, int i, const char *key, struct strbuf *out)
+{
+	const char *v = key + p->offsets[i];
+	uint64_t num;
+
+	if (argdist_type_is_string(p->spec.types[i])) {
+		sb_appendn(out, v, strnlen(v, (size_t)env.string_size));
+		return;
+	}
+	memcpy(&num, v, sizeof(num));
+	if (argdist_type_is_signed(p->spec.types[i]))
+		sb_printf(out, "%lld", (long long)num);
+	else
+		sb_printf(out, "%llu", (unsigned long long)num);
+}
+
+static void format_key(const struct probe *p, const char *key, struct strbuf *out)
+{
+	if (p->spec.default_expr && p->spec.loc.type != PROBE_RETURN) {
+		sb_append(out, "total calls");
+		return;
+	}
+	if (p->spec.default_expr) {
+		sb_append(out, "retval = ");
+		format_value(p, 0, key, out);
+		return;
+	}
+	for (int i = 0; i < p->spec.nexprs; i++) {
+		sb_printf(out, "%s%s = ", i ? ", " : "", p->display[i]);
+		format_value(p, i, key, out);
+	}
+}
+
+struct row {
+	const char *key;
+	uint64_t count;
+};
+
+/* Ascending by count, as BCC sorts; ties in key order so output is stable. */
+static int by_count(const void *x, const void *y, void *key_size)
+{
+	const struct row *a = x, *b = y;
+
+	if (a->count != b->count)
+		return a->count < b->count ? -1 : 1;
+	return memcmp(a->key, b->key, *(size_t *)key_size);
+}
+
+static void display_count(struct argdist *a, struct probe *p)
+{
+	struct map_snapshot snap;
+	struct row *rows;
+	size_t first = 0;
+
+	map_snapshot_read(&p->map, &snap);
+	rows = xcalloc(snap.n ? snap.n : 1, sizeof(*rows));
+	for (size_t i = 0; i < snap.n; i++) {
+		rows[i].key = snap.keys + i * p->map.key_size;
+		memcpy(&rows[i].count, snap.values + i * p->map.value_size, sizeof(uint64_t));
+	}
+	qsort_r(rows, snap.n, sizeof(*rows), by_count, &p->map.key_size);
+	if (env.top > 0 && snap.n > (size_t)env.top)
+		first = snap.n - (size_t)env.top;
+	sb_printf(&a->out, "%s\n\t%-10s %s\n", p->spec.label ? p->spec.label : p->spec.raw, "COUNT",
+		  "EVENT");
+	for (size_t i = first; i < snap.n; i++) {
+		sb_printf(&a->out, "\t%-10llu ", (unsigned long long)rows[i].count);
+		format_key(p, rows[i].key, &a->out);
+		sb_append(&a->out, "\n");
+	}
+	free(rows);
+	map_snapshot_free(&snap);
+	if (!env.cumulative)
+		map_hash_clear(&p->map);
+}
+
+static void display_hist(struct argdist *a, struct probe *p)
+{
+	uint64_t vals[HIST_LOG2_SLOTS];
+	const char *label = p->spec.label;
+
+	if (!label)
+		label = p->spec.default_expr ? "retval" : p->display[0];
+	map_array_read_u64(&p->map, vals, HIST_LOG2_SLOTS);
+	hist_log2_format(&a->out, vals, HIST_LOG2_SLOTS, label);
+	if (!env.cumulative)
+		map_array_zero_u64(&p->map, HIST_LOG2_SLOTS);
+}
+
+/* A full -C map cannot take new values: say how many were not counted. */
+static void report_drops(struct argdist *a)
+{
+	uint64_t *drops = xcalloc(a->nprobes, sizeof(uint64_t));
+
+	map_array_read_u64(&a->dropped, drops, a->nprobes);
+	for (int i = 0; i < a->nprobes; i++)
+		if (drops[i])
+			fprintf(stderr,
+				"argdist: warning: probe '%s': %llu values not counted, its map is "
+				"full (%zu entries)\n",
+				a->probes[i].spec.raw, (unsigned long long)drops[i],
+				a->probes[i].map.max_entries);
+	map_array_zero_u64(&a->dropped, a->nprobes);
+	free(drops);
+}
+
+static void print_interval(struct argdist *a)
+{
+	char hms[16];
+
+	output_hms(hms);
+	sb_reset(&a->out);
+	sb_printf(&a->out, "[%s]\n", hms);
+	for (int i = 0; i < a->nprobes; i++) {
+		if (a->probes[i].spec.kind == ARGDIST_HIST)
+			display_hist(a, &a->probes[i]);
+		else
+			display_count(a, &a->probes[i]);
+	}
+	fputs(sb_str(&a->out), stdout);
+	report_drops(a);
+}
+
+/* Sleeps one interval; false when a signal cut it short. */
+static bool sleep_interval(void)
+{
+	struct timespec left = {env.interval, 0};
+
+	while (!stop && nanosleep(&left, &left) < 0 && errno == EINTR)
+		;
+	return !stop;
+}
+
+static void run_loop(struct argdist *a)
+{
+	long printed = 0, seconds = 0;
+
+	for (;;) {
+		bool whole = sleep_interval();
+
+		print_interval(a); /* after a signal too: the last, partial interval */
+		if (!output_flush() || !whole)
+			break;
+		printed++;
+		seconds += env.interval;
+		if ((env.count && printed >= env.count) ||
+		    (env.duration && seconds >= env.duration))
+			break;
+	}
+}
+
+static void check_system(void)
+{
+	struct cbcc_err err;
+	char warning[512];
+
+	if (sysenv_check_tracing(env.pid, warning, sizeof(warning), &err))
+		die(NULL, "%s", err.msg);
+	if (*warning)
+		fprintf(stderr, "argdist: warning: %s\n", warning);
+	if (env.tid && kill((pid_t)env.tid, 0) < 0 && errno == ESRCH)
+		die(NULL, "thread %ld does not exist", env.tid);
+}
+
+static void free_argdist(struct argdist *a)
+{
+	rt_close(&a->bpf);
+	for (int i = 0; i < a->nprobes; i++) {
+		struct probe *p = &a->probes[i];
+
+		for (int e = 0; e < p->spec.nexprs && p->display; e++)
+			free(p->display[e]);
+		free(p->display);
+		argdist_spec_free(&p->spec);
+		free(p->fn_name);
+		free(p->enter_name);
+		free(p->offsets);
+		resolved_probe_free(&p->res);
+	}
+	free(a->probes);
+	sb_free(&a->out);
+	free(env.includes);
+	free(env.count_specs);
+	free(env.hist_specs);
+}
+
+int main(int argc, char **argv)
+{
+	static struct argdist a;
+	struct cbcc_err err;
+	char *src;
+
+	parse_args(argc, argv);
+	signals_install(&stop);
+	if (!env.ebpf)
+		check_system();
+	build_probes(&a);
+	src = generate(&a);
+	if (env.verbose || env.ebpf)
+		fputs(src, stdout);
+	fflush(stdout);
+	if (env.ebpf) {
+		free(src);
+		free_argdist(&a);
+		return 0;
+	}
+	a.bpf.no_cache = env.no_cache;
+	if (rt_compile(&a.bpf, src, env.verbose, &err)) {
+		free(src);
+		die(&a, "%s", err.msg);
+	}
+	free(src);
+	open_maps(&a);
+	attach_all(&a);
+	if (!stop)
+		run_loop(&a);
+	output_flush();
+	free_argdist(&a);
+	return 0;
+}
