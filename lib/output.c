@@ -1,6 +1,8 @@
 #include "output.h"
 
+#include <poll.h>
 #include <time.h>
+#include <unistd.h>
 
 void output_hms(char buf[16])
 {
@@ -22,4 +24,13 @@ uint64_t output_monotonic_ns(void)
 bool output_flush(void)
 {
 	return fflush(stdout) == 0 && !ferror(stdout);
+}
+
+bool output_wait_closed(int timeout_ms)
+{
+	struct pollfd p = {.fd = STDOUT_FILENO, .events = 0};
+
+	/* a pipe whose reader has gone reports POLLERR; files and terminals
+	 * report nothing, so this is a plain sleep for them */
+	return poll(&p, 1, timeout_ms) > 0 && (p.revents & (POLLERR | POLLHUP));
 }

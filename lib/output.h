@@ -12,5 +12,8 @@ void output_hms(char buf[16]);
 uint64_t output_monotonic_ns(void);
 /* Flushes stdout; false once the reader has gone (EPIPE). */
 bool output_flush(void);
+/* Waits up to timeout_ms (less when a signal arrives); true as soon as
+ * stdout is a pipe whose reader has gone. */
+bool output_wait_closed(int timeout_ms);
 
 #endif

@@ -1,0 +1,516 @@
+#include "wildcard.h"
+
+#include <bcc/bcc_elf.h>
+#include <bcc/bcc_syms.h>
+#include <bcc/bcc_usdt.h>
+#include <dirent.h>
+#include <dlfcn.h>
+#include <link.h>
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "runtime.h"
+#include "strbuf.h"
+#include "sysenv.h"
+
+/* Splits like BCC: "func", "lib:func", "p:lib:func", "t:cat:event", "u:lib:probe". */
+static int split_pattern(const char *text, char **type, char **lib, char **name,
+			 struct cbcc_err *err)
+{
+	char **parts = NULL;
+	int n = 0;
+	const char *p = text;
+
+	for (;;) {
+		const char *colon = strchr(p, ':');
+		size_t len = colon ? (size_t)(colon - p) : strlen(p);
+
+		parts = xrealloc(parts, (n + 1) * sizeof(char *));
+		parts[n++] = xstrndup(p, len);
+		if (!colon)
+			break;
+		p = colon + 1;
+	}
+	*type = *lib = *name = NULL;
+	if (n == 1) {
+		*type = xstrdup("p");
+		*lib = xstrdup("");
+		*name = parts[0];
+	} else if (n == 2) {
+		*type = xstrdup("p");
+		*lib = parts[0];
+		*name = parts[1];
+	} else if (n == 3 && !strcmp(parts[0], "t")) {
+		*type = parts[0];
+		*lib = xstrdup("");
+		*name = xasprintf("%s:%s", parts[1], parts[2]);
+		free(parts[1]);
+		free(parts[2]);
+	} else if (n == 3) {
+		*type = parts[0];
+		*lib = parts[1];
+		*name = parts[2];
+	} else {
+		free_strv(parts, n);
+		return cbcc_errf(err, "too many ':'-separated components in pattern '%s'", text);
+	}
+	free(parts);
+	return 0;
+}
+
+static char *glob_to_regex(const char *text, bool use_regex)
+{
+	struct strbuf re = STRBUF_INIT;
+
+	/* BCC matches with re.match: anchored at the start only for -r */
+	if (use_regex) {
+		sb_printf(&re, "^(%s)", text);
+		return sb_steal(&re);
+	}
+	sb_append(&re, "^");
+	for (const char *c = text; *c; c++) {
+		if (*c == '*')
+			sb_append(&re, ".*");
+		else if (strchr(".[]()+?{}|^$\\", *c))
+			sb_printf(&re, "\\%c", *c);
+		else
+			sb_appendn(&re, c, 1);
+	}
+	sb_append(&re, "$");
+	return sb_steal(&re);
+}
+
+int wc_parse(const char *text, bool use_regex, pid_t pid, struct wc_pattern *p,
+	     struct cbcc_err *err)
+{
+	char *type, *lib, *name, *re;
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	if (split_pattern(text, &type, &lib, &name, err))
+		return -1;
+	rc = 0;
+	if (strcmp(type, "p") && strcmp(type, "t") && strcmp(type, "u"))
+		rc = cbcc_errf(err, "type must be 'p', 't', or 'u', but got '%s' in pattern '%s'", type, text);
+	else if (!*name)
+		rc = cbcc_errf(err, "empty function name in pattern '%s'", text);
+	else if (*type == 'u' && !*lib)
+		rc = cbcc_errf(err, "USDT pattern '%s' needs a library or binary (u:LIB:PROBE)", text);
+	if (rc)
+		goto out;
+	p->type = (enum probe_type)*type;
+	p->text = name;
+	name = NULL;
+	if (*lib) {
+		p->library = rt_find_library(lib, pid);
+		if (!p->library) {
+			rc = cbcc_errf(err, "can't find library or binary '%s'", lib);
+			goto out;
+		}
+	}
+	re = glob_to_regex(p->text, use_regex);
+	rc = regcomp(&p->re, re, REG_EXTENDED | REG_NOSUB);
+	free(re);
+	if (rc) {
+		free(p->text);
+		p->text = NULL;
+		rc = cbcc_errf(err, "invalid regular expression '%s'", text);
+	}
+out:
+	free(type);
+	free(lib);
+	free(name);
+	if (rc) {
+		free(p->library);
+		free(p->text);
+		memset(p, 0, sizeof(*p));
+	}
+	return rc;
+}
+
+void wc_pattern_free(struct wc_pattern *p)
+{
+	if (p->text)
+		regfree(&p->re);
+	free(p->library);
+	free(p->text);
+	memset(p, 0, sizeof(*p));
+}
+
+bool wc_is_kernel(const struct wc_pattern *p)
+{
+	return p->type == PROBE_TRACEPOINT || (p->type == PROBE_ENTRY && !p->library);
+}
+
+static bool matches(const struct wc_pattern *p, const char *name)
+{
+	return regexec(&p->re, name, 0, NULL, 0) == 0;
+}
+
+static void add_match(struct wc_list *l, const char *name, const char *provider, uint64_t offset)
+{
+	struct wc_match *m;
+
+	l->m = xrealloc(l->m, (l->n + 1) * sizeof(*l->m));
+	m = &l->m[l->n++];
+	m->name = xstrdup(name);
+	m->provider = provider ? xstrdup(provider) : NULL;
+	m->offset = offset;
+}
+
+static bool has_name(const struct wc_list *l, const char *name)
+{
+	for (int i = 0; i < l->n; i++)
+		if (!strcmp(l->m[i].name, name))
+			return true;
+	return false;
+}
+
+void wc_list_free(struct wc_list *l)
+{
+	for (int i = 0; i < l->n; i++) {
+		free(l->m[i].name);
+		free(l->m[i].provider);
+	}
+	free(l->m);
+	memset(l, 0, sizeof(*l));
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Sorted names of the subdirectories of dir. */
+static int list_dirs(const char *dir, char ***names)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	*names = NULL;
+	if (!d)
+		return -1;
+	while ((e = readdir(d))) {
+		char *path;
+		bool sub;
+
+		if (e->d_name[0] == '.')
+			continue;
+		if (e->d_type != DT_DIR && e->d_type != DT_UNKNOWN)
+			continue;
+		path = xasprintf("%s/%s", dir, e->d_name);
+		sub = e->d_type == DT_DIR || is_dir(path);
+		free(path);
+		if (!sub)
+			continue;
+		*names = xrealloc(*names, (n + 1) * sizeof(char *));
+		(*names)[n++] = xstrdup(e->d_name);
+	}
+	closedir(d);
+	qsort(*names, n, sizeof(char *), by_name);
+	return n;
+}
+
+bool wc_glob(const char *glob, const char *name)
+{
+	return fnmatch(glob, name, 0) == 0;
+}
+
+/* Calls fn for every "category:event"; stops when it returns false. */
+static int foreach_tracepoint(bool (*fn)(const char *tp, void *arg), void *arg,
+			      struct cbcc_err *err)
+{
+	char *root = xasprintf("%s/events", sysenv_tracefs());
+	char **cats;
+	int ncat = list_dirs(root, &cats);
+	bool go = true;
+
+	if (ncat < 0) {
+		cbcc_errf(err, "cannot read tracepoints under %s (mounted? root?)", root);
+		free(root);
+		return -1;
+	}
+	for (int c = 0; c < ncat; c++) {
+		char *dir = xasprintf("%s/%s", root, cats[c]);
+		char **evs;
+		int nev = list_dirs(dir, &evs);
+
+		for (int e = 0; e < nev && go; e++) {
+			char *tp = xasprintf("%s:%s", cats[c], evs[e]);
+
+			go = fn(tp, arg);
+			free(tp);
+		}
+		free_strv(evs, nev > 0 ? nev : 0);
+		free(dir);
+	}
+	free_strv(cats, ncat);
+	free(root);
+	return 0;
+}
+
+struct tp_glob {
+	const char *glob;
+	char **names;
+	int n;
+};
+
+static bool collect_glob(const char *tp, void *arg)
+{
+	struct tp_glob *g = arg;
+
+	if (!g->glob || wc_glob(g->glob, tp)) {
+		g->names = xrealloc(g->names, (g->n + 1) * sizeof(char *));
+		g->names[g->n++] = xstrdup(tp);
+	}
+	return true;
+}
+
+int wc_tracepoints(const char *glob, char ***names, int *n, struct cbcc_err *err)
+{
+	struct tp_glob g = {glob, NULL, 0};
+	int rc = foreach_tracepoint(collect_glob, &g, err);
+
+	*names = g.names;
+	*n = g.n;
+	return rc;
+}
+
+struct tp_walk {
+	const struct wc_pattern *p;
+	struct wc_list *out;
+};
+
+static bool collect_tp(const char *tp, void *arg)
+{
+	struct tp_walk *w = arg;
+
+	if (matches(w->p, tp))
+		add_match(w->out, tp, NULL, 0);
+	return true;
+}
+
+/* available_filter_functions lists what kprobes may attach to; kallsyms is
+ * the fallback when it cannot be read. */
+static int expand_kernel(const struct wc_pattern *p, struct wc_list *out, struct cbcc_err *err)
+{
+	char *path = xasprintf("%s/available_filter_functions", sysenv_tracefs());
+	FILE *f = fopen(path, "r");
+	bool kallsyms = !f;
+	char line[512];
+
+	free(path);
+	if (!f && !(f = fopen("/proc/kallsyms", "r")))
+		return cbcc_errf(err, "cannot read kernel functions from available_filter_functions or /proc/kallsyms");
+	while (fgets(line, sizeof(line), f)) {
+		char *name = line;
+
+		if (kallsyms) {
+			char type;
+
+			if (sscanf(line, "%*s %c", &type) != 1 || (type != 't' && type != 'T'))
+				continue;
+			name = strchr(strchr(line, ' ') + 1, ' ') + 1;
+		}
+		name[strcspn(name, " \t\n")] = '\0';
+		if (strchr(name, '.'))
+			continue; /* compiler clones (.cold, .isra.0) cannot be probed */
+		if (*name && matches(p, name) && !has_name(out, name))
+			add_match(out, name, NULL, 0);
+	}
+	fclose(f);
+	return 0;
+}
+
+struct sym_walk {
+	const struct wc_pattern *p;
+	char **names;
+	uint64_t *addrs;
+	int n;
+};
+
+static int collect_sym(const char *name, uint64_t addr, uint64_t size, void *arg)
+{
+	struct sym_walk *w = arg;
+
+	(void)size;
+	if (!addr || !matches(w->p, name))
+		return 0;
+	for (int i = 0; i < w->n; i++)
+		if (!strcmp(w->names[i], name))
+			return 0; /* same address is checked on file offsets later */
+	w->names = xrealloc(w->names, (w->n + 1) * sizeof(char *));
+	w->addrs = xrealloc(w->addrs, (w->n + 1) * sizeof(uint64_t));
+	w->names[w->n] = xstrdup(name);
+	w->addrs[w->n++] = addr;
+	return 0;
+}
+
+/* An IFUNC symbol is a resolver: calls go to the implementation it picks.
+ * When the library is loaded in this process too (libc always is), the
+ * dynamic linker's pick here is the pick in every process on this CPU:
+ * returns the file offset of that implementation. */
+static int ifunc_target_offset(const char *path, const char *name, uint64_t *offset)
+{
+	void *h = dlopen(path, RTLD_LAZY | RTLD_NOLOAD);
+	struct link_map *map = NULL;
+	struct bcc_symbol sym = {0};
+	void *impl;
+	int rc = -1;
+
+	if (!h)
+		return -1;
+	impl = dlsym(h, name);
+	if (impl && dlinfo(h, RTLD_DI_LINKMAP, &map) == 0 && map &&
+	    bcc_resolve_symname(path, NULL, (uint64_t)(uintptr_t)impl - map->l_addr, 0, NULL, &sym) == 0) {
+		*offset = sym.offset;
+		free((void *)sym.module);
+		rc = 0;
+	}
+	dlclose(h);
+	return rc;
+}
+
+static int collect_any(const char *name, uint64_t addr, uint64_t size, void *arg)
+{
+	char ***names = ((void **)arg)[0];
+	int *n = ((void **)arg)[1];
+
+	(void)addr;
+	(void)size;
+	*names = xrealloc(*names, (*n + 1) * sizeof(char *));
+	(*names)[(*n)++] = xstrdup(name);
+	return 0;
+}
+
+static bool in_strv(char **v, int n, const char *s)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(v[i], s))
+			return true;
+	return false;
+}
+
+static bool has_offset(const struct wc_list *l, uint64_t offset)
+{
+	for (int i = 0; i < l->n; i++)
+		if (l->m[i].offset == offset)
+			return true;
+	return false;
+}
+
+static int expand_user(const struct wc_pattern *p, pid_t pid, int limit, struct wc_list *out,
+		       struct cbcc_err *err)
+{
+	struct bcc_symbol_option opt = {
+		.use_debug_file = 1,
+		.check_debug_file_crc = 1,
+		.lazy_symbolize = 0,
+		.use_symbol_type = (1 << 2) | (1 << 10), /* STT_FUNC, STT_GNU_IFUNC */
+	};
+	struct sym_walk w = {p, NULL, NULL, 0};
+	int rc = 0;
+
+	struct bcc_symbol_option ifunc_opt = opt;
+	char **ifuncs = NULL;
+	int nifuncs = 0;
+	void *ifunc_arg[2] = {&ifuncs, &nifuncs};
+
+	ifunc_opt.use_symbol_type = 1 << 10;
+	if (bcc_elf_foreach_sym(p->library, collect_sym, &opt, &w) < 0)
+		rc = cbcc_errf(err, "cannot read the symbols of %s", p->library);
+	else
+		bcc_elf_foreach_sym(p->library, collect_any, &ifunc_opt, ifunc_arg);
+	for (int i = 0; i < w.n && !rc && w.n <= limit; i++) {
+		uint64_t off;
+		bool found;
+
+		if (in_strv(ifuncs, nifuncs, w.names[i]))
+			found = ifunc_target_offset(p->library, w.names[i], &off) == 0;
+		else /* by name, so libbcc applies its own rules (debug files) */
+			found = rt_resolve_uprobe(p->library, w.names[i], pid, &off, NULL) == 0;
+		if (found && !has_offset(out, off))
+			add_match(out, w.names[i], NULL, off);
+	}
+	free_strv(ifuncs, nifuncs);
+	if (w.n > limit && !rc) /* report the count without resolving them all */
+		for (int i = 0; i < w.n; i++)
+			add_match(out, w.names[i], NULL, 0);
+	free_strv(w.names, w.n);
+	free(w.addrs);
+	return rc;
+}
+
+/* bcc_usdt_foreach's callback has no cookie. */
+static struct {
+	const struct wc_pattern *p;
+	struct wc_list *out;
+	pid_t pid;
+} usdt_walk;
+
+static void collect_usdt(struct bcc_usdt *u)
+{
+	const struct wc_pattern *p = usdt_walk.p;
+
+	if (!usdt_walk.pid && strcmp(u->bin_path, p->library))
+		return;
+	if (matches(p, u->name) && !has_name(usdt_walk.out, u->name))
+		add_match(usdt_walk.out, u->name, u->provider, 0);
+}
+
+static int expand_usdt(const struct wc_pattern *p, pid_t pid, struct wc_list *out,
+		       struct cbcc_err *err)
+{
+	void *ctx = pid ? bcc_usdt_new_frompid(pid, p->library) : bcc_usdt_new_frompath(p->library);
+
+	if (!ctx)
+		return cbcc_errf(err, "cannot read USDT probes of %s", p->library);
+	usdt_walk.p = p;
+	usdt_walk.out = out;
+	usdt_walk.pid = pid;
+	bcc_usdt_foreach(ctx, collect_usdt);
+	bcc_usdt_close(ctx);
+	return 0;
+}
+
+int wc_expand(const struct wc_pattern *p, pid_t pid, int limit, struct wc_list *out,
+	      struct cbcc_err *err)
+{
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (p->type == PROBE_TRACEPOINT) {
+		struct tp_walk w = {p, out};
+
+		rc = foreach_tracepoint(collect_tp, &w, err);
+	} else if (p->type == PROBE_USDT) {
+		rc = expand_usdt(p, pid, out, err);
+	} else if (!p->library) {
+		rc = expand_kernel(p, out, err);
+	} else {
+		rc = expand_user(p, pid, limit, out, err);
+	}
+	if (!rc && out->n == 0)
+		rc = cbcc_errf(err, "no %s matched by pattern '%s'%s%s",
+			       p->type == PROBE_TRACEPOINT ? "tracepoints"
+			       : p->type == PROBE_USDT	   ? "USDT probes"
+							   : "functions",
+			       p->text, p->library ? " in " : "", p->library ? p->library : "");
+	else if (!rc && out->n > limit)
+		rc = cbcc_errf(err, "pattern '%s' matched %d probes, more than the maximum of %d allowed; narrow it down",
+			       p->text, out->n, limit);
+	if (rc)
+		wc_list_free(out);
+	return rc;
+}

@@ -1,0 +1,57 @@
+/* funccount/stackcount/tplist patterns: "[p:]func*", "[p:]lib:func*",
+ * "t:category:event*", "u:lib:probe*" (or regular expressions with -r),
+ * expanded into the concrete functions, tracepoints and USDT probes they
+ * match. */
+#ifndef CBCC_WILDCARD_H
+#define CBCC_WILDCARD_H
+
+#include <regex.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "spec.h"
+#include "util.h"
+
+#define WC_PROBE_LIMIT 1000 /* BCC's BPF.get_probe_limit() */
+
+struct wc_pattern {
+	enum probe_type type; /* PROBE_ENTRY, PROBE_TRACEPOINT or PROBE_USDT */
+	char *library;        /* resolved path for user probes, else NULL */
+	char *text;           /* the name part: "func*", "cat:event*" or "probe*" */
+	regex_t re;           /* anchored like BCC's re.match */
+};
+
+/* One expanded probe. */
+struct wc_match {
+	char *name;      /* function, "category:event" or USDT probe name */
+	char *provider;  /* USDT provider, else NULL */
+	uint64_t offset; /* uprobe file offset */
+};
+
+struct wc_list {
+	struct wc_match *m;
+	int n;
+};
+
+/* Parses the pattern and finds its library. Globs ('*') become regular
+ * expressions unless use_regex. */
+int wc_parse(const char *text, bool use_regex, pid_t pid, struct wc_pattern *p,
+	     struct cbcc_err *err);
+void wc_pattern_free(struct wc_pattern *p);
+bool wc_is_kernel(const struct wc_pattern *p);
+
+/* Every probe the pattern matches, in a stable order; at most limit. Nothing
+ * matched, or more than limit, is an error saying so. */
+int wc_expand(const struct wc_pattern *p, pid_t pid, int limit, struct wc_list *out,
+	      struct cbcc_err *err);
+void wc_list_free(struct wc_list *l);
+
+/* Shell-style match ("sched:*") as tplist's fnmatch. */
+bool wc_glob(const char *glob, const char *name);
+
+/* Tracepoints "category:event" matching glob (NULL: all), in directory order
+ * sorted by name. */
+int wc_tracepoints(const char *glob, char ***names, int *n, struct cbcc_err *err);
+
+#endif

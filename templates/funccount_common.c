@@ -1,0 +1,14 @@
+/* funccount: one counter per probe, indexed by the probe's slot. */
+BPF_ARRAY(cbcc_counts, u64, {{NSLOTS}});
+
+static __always_inline void cbcc_count(u32 slot)
+{
+	u64 __pid_tgid = bpf_get_current_pid_tgid();
+
+	if (cbcc_skip(__pid_tgid >> 32, (u32)__pid_tgid, (u32)bpf_get_current_uid_gid()))
+		return;
+{{CPU_FILTER}}	u64 *count = cbcc_counts.lookup(&slot);
+
+	if (count)
+		__sync_fetch_and_add(count, 1);
+}

@@ -1,0 +1,6 @@
+/* funccount probe {{SLOT}}: {{WHAT}} */
+int {{NAME}}(struct pt_regs *ctx)
+{
+	cbcc_count({{SLOT}});
+	return 0;
+}

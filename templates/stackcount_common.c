@@ -1,0 +1,16 @@
+/* stackcount: distinct stacks counted in a hash keyed by the stack ids. */
+struct cbcc_stack_key {
+	u32 tgid;    /* 0xffffffff unless stacks are split by process */
+	s32 kstack;
+	s32 ustack;
+	char comm[TASK_COMM_LEN];
+	u64 caller;  /* return address at function entry, or 0 */
+};
+
+BPF_HASH(cbcc_counts, struct cbcc_stack_key, u64, 65536);
+BPF_STACK_TRACE(cbcc_stacks, 16384);
+/* the process a user stack was seen in, to symbolize it */
+BPF_HASH(cbcc_stack_pid, s32, u32, 16384);
+/* processes seen so far: user space reads each one's maps while it lives */
+BPF_HASH(cbcc_seen, u32, u32, 65536);
+BPF_PERF_OUTPUT(cbcc_events);

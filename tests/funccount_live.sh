@@ -1,0 +1,84 @@
+# Live tests of funccount: real probes on the real kernel, exact counts.
+. "$(dirname "$0")/lib.sh"
+need_bpf
+FC=$CBCC_BIN/funccount
+# A private copy: uprobes other tools hold on the shared binary cannot interfere.
+cp "$TARGET" "$WORK/target"
+TARGET=$WORK/target
+
+# -d: one tracepoint, -p on a target making a known number of calls.
+start_waiting_target getppid 77
+start_tracer tp "$FC" -d 3 -p "$TARGET_PID" 't:syscalls:sys_enter_getppid'
+go_target
+wait_tracer
+assert_grep "$WORK/tp.out" '^Tracing 1 functions for "t:syscalls:sys_enter_getppid"\.\.\. Hit Ctrl-C to end\.$'
+assert_grep "$WORK/tp.out" '^FUNC                                    COUNT$'
+assert_count "$WORK/tp.out" '^syscalls:sys_enter_getppid +77$' 1
+assert_count "$WORK/tp.out" '^Detaching\.\.\.$' 1
+pass "-d and -p on a tracepoint: exact count"
+
+# A wildcard over several syscall tracepoints, ascending counts.
+start_waiting_target getppid 5
+start_tracer wild "$FC" -p "$TARGET_PID" 't:syscalls:sys_enter_get*pid'
+go_target
+stop_tracer
+assert_grep "$WORK/wild.out" '^Tracing [0-9]+ functions for "t:syscalls:sys_enter_get\*pid"'
+assert_count "$WORK/wild.out" '^syscalls:sys_enter_getppid +5$' 1
+assert_count "$WORK/wild.out" '^syscalls:sys_enter_getpid ' 0
+pass "tracepoint wildcard"
+
+# libc wildcard with IFUNCs: strlen N times, strcmp 2N times plus target's
+# 10 compares of its mode argument after --wait.
+start_waiting_target strs 6
+start_tracer libc "$FC" -p "$TARGET_PID" 'c:str*'
+go_target
+stop_tracer
+assert_count "$WORK/libc.out" '^strlen +6$' 1
+assert_count "$WORK/libc.out" '^strcmp +22$' 1
+pass "c:str* counts strlen and strcmp"
+
+# The target's own functions, with -r.
+start_waiting_target calls 9
+start_tracer own "$FC" -p "$TARGET_PID" "$TARGET:cbcc_*"
+go_target
+stop_tracer
+assert_count "$WORK/own.out" '^cbcc_add +9$' 1
+assert_count "$WORK/own.out" '^cbcc_greet +1$' 1
+assert_grep "$WORK/own.out" '^cbcc_greet +1$'
+awk '/^FUNC/ {f=1; next} f && /^cbcc/ {print $1}' "$WORK/own.out" | tr '\n' ' ' | grep -q '^cbcc_greet cbcc_add $' ||
+	fail "counts not in ascending order"
+start_waiting_target calls 4
+start_tracer re "$FC" -r -p "$TARGET_PID" "$TARGET:cbcc_(add|gr)"
+go_target
+stop_tracer
+assert_grep "$WORK/re.out" '^Tracing 2 functions'
+assert_count "$WORK/re.out" '^cbcc_add +4$' 1
+pass "target functions by wildcard and -r, ascending"
+
+# USDT probes by wildcard.
+start_waiting_target usdt 3
+start_tracer usdt "$FC" -p "$TARGET_PID" "u:$TARGET:pi*"
+go_target
+stop_tracer
+assert_count "$WORK/usdt.out" '^ping +3$' 1
+pass "USDT wildcard"
+
+# -i with -T: interval summaries with a time line; Ctrl-C ends with a last one.
+start_tracer ivl "$FC" -T -i 1 't:syscalls:sys_enter_getppid'
+sleep 2.5
+stop_tracer
+[ "$(count_lines "$WORK/ivl.out" '^FUNC ')" -ge 3 ] || fail "-i 1: fewer than 3 summaries"
+assert_grep "$WORK/ivl.out" '^[0-9]{2}:[0-9]{2}:[0-9]{2}$'
+pass "-i and -T"
+
+# Signals and a closed stdout: exit 0, nothing left behind.
+for sig in TERM HUP; do
+	start_tracer sig "$FC" "$TARGET:cbcc_*"
+	stop_tracer "$sig"
+	assert_no_leftovers
+done
+rc=0
+"$FC" "$TARGET:cbcc_*" 2>/dev/null | head -1 >/dev/null || rc=$?
+[ "$rc" = 0 ] || fail "funccount | head exited $rc"
+assert_no_leftovers
+pass "signals, closed stdout"

@@ -1,0 +1,52 @@
+# Live tests of stackcount: real stacks of a test program, exact frames.
+. "$(dirname "$0")/lib.sh"
+need_bpf
+SC=$CBCC_BIN/stackcount
+cp "$TARGET" "$WORK/target"
+TARGET=$WORK/target
+
+# -U -p on chain: the caller recovered at entry (leaf_fn) and the frames in order.
+start_waiting_target chain
+start_tracer chain "$SC" -U -p "$TARGET_PID" c:malloc
+go_target
+stop_tracer
+assert_grep "$WORK/chain.out" '^Tracing 1 functions for "c:malloc"\.\.\. Hit Ctrl-C to end\.$'
+awk '/malloc$/ {f=1} f && /^  [a-z_]/ {print $1} /^    [0-9]+$/ {f=0}' "$WORK/chain.out" | head -5 |
+	tr '\n' ' ' | grep -qE '^(__libc_)?malloc leaf_fn mid_fn top_fn main $' ||
+	fail "chain frames out of order: $(cat "$WORK/chain.out")"
+assert_count "$WORK/chain.out" '^Detaching\.\.\.$' 1
+pass "-U -p: malloc <- leaf_fn <- mid_fn <- top_fn <- main"
+
+# -f: folded lines "comm;main;top_fn;mid_fn;leaf_fn;malloc COUNT" (-p implies -P).
+start_waiting_target chain
+"$SC" -f -U -D 3 -p "$TARGET_PID" c:malloc >"$WORK/fold.out" 2>"$WORK/fold.err" &
+TRACER_PID=$!
+for _ in $(seq 300); do grep -q '^Tracing' "$WORK/fold.err" && break; sleep 0.1; done
+go_target
+wait_tracer
+grep -qE '^target;.*main;top_fn;mid_fn;leaf_fn;(__libc_)?malloc 1$' "$WORK/fold.out" ||
+	fail "folded output: $(cat "$WORK/fold.out")"
+assert_no_grep "$WORK/fold.out" '^Tracing|Detaching'
+pass "-f folded output"
+
+# -P: stacks split per process, each with its comm and pid. (Symbols of a
+# process that exits within microseconds of its first event may be lost:
+# only the split is checked.)
+start_tracer perpid "$SC" -P -U "$TARGET:leaf_fn"
+"$TARGET" chain
+"$TARGET" chain
+stop_tracer
+assert_count "$WORK/perpid.out" '^    target \[[0-9]+\]$' 2
+assert_count "$WORK/perpid.out" '^    1$' 2
+pass "-P splits stacks per process"
+
+# A tracepoint with kernel and user stacks and -d: the delimiter between them.
+start_waiting_target getppid 3
+start_tracer tp "$SC" -d -p "$TARGET_PID" t:syscalls:sys_enter_getppid
+go_target
+stop_tracer
+assert_grep "$WORK/tp.out" '^    --$'
+assert_grep "$WORK/tp.out" '^    3$'
+pass "tracepoint, both stacks, -d delimiter"
+
+assert_no_leftovers

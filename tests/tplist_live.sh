@@ -1,0 +1,36 @@
+# tplist: tracepoints with fields, USDT probes of a binary and a process.
+. "$(dirname "$0")/lib.sh"
+need_bpf
+TP=$CBCC_BIN/tplist
+
+"$TP" 'sched:sched_sw*' >"$WORK/tp.out" || fail "tplist failed"
+assert_count "$WORK/tp.out" '^sched:sched_switch$' 1
+assert_no_grep "$WORK/tp.out" '^syscalls:'
+"$TP" -v 'sched:sched_switch' >"$WORK/v.out"
+assert_grep "$WORK/v.out" '^    char prev_comm\[16\];$'
+assert_grep "$WORK/v.out" '^    pid_t next_pid;$'
+assert_no_grep "$WORK/v.out" 'common_'
+pass "tracepoints and their fields"
+
+"$TP" -l "$TARGET" >"$WORK/u.out"
+assert_count "$WORK/u.out" "^$TARGET cbcc:ping\$" 1
+"$TP" -vv -l "$TARGET" 'cbcc:*' >"$WORK/uv.out"
+assert_grep "$WORK/uv.out" '^cbcc:ping \[sema 0x0\]$'
+assert_grep "$WORK/uv.out" '^    argument #1 4 signed   bytes @ '
+assert_grep "$WORK/uv.out" '^    argument #2 8 unsigned bytes @ '
+"$TP" -v -l "$TARGET" >"$WORK/u1.out"
+assert_grep "$WORK/u1.out" '^  2 argument\(s\)$'
+pass "USDT probes of a binary"
+
+start_waiting_target usdt 1
+"$TP" -p "$TARGET_PID" 'cbcc:*' >"$WORK/p.out"
+go_target
+assert_grep "$WORK/p.out" ' cbcc:ping$'
+pass "USDT probes of a process"
+
+expect_error 2 "invalid value: 'x'" "$TP" -p x
+expect_error 1 "can't find library or binary 'nosuchlib'" "$TP" -l nosuchlib
+rc=0
+"$TP" | head -1 >/dev/null || rc=$?
+[ "$rc" = 0 ] || fail "tplist | head exited $rc"
+pass "errors, closed stdout"

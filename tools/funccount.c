@@ -1,0 +1,400 @@
+/* funccount: count calls of functions, tracepoints and USDT probes matching
+ * a pattern. Command line and output as BCC's funccount. */
+#include <errno.h>
+#include <getopt.h>
+#include <linux/bpf.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bcc/libbpf.h>
+
+#include "cli.h"
+#include "codegen.h"
+#include "output.h"
+#include "runtime.h"
+#include "signals.h"
+#include "sysenv.h"
+#include "template.h"
+#include "wildcard.h"
+
+#define FOREVER 99999999L /* BCC's interval when none is given */
+
+static struct env {
+	long pid;
+	long interval, duration;
+	long cpu;
+	bool timestamp, regexp, debug;
+	const char *pattern;
+} env = {.cpu = -1};
+
+struct counter {
+	struct wc_pattern pat;
+	struct wc_list probes;
+	char **fn_names; /* per probe, for uprobes, kprobes and USDT */
+	struct cbcc_bpf bpf;
+	int counts_fd;
+};
+
+static volatile sig_atomic_t stop;
+
+static const char usage_text[] =
+	"usage: funccount [-h] [-p PID] [-i INTERVAL] [-d DURATION] [-T] [-r] [-D]\n"
+	"                 [-c CPU]\n"
+	"                 pattern\n";
+
+static const char help_text[] =
+	"\nCount functions, tracepoints, and USDT probes\n\n"
+	"positional arguments:\n"
+	"  pattern               search expression for events\n\n"
+	"options:\n"
+	"  -h, --help            show this help message and exit\n"
+	"  -p PID, --pid PID     trace this PID only\n"
+	"  -i INTERVAL, --interval INTERVAL\n"
+	"                        summary interval, seconds\n"
+	"  -d DURATION, --duration DURATION\n"
+	"                        total duration of trace, seconds\n"
+	"  -T, --timestamp       include timestamp on output\n"
+	"  -r, --regexp          use regular expressions. Default is \"*\" wildcards only.\n"
+	"  -D, --debug           print BPF program before starting (for debugging purposes)\n"
+	"  -c CPU, --cpu CPU     trace this CPU only\n"
+	"\nexamples:\n"
+	"    ./funccount 'vfs_*'             # count kernel fns starting with \"vfs\"\n"
+	"    ./funccount -r '^vfs.*'         # same as above, using regular expressions\n"
+	"    ./funccount -Ti 5 'vfs_*'       # output every 5 seconds, with timestamps\n"
+	"    ./funccount -d 10 'vfs_*'       # trace for 10 seconds only\n"
+	"    ./funccount -p 185 'vfs_*'      # count vfs calls for PID 181 only\n"
+	"    ./funccount t:sched:sched_fork  # count calls to the sched_fork tracepoint\n"
+	"    ./funccount -p 185 u:node:gc*   # count all GC USDT probes in node, PID 185\n"
+	"    ./funccount c:malloc            # count all malloc() calls in libc\n"
+	"    ./funccount go:os.*             # count all \"os.*\" calls in libgo\n"
+	"    ./funccount -p 185 go:os.*      # count all \"os.*\" calls in libgo, PID 185\n"
+	"    ./funccount ./test:read*        # count \"read*\" calls in the ./test binary\n"
+	"    ./funccount -c 1 'vfs_*'        # count vfs calls on CPU 1 only\n";
+
+static void usage_error(const char *fmt, const char *arg)
+{
+	cli_usage_error("funccount", fmt, arg);
+	exit(2);
+}
+
+static long int_arg(const char *opt, const char *arg, long min)
+{
+	struct cbcc_err err;
+	long v;
+
+	if (cli_int(opt, arg, min, &v, &err))
+		usage_error("%s", err.msg);
+	return v;
+}
+
+static void parse_args(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"pid", required_argument, 0, 'p'},
+		{"interval", required_argument, 0, 'i'},
+		{"duration", required_argument, 0, 'd'},
+		{"timestamp", no_argument, 0, 'T'},
+		{"regexp", no_argument, 0, 'r'},
+		{"debug", no_argument, 0, 'D'},
+		{"cpu", required_argument, 0, 'c'},
+		{"help", no_argument, 0, 'h'},
+		{0, 0, 0, 0},
+	};
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":p:i:d:TrDc:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			env.pid = int_arg("-p/--pid", optarg, 1);
+			break;
+		case 'i':
+			env.interval = int_arg("-i/--interval", optarg, 1);
+			break;
+		case 'd':
+			env.duration = int_arg("-d/--duration", optarg, 1);
+			break;
+		case 'T':
+			env.timestamp = true;
+			break;
+		case 'r':
+			env.regexp = true;
+			break;
+		case 'D':
+			env.debug = true;
+			break;
+		case 'c':
+			env.cpu = int_arg("-c/--cpu", optarg, 0);
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			fputs(help_text, stdout);
+			exit(0);
+		case ':':
+			usage_error("argument %s: expected one argument", argv[optind - 1]);
+			break;
+		default:
+			usage_error("unrecognized option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		usage_error("the following arguments are required: pattern%s", "");
+	if (argc - optind > 1)
+		usage_error("unrecognized arguments: %s", argv[optind + 1]);
+	env.pattern = argv[optind];
+	if (env.duration && !env.interval)
+		env.interval = env.duration;
+	if (!env.interval)
+		env.interval = FOREVER;
+}
+
+static void die(struct counter *c, const char *msg)
+{
+	fprintf(stderr, "funccount: %s\n", msg);
+	fflush(stdout);
+	if (c)
+		rt_close(&c->bpf);
+	exit(1);
+}
+
+static char *generate(struct counter *c)
+{
+	struct strbuf out = STRBUF_INIT;
+	struct gen_opts o = {0};
+	struct cbcc_err err;
+	char nslots[16], cpu[96], *usdt;
+
+	snprintf(nslots, sizeof(nslots), "%d", c->probes.n);
+	snprintf(cpu, sizeof(cpu), "\tif (bpf_get_smp_processor_id() != %ld)\n\t\treturn;\n", env.cpu);
+	if (codegen_prelude(&out, &o, NULL, 0, &err))
+		die(c, err.msg);
+	{
+		struct tvar vars[] = {{"NSLOTS", nslots}, {"CPU_FILTER", env.cpu >= 0 ? cpu : ""}};
+
+		template_render(&out, "funccount_common.c", vars, ARRAY_SIZE(vars));
+	}
+	for (int i = 0; i < c->probes.n; i++) {
+		char slot[16];
+		struct tvar vars[] = {
+			{"SLOT", slot},
+			{"WHAT", c->probes.m[i].name},
+			{"NAME", c->fn_names[i]},
+		};
+
+		snprintf(slot, sizeof(slot), "%d", i);
+		template_render(&out, c->pat.type == PROBE_TRACEPOINT ? "funccount_tp.c" : "funccount_probe.c",
+				vars, ARRAY_SIZE(vars));
+	}
+	usdt = rt_usdt_genargs(&c->bpf);
+	{
+		char *all = xasprintf("%s%s", usdt, sb_str(&out));
+
+		free(usdt);
+		sb_free(&out);
+		return all;
+	}
+}
+
+static void find_probes(struct counter *c)
+{
+	struct cbcc_err err;
+
+	if (wc_parse(env.pattern, env.regexp, (pid_t)env.pid, &c->pat, &err) ||
+	    wc_expand(&c->pat, (pid_t)env.pid, WC_PROBE_LIMIT, &c->probes, &err))
+		die(c, err.msg);
+	c->fn_names = xcalloc(c->probes.n, sizeof(char *));
+	for (int i = 0; i < c->probes.n; i++) {
+		const struct wc_match *m = &c->probes.m[i];
+		char **types = NULL;
+		int ntypes = 0;
+
+		c->fn_names[i] = xasprintf("cbcc_count_%d", i);
+		if (c->pat.type != PROBE_USDT)
+			continue;
+		if (rt_usdt_add(&c->bpf, c->pat.library, (pid_t)env.pid, m->provider, m->name,
+				c->fn_names[i], &types, &ntypes, &err))
+			die(c, err.msg);
+		free_strv(types, ntypes);
+	}
+}
+
+static void attach_tracepoints(struct counter *c)
+{
+	struct cbcc_err err;
+
+	for (int i = 0; i < c->probes.n && !stop; i++) {
+		const char *tp = c->probes.m[i].name;
+		char *cat = xstrndup(tp, strcspn(tp, ":"));
+		int fd = rt_load(&c->bpf, c->fn_names[i], BPF_PROG_TYPE_TRACEPOINT, &err);
+
+		if (fd < 0 || rt_attach_tracepoint(&c->bpf, fd, cat, strchr(tp, ':') + 1, &err)) {
+			free(cat);
+			die(c, err.msg);
+		}
+		free(cat);
+	}
+}
+
+static void attach_all(struct counter *c)
+{
+	struct cbcc_err err;
+
+	if (c->pat.type == PROBE_TRACEPOINT) {
+		attach_tracepoints(c);
+		return;
+	}
+	if (c->pat.type == PROBE_USDT) {
+		if (rt_usdt_attach(&c->bpf, &err))
+			die(c, err.msg);
+		return;
+	}
+	for (int i = 0; i < c->probes.n && !stop; i++) {
+		const struct wc_match *m = &c->probes.m[i];
+		int fd = rt_load(&c->bpf, c->fn_names[i], BPF_PROG_TYPE_KPROBE, &err);
+
+		if (fd < 0)
+			die(c, err.msg);
+		if (c->pat.library ? rt_attach_uprobe(&c->bpf, fd, false, c->pat.library, m->offset,
+						      (pid_t)env.pid, &err)
+				   : rt_attach_kprobe(&c->bpf, fd, false, m->name, 0, &err))
+			die(c, err.msg);
+	}
+}
+
+static void configure(struct counter *c)
+{
+	struct {
+		uint32_t self_tgid, tgid, tid, has_uid, uid;
+	} cfg = {.self_tgid = (uint32_t)getpid(), .tgid = (uint32_t)env.pid};
+	struct cbcc_err err;
+	int zero = 0, fd = rt_table_fd(&c->bpf, "cbcc_config", &err);
+
+	if (fd < 0 || bpf_update_elem(fd, &zero, &cfg, 0) < 0)
+		die(c, "cannot configure the BPF program's filters");
+	c->counts_fd = rt_table_fd(&c->bpf, "cbcc_counts", &err);
+	if (c->counts_fd < 0)
+		die(c, err.msg);
+}
+
+struct row {
+	int slot;
+	uint64_t count;
+};
+
+static int by_count(const void *a, const void *b)
+{
+	const struct row *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count < y->count ? -1 : 1;
+	return x->slot - y->slot;
+}
+
+/* Prints the counts since the last call and resets them. */
+static void print_counts(struct counter *c)
+{
+	struct row *rows = xcalloc(c->probes.n, sizeof(*rows));
+	int n = 0;
+
+	for (int i = 0; i < c->probes.n; i++) {
+		uint64_t v = 0, zero = 0;
+
+		if (bpf_lookup_elem(c->counts_fd, &i, &v) == 0 && v) {
+			rows[n].slot = i;
+			rows[n++].count = v;
+			bpf_update_elem(c->counts_fd, &i, &zero, 0);
+		}
+	}
+	qsort(rows, n, sizeof(*rows), by_count);
+	printf("\n");
+	if (env.timestamp) {
+		char hms[16];
+
+		output_hms(hms);
+		printf("%-8s\n", hms);
+	}
+	printf("%-36s %8s\n", "FUNC", "COUNT");
+	for (int i = 0; i < n; i++)
+		printf("%-36s %8llu\n", c->probes.m[rows[i].slot].name,
+		       (unsigned long long)rows[i].count);
+	free(rows);
+}
+
+/* Sleeps until the interval ends or a signal arrives. */
+static void wait_interval(void)
+{
+	uint64_t end = output_monotonic_ns() + (uint64_t)env.interval * 1000000000ull;
+
+	while (!stop) {
+		uint64_t now = output_monotonic_ns();
+
+		if (now >= end)
+			break;
+		if (output_wait_closed((int)((end - now) / 1000000 > 200 ? 200 : (end - now) / 1000000 + 1)))
+			stop = SIGPIPE;
+	}
+}
+
+static void run_loop(struct counter *c)
+{
+	long seconds = 0;
+
+	for (;;) {
+		bool exiting;
+
+		wait_interval();
+		if (!stop)
+			seconds += env.interval;
+		exiting = stop || (env.duration && seconds >= env.duration);
+		print_counts(c);
+		if (exiting)
+			printf("Detaching...\n");
+		if (!output_flush() || exiting)
+			break;
+	}
+}
+
+static void free_counter(struct counter *c)
+{
+	rt_close(&c->bpf);
+	free_strv(c->fn_names, c->probes.n);
+	wc_list_free(&c->probes);
+	wc_pattern_free(&c->pat);
+}
+
+int main(int argc, char **argv)
+{
+	static struct counter c;
+	struct cbcc_err err;
+	char warning[512];
+	char *src;
+
+	parse_args(argc, argv);
+	signals_install(&stop);
+	if (sysenv_check_tracing(env.pid, warning, sizeof(warning), &err))
+		die(NULL, err.msg);
+	if (*warning)
+		fprintf(stderr, "funccount: warning: %s\n", warning);
+	find_probes(&c);
+	src = generate(&c);
+	if (env.debug)
+		fputs(src, stdout);
+	fflush(stdout);
+	if (rt_compile(&c.bpf, src, env.debug, &err)) {
+		free(src);
+		die(&c, err.msg);
+	}
+	free(src);
+	configure(&c);
+	attach_all(&c);
+	if (!stop) {
+		printf("Tracing %d functions for \"%s\"... Hit Ctrl-C to end.\n", c.probes.n, env.pattern);
+		if (output_flush())
+			run_loop(&c);
+	}
+	free_counter(&c);
+	return 0;
+}

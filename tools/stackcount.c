@@ -1,0 +1,541 @@
+/* stackcount: count the distinct kernel and user stacks that lead to
+ * functions, tracepoints and USDT probes. Command line and output as
+ * BCC's stackcount. */
+#include <errno.h>
+#include <getopt.h>
+#include <linux/bpf.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bcc/libbpf.h>
+
+#include "cli.h"
+#include "codegen.h"
+#include "output.h"
+#include "runtime.h"
+#include "signals.h"
+#include "strbuf.h"
+#include "syms.h"
+#include "sysenv.h"
+#include "template.h"
+#include "wildcard.h"
+
+#define FOREVER 99999999L
+#define MAX_FRAMES 127
+#define NO_PID 0xffffffffu
+
+static struct env {
+	long pid, cpu, interval, duration;
+	bool timestamp, regexp, offset, perpid, kernel_only, user_only, verbose, delimited;
+	bool folded, debug;
+	const char *pattern;
+} env = {.cpu = -1};
+
+struct stack_key {
+	uint32_t tgid;
+	int32_t kstack, ustack;
+	char comm[16];
+	uint64_t caller;
+};
+
+struct counter {
+	struct wc_pattern pat;
+	struct wc_list probes;
+	char **fn_names;
+	struct cbcc_bpf bpf;
+	struct syms *syms;
+	int counts_fd, stacks_fd, stack_pid_fd;
+	bool kstack, ustack, delimiter;
+};
+
+static volatile sig_atomic_t stop;
+
+static const char usage_text[] =
+	"usage: stackcount [-h] [-p PID] [-c CPU] [-i INTERVAL] [-D DURATION] [-T]\n"
+	"                  [-r] [-s] [-P] [-K] [-U] [-v] [-d] [-f] [--debug]\n"
+	"                  pattern\n";
+
+static const char help_text[] =
+	"\nCount events and their stack traces\n\n"
+	"positional arguments:\n"
+	"  pattern               search expression for events\n\n"
+	"options:\n"
+	"  -h, --help            show this help message and exit\n"
+	"  -p PID, --pid PID     trace this PID only\n"
+	"  -c CPU, --cpu CPU     trace this CPU only\n"
+	"  -i INTERVAL, --interval INTERVAL\n"
+	"                        summary interval, seconds\n"
+	"  -D DURATION, --duration DURATION\n"
+	"                        total duration of trace, seconds\n"
+	"  -T, --timestamp       include timestamp on output\n"
+	"  -r, --regexp          use regular expressions. Default is \"*\" wildcards only.\n"
+	"  -s, --offset          show address offsets\n"
+	"  -P, --perpid          display stacks separately for each process\n"
+	"  -K, --kernel-stacks-only\n"
+	"                        kernel stack only\n"
+	"  -U, --user-stacks-only\n"
+	"                        user stack only\n"
+	"  -v, --verbose         show raw addresses\n"
+	"  -d, --delimited       insert delimiter between kernel/user stacks\n"
+	"  -f, --folded          output folded format\n"
+	"  --debug               print BPF program before starting (for debugging purposes)\n"
+	"\nexamples:\n"
+	"    ./stackcount submit_bio         # count kernel stack traces for submit_bio\n"
+	"    ./stackcount -d ip_output       # include a user/kernel stack delimiter\n"
+	"    ./stackcount -s ip_output       # show symbol offsets\n"
+	"    ./stackcount -sv ip_output      # show offsets and raw addresses (verbose)\n"
+	"    ./stackcount 'tcp_send*'        # count stacks for funcs matching tcp_send*\n"
+	"    ./stackcount -r '^tcp_send.*'   # same as above, using regular expressions\n"
+	"    ./stackcount -Ti 5 ip_output    # output every 5 seconds, with timestamps\n"
+	"    ./stackcount -p 185 ip_output   # count ip_output stacks for PID 185 only\n"
+	"    ./stackcount -c 1 put_prev_entity   # count put_prev_entity stacks for CPU 1 only\n"
+	"    ./stackcount -p 185 c:malloc    # count stacks for malloc in PID 185\n"
+	"    ./stackcount t:sched:sched_fork # count stacks for sched_fork tracepoint\n"
+	"    ./stackcount -p 185 u:node:*    # count stacks for all USDT probes in node\n"
+	"    ./stackcount -K t:sched:sched_switch   # kernel stacks only\n"
+	"    ./stackcount -U t:sched:sched_switch   # user stacks only\n";
+
+static void usage_error(const char *fmt, const char *arg)
+{
+	cli_usage_error("stackcount", fmt, arg);
+	exit(2);
+}
+
+static long int_arg(const char *opt, const char *arg, long min)
+{
+	struct cbcc_err err;
+	long v;
+
+	if (cli_int(opt, arg, min, &v, &err))
+		usage_error("%s", err.msg);
+	return v;
+}
+
+static void parse_args(int argc, char **argv)
+{
+	enum { OPT_DEBUG = 256 };
+	static const struct option longopts[] = {
+		{"pid", required_argument, 0, 'p'},
+		{"cpu", required_argument, 0, 'c'},
+		{"interval", required_argument, 0, 'i'},
+		{"duration", required_argument, 0, 'D'},
+		{"timestamp", no_argument, 0, 'T'},
+		{"regexp", no_argument, 0, 'r'},
+		{"offset", no_argument, 0, 's'},
+		{"perpid", no_argument, 0, 'P'},
+		{"kernel-stacks-only", no_argument, 0, 'K'},
+		{"user-stacks-only", no_argument, 0, 'U'},
+		{"verbose", no_argument, 0, 'v'},
+		{"delimited", no_argument, 0, 'd'},
+		{"folded", no_argument, 0, 'f'},
+		{"debug", no_argument, 0, OPT_DEBUG},
+		{"help", no_argument, 0, 'h'},
+		{0, 0, 0, 0},
+	};
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":p:c:i:D:TrsPKUvdfh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'p': env.pid = int_arg("-p/--pid", optarg, 1); break;
+		case 'c': env.cpu = int_arg("-c/--cpu", optarg, 0); break;
+		case 'i': env.interval = int_arg("-i/--interval", optarg, 1); break;
+		case 'D': env.duration = int_arg("-D/--duration", optarg, 1); break;
+		case 'T': env.timestamp = true; break;
+		case 'r': env.regexp = true; break;
+		case 's': env.offset = true; break;
+		case 'P': env.perpid = true; break;
+		case 'K': env.kernel_only = true; break;
+		case 'U': env.user_only = true; break;
+		case 'v': env.verbose = true; break;
+		case 'd': env.delimited = true; break;
+		case 'f': env.folded = true; break;
+		case OPT_DEBUG: env.debug = true; break;
+		case 'h':
+			fputs(usage_text, stdout);
+			fputs(help_text, stdout);
+			exit(0);
+		case ':':
+			usage_error("argument %s: expected one argument", argv[optind - 1]);
+			break;
+		default:
+			usage_error("unrecognized option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		usage_error("the following arguments are required: pattern%s", "");
+	if (argc - optind > 1)
+		usage_error("unrecognized arguments: %s", argv[optind + 1]);
+	if (env.kernel_only && env.user_only)
+		usage_error("-K and -U are mutually exclusive; both stacks are the default%s", "");
+	env.pattern = argv[optind];
+	if (env.duration && !env.interval)
+		env.interval = env.duration;
+	if (!env.interval)
+		env.interval = FOREVER;
+	if (env.pid)
+		env.perpid = true;
+}
+
+static void die(struct counter *c, const char *msg)
+{
+	fprintf(stderr, "stackcount: %s\n", msg);
+	fflush(stdout);
+	if (c)
+		rt_close(&c->bpf);
+	exit(1);
+}
+
+static bool user_entry(const struct counter *c)
+{
+	return c->pat.type == PROBE_ENTRY && c->pat.library;
+}
+
+static char *generate(struct counter *c)
+{
+	struct strbuf out = STRBUF_INIT;
+	struct gen_opts o = {0};
+	struct cbcc_err err;
+	char cpu[96], *usdt, *all;
+	int nfn = c->pat.type == PROBE_USDT ? c->probes.n : 1;
+
+	snprintf(cpu, sizeof(cpu), "\tif (bpf_get_smp_processor_id() != %ld)\n\t\treturn 0;\n", env.cpu);
+	if (codegen_prelude(&out, &o, NULL, 0, &err))
+		die(c, err.msg);
+	template_render(&out, "stackcount_common.c", NULL, 0);
+	for (int i = 0; i < nfn; i++) {
+		struct tvar vars[] = {
+			{"NAME", c->fn_names[i]},
+			{"PARAMS", c->pat.type == PROBE_TRACEPOINT ? "void *ctx" : "struct pt_regs *ctx"},
+			{"CPU_FILTER", env.cpu >= 0 ? cpu : ""},
+			{"PER_PID", env.perpid ? "1" : "0"},
+			{"KSTACK", c->kstack ? "1" : "0"},
+			{"USTACK", c->ustack ? "1" : "0"},
+			{"CALLER", user_entry(c) ? "\t/* at entry the caller's frame is not linked yet: keep its return address */\n"
+						   "\tif (key.ustack >= 0)\n"
+						   "\t\tbpf_probe_read_user(&key.caller, sizeof(key.caller), (void *)PT_REGS_SP(ctx));\n"
+						 : ""},
+		};
+
+		template_render(&out, "stackcount_probe.c", vars, ARRAY_SIZE(vars));
+	}
+	usdt = rt_usdt_genargs(&c->bpf);
+	all = xasprintf("%s%s", usdt, sb_str(&out));
+	free(usdt);
+	sb_free(&out);
+	return all;
+}
+
+static void find_probes(struct counter *c)
+{
+	struct cbcc_err err;
+
+	if (wc_parse(env.pattern, env.regexp, (pid_t)env.pid, &c->pat, &err) ||
+	    wc_expand(&c->pat, (pid_t)env.pid, WC_PROBE_LIMIT, &c->probes, &err))
+		die(c, err.msg);
+	c->fn_names = xcalloc(c->probes.n, sizeof(char *));
+	for (int i = 0; i < c->probes.n; i++) {
+		const struct wc_match *m = &c->probes.m[i];
+		char **types = NULL;
+		int ntypes = 0;
+
+		c->fn_names[i] = xasprintf("cbcc_stack_%d", i);
+		if (c->pat.type != PROBE_USDT)
+			continue;
+		if (rt_usdt_add(&c->bpf, c->pat.library, (pid_t)env.pid, m->provider, m->name,
+				c->fn_names[i], &types, &ntypes, &err))
+			die(c, err.msg);
+		free_strv(types, ntypes);
+	}
+}
+
+/* One program attached everywhere (USDT probes have their own). */
+static void attach_all(struct counter *c)
+{
+	struct cbcc_err err;
+	int fd;
+
+	if (c->pat.type == PROBE_USDT) {
+		if (rt_usdt_attach(&c->bpf, &err))
+			die(c, err.msg);
+		return;
+	}
+	fd = rt_load(&c->bpf, c->fn_names[0],
+		     c->pat.type == PROBE_TRACEPOINT ? BPF_PROG_TYPE_TRACEPOINT : BPF_PROG_TYPE_KPROBE, &err);
+	if (fd < 0)
+		die(c, err.msg);
+	for (int i = 0; i < c->probes.n && !stop; i++) {
+		const struct wc_match *m = &c->probes.m[i];
+		int rc;
+
+		if (c->pat.type == PROBE_TRACEPOINT) {
+			char *cat = xstrndup(m->name, strcspn(m->name, ":"));
+
+			rc = rt_attach_tracepoint(&c->bpf, fd, cat, strchr(m->name, ':') + 1, &err);
+			free(cat);
+		} else if (c->pat.library) {
+			rc = rt_attach_uprobe(&c->bpf, fd, false, c->pat.library, m->offset, (pid_t)env.pid, &err);
+		} else {
+			rc = rt_attach_kprobe(&c->bpf, fd, false, m->name, 0, &err);
+		}
+		if (rc)
+			die(c, err.msg);
+	}
+}
+
+static void on_seen(void *cookie, void *data, int size)
+{
+	struct counter *c = cookie;
+	uint32_t pid;
+
+	if (size < (int)sizeof(pid))
+		return;
+	memcpy(&pid, data, sizeof(pid));
+	syms_prepare(c->syms, (int)pid);
+}
+
+static void on_lost(void *cookie, uint64_t lost)
+{
+	(void)cookie;
+	(void)lost;
+}
+
+static void setup(struct counter *c)
+{
+	struct {
+		uint32_t self_tgid, tgid, tid, has_uid, uid;
+	} cfg = {.self_tgid = (uint32_t)getpid(), .tgid = (uint32_t)env.pid};
+	struct cbcc_err err;
+	int zero = 0, fd = rt_table_fd(&c->bpf, "cbcc_config", &err);
+
+	if (fd < 0 || bpf_update_elem(fd, &zero, &cfg, 0) < 0)
+		die(c, "cannot configure the BPF program's filters");
+	c->counts_fd = rt_table_fd(&c->bpf, "cbcc_counts", &err);
+	c->stacks_fd = rt_table_fd(&c->bpf, "cbcc_stacks", &err);
+	c->stack_pid_fd = rt_table_fd(&c->bpf, "cbcc_stack_pid", &err);
+	if (c->counts_fd < 0 || c->stacks_fd < 0 || c->stack_pid_fd < 0)
+		die(c, err.msg);
+	c->syms = syms_new();
+	if (env.pid)
+		syms_prepare(c->syms, (int)env.pid);
+	if (c->ustack && rt_open_perf(&c->bpf, "cbcc_events", on_seen, on_lost, c, 8, &err))
+		die(c, err.msg);
+}
+
+struct entry {
+	struct stack_key key;
+	uint64_t count;
+};
+
+static int by_count(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+
+	return x->count < y->count ? -1 : x->count > y->count;
+}
+
+/* The addresses of a stack, leaf first; for user stacks the caller saved at
+ * function entry goes right after the leaf. */
+static int stack_frames(struct counter *c, int id, uint64_t caller, uint64_t *ips)
+{
+	uint64_t raw[MAX_FRAMES];
+	int n = 0;
+
+	if (id < 0)
+		return 0;
+	memset(raw, 0, sizeof(raw));
+	if (bpf_lookup_elem(c->stacks_fd, &id, raw) < 0)
+		return 0;
+	for (int i = 0; i < MAX_FRAMES && raw[i]; i++) {
+		ips[n++] = raw[i];
+		if (i == 0 && caller)
+			ips[n++] = caller;
+	}
+	return n;
+}
+
+static void frame_name(struct counter *c, int pid, uint64_t addr, struct strbuf *out)
+{
+	syms_format(c->syms, pid, addr, false, env.offset, out);
+}
+
+static int symbol_pid(struct counter *c, const struct stack_key *k)
+{
+	uint32_t pid = NO_PID;
+	int32_t id = k->ustack;
+
+	if (k->tgid != NO_PID)
+		return (int)k->tgid;
+	if (bpf_lookup_elem(c->stack_pid_fd, &id, &pid) < 0)
+		return -1;
+	return (int)pid;
+}
+
+static void print_folded(struct counter *c, const struct entry *e)
+{
+	uint64_t kips[MAX_FRAMES + 1], uips[MAX_FRAMES + 1];
+	int nk = stack_frames(c, e->key.kstack, 0, kips);
+	int nu = stack_frames(c, e->key.ustack, e->key.caller, uips);
+	int pid = symbol_pid(c, &e->key);
+	struct strbuf line = STRBUF_INIT;
+
+	sb_appendn(&line, e->key.comm, strnlen(e->key.comm, sizeof(e->key.comm)));
+	for (int i = nu - 1; i >= 0; i--) {
+		sb_append(&line, ";");
+		frame_name(c, pid, uips[i], &line);
+	}
+	if (c->delimiter)
+		sb_append(&line, ";-");
+	for (int i = nk - 1; i >= 0; i--) {
+		sb_append(&line, ";");
+		frame_name(c, -1, kips[i], &line);
+	}
+	printf("%s %llu\n", sb_str(&line), (unsigned long long)e->count);
+	sb_free(&line);
+}
+
+static void print_frame(struct counter *c, int pid, uint64_t addr)
+{
+	struct strbuf line = STRBUF_INIT;
+
+	sb_append(&line, "  ");
+	if (env.verbose)
+		sb_printf(&line, "%-16llx ", (unsigned long long)addr);
+	frame_name(c, pid, addr, &line);
+	puts(sb_str(&line));
+	sb_free(&line);
+}
+
+static void print_stack(struct counter *c, const struct entry *e)
+{
+	uint64_t kips[MAX_FRAMES + 1], uips[MAX_FRAMES + 1];
+	int nk = stack_frames(c, e->key.kstack, 0, kips);
+	int nu = stack_frames(c, e->key.ustack, e->key.caller, uips);
+	int pid = symbol_pid(c, &e->key);
+
+	for (int i = 0; i < nk; i++)
+		print_frame(c, -1, kips[i]);
+	if (c->delimiter)
+		printf("    --\n");
+	for (int i = 0; i < nu; i++)
+		print_frame(c, pid, uips[i]);
+	if (!env.pid && e->key.tgid != NO_PID)
+		printf("    %.16s [%u]\n", e->key.comm, e->key.tgid);
+	printf("    %llu\n\n", (unsigned long long)e->count);
+}
+
+/* Prints the stacks counted since the last call, least frequent first, and
+ * clears the counts. */
+static void print_counts(struct counter *c)
+{
+	struct entry *all = NULL;
+	struct stack_key key, next;
+	int n = 0;
+	void *prev = NULL;
+
+	while (bpf_get_next_key(c->counts_fd, prev, &next) == 0) {
+		all = xrealloc(all, (n + 1) * sizeof(*all));
+		all[n].key = next;
+		all[n].count = 0;
+		bpf_lookup_elem(c->counts_fd, &next, &all[n].count);
+		n++;
+		key = next;
+		prev = &key;
+	}
+	for (int i = 0; i < n; i++)
+		bpf_delete_elem(c->counts_fd, &all[i].key);
+	qsort(all, n, sizeof(*all), by_count);
+	if (!env.folded)
+		printf("\n");
+	if (env.timestamp) {
+		char hms[16];
+
+		output_hms(hms);
+		printf("%-8s\n", hms);
+	}
+	for (int i = 0; i < n; i++)
+		(env.folded ? print_folded : print_stack)(c, &all[i]);
+	free(all);
+}
+
+static void wait_interval(struct counter *c)
+{
+	uint64_t end = output_monotonic_ns() + (uint64_t)env.interval * 1000000000ull;
+
+	while (!stop && output_monotonic_ns() < end) {
+		if (c->ustack)
+			rt_poll(&c->bpf, 50);
+		if (output_wait_closed(c->ustack ? 0 : 100))
+			stop = SIGPIPE;
+	}
+}
+
+static void run_loop(struct counter *c)
+{
+	long seconds = 0;
+
+	for (;;) {
+		bool exiting;
+
+		wait_interval(c);
+		if (!stop)
+			seconds += env.interval;
+		exiting = stop || (env.duration && seconds >= env.duration);
+		print_counts(c);
+		if (exiting && !env.folded)
+			printf("Detaching...\n");
+		if (!output_flush() || exiting)
+			break;
+	}
+}
+
+static void free_counter(struct counter *c)
+{
+	rt_close(&c->bpf);
+	syms_free(c->syms);
+	free_strv(c->fn_names, c->probes.n);
+	wc_list_free(&c->probes);
+	wc_pattern_free(&c->pat);
+}
+
+int main(int argc, char **argv)
+{
+	static struct counter c;
+	struct cbcc_err err;
+	char warning[512];
+	char *src;
+
+	parse_args(argc, argv);
+	c.kstack = !env.user_only;
+	c.ustack = !env.kernel_only;
+	c.delimiter = env.delimited && !env.kernel_only && !env.user_only;
+	signals_install(&stop);
+	if (sysenv_check_tracing(env.pid, warning, sizeof(warning), &err))
+		die(NULL, err.msg);
+	if (*warning)
+		fprintf(stderr, "stackcount: warning: %s\n", warning);
+	find_probes(&c);
+	src = generate(&c);
+	if (env.debug)
+		fputs(src, stdout);
+	fflush(stdout);
+	if (rt_compile(&c.bpf, src, env.debug, &err)) {
+		free(src);
+		die(&c, err.msg);
+	}
+	free(src);
+	setup(&c);
+	attach_all(&c);
+	if (!stop) {
+		/* folded output stays machine-readable: the banner goes to stderr */
+		fprintf(env.folded ? stderr : stdout, "Tracing %d functions for \"%s\"... Hit Ctrl-C to end.\n",
+			c.probes.n, env.pattern);
+		if (output_flush())
+			run_loop(&c);
+	}
+	free_counter(&c);
+	return 0;
+}

@@ -1,0 +1,257 @@
+/* tplist: list kernel tracepoints or the USDT probes of a binary or
+ * process, with their fields or arguments. Output as BCC's tplist. */
+#include <bcc/bcc_usdt.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "runtime.h"
+#include "signals.h"
+#include "strbuf.h"
+#include "sysenv.h"
+#include "wildcard.h"
+
+static struct env {
+	long pid;
+	const char *lib;
+	int verbosity;
+	const char *filter;
+} env;
+
+static const char usage_text[] = "usage: tplist [-h] [-p PID] [-l LIB] [-v] [filter]\n";
+
+static const char help_text[] =
+	"\nDisplay kernel tracepoints or USDT probes and their formats.\n\n"
+	"positional arguments:\n"
+	"  filter             A filter that specifies which probes/tracepoints to print\n\n"
+	"options:\n"
+	"  -h, --help         show this help message and exit\n"
+	"  -p PID, --pid PID  List USDT probes in the specified process\n"
+	"  -l LIB, --lib LIB  List USDT probes in the specified library or executable\n"
+	"  -v                 Increase verbosity level (print variables, arguments, etc.)\n";
+
+static void usage_error(const char *fmt, const char *arg)
+{
+	cli_usage_error("tplist", fmt, arg);
+	exit(2);
+}
+
+static void parse_args(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"pid", required_argument, 0, 'p'},
+		{"lib", required_argument, 0, 'l'},
+		{"help", no_argument, 0, 'h'},
+		{0, 0, 0, 0},
+	};
+	struct cbcc_err err;
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":p:l:vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			if (cli_int("-p/--pid", optarg, 1, &env.pid, &err))
+				usage_error("%s", err.msg);
+			break;
+		case 'l':
+			env.lib = optarg;
+			break;
+		case 'v':
+			env.verbosity++;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			fputs(help_text, stdout);
+			exit(0);
+		case ':':
+			usage_error("argument %s: expected one argument", argv[optind - 1]);
+			break;
+		default:
+			usage_error("unrecognized option '%s'", argv[optind - 1]);
+		}
+	}
+	if (argc - optind > 1)
+		usage_error("unrecognized arguments: %s", argv[optind + 1]);
+	env.filter = optind < argc ? argv[optind] : NULL;
+}
+
+static bool output_ok(void)
+{
+	return !ferror(stdout);
+}
+
+static void die(const char *msg)
+{
+	fprintf(stderr, "tplist: %s\n", msg);
+	exit(1);
+}
+
+/* "    TYPE NAME;" for each non-common field, as the format file spells it. */
+static void print_format(const char *tp)
+{
+	size_t catlen = strcspn(tp, ":");
+	char *path = xasprintf("%s/events/%.*s/%s/format", sysenv_tracefs(), (int)catlen, tp,
+			       tp + catlen + 1);
+	char *text = read_file(path);
+	char *save = NULL;
+
+	free(path);
+	for (char *line = strtok_r(text, "\n", &save); text && line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *decl = strstr(line, "field:"), *semi, *name;
+
+		if (!decl || !(semi = strchr(decl, ';')))
+			continue;
+		*semi = '\0';
+		decl = strip(decl + 6);
+		name = strrchr(decl, ' ');
+		if (!name || starts_with(name + 1, "common_"))
+			continue;
+		*name++ = '\0';
+		/* collapse runs of blanks in the type as " ".join(split()) */
+		printf("    ");
+		for (char *w = strtok(decl, " \t"); w; w = strtok(NULL, " \t"))
+			printf("%s%s", w, " ");
+		printf("%s;\n", name);
+	}
+	free(text);
+}
+
+static void list_tracepoints(void)
+{
+	struct cbcc_err err;
+	char **names;
+	int n;
+
+	if (sysenv_check_tracefs(&err) || wc_tracepoints(env.filter, &names, &n, &err))
+		die(err.msg);
+	for (int i = 0; i < n && output_ok(); i++) {
+		printf("%s\n", names[i]);
+		if (env.verbosity > 0)
+			print_format(names[i]);
+	}
+	free_strv(names, n);
+}
+
+/* bcc_usdt_foreach's callback has no cookie: the listing state lives here. */
+static struct {
+	void *ctx;
+	char **seen;
+	int nseen;
+} usdt;
+
+static void print_argument(const struct bcc_usdt_argument *a)
+{
+	int size = a->size < 0 ? -a->size : a->size;
+
+	printf("%d %s bytes @ ", size, a->size < 0 ? "signed  " : "unsigned");
+	if (a->valid & BCC_USDT_ARGUMENT_CONSTANT)
+		printf("%lld\n", a->constant);
+	else if (!(a->valid & BCC_USDT_ARGUMENT_DEREF_OFFSET))
+		printf("%s\n", a->base_register_name);
+	else if (!(a->valid & BCC_USDT_ARGUMENT_DEREF_IDENT)) {
+		printf("*(%s %c %d", a->base_register_name, a->deref_offset >= 0 ? '+' : '-',
+		       abs(a->deref_offset));
+		if (a->valid & BCC_USDT_ARGUMENT_INDEX_REGISTER_NAME) {
+			printf(" + %s", a->index_register_name);
+			if (a->valid & BCC_USDT_ARGUMENT_SCALE)
+				printf(" * %d", a->scale);
+		}
+		printf(")\n");
+	} else if (a->valid & BCC_USDT_ARGUMENT_BASE_REGISTER_NAME &&
+		   !strcmp(a->base_register_name, "ip"))
+		printf("*(&%s %c %d)\n", a->deref_ident, a->deref_offset >= 0 ? '+' : '-',
+		       abs(a->deref_offset));
+	else
+		printf("unrecognized argument format, flags %d\n", a->valid);
+}
+
+static void print_locations(const struct bcc_usdt *u)
+{
+	for (int l = 0; l < u->num_locations; l++) {
+		struct bcc_usdt_location loc = {0};
+
+		if (bcc_usdt_get_location(usdt.ctx, u->provider, u->name, l, &loc))
+			continue;
+		printf("  location #%d %s 0x%llx\n", l + 1, loc.bin_path,
+		       (unsigned long long)loc.address);
+		for (int a = 0; a < u->num_arguments; a++) {
+			struct bcc_usdt_argument arg = {0};
+
+			if (bcc_usdt_get_argument(usdt.ctx, u->provider, u->name, l, a, &arg))
+				continue;
+			printf("    argument #%d ", a + 1);
+			print_argument(&arg);
+		}
+	}
+}
+
+static void print_usdt_probe(struct bcc_usdt *u)
+{
+	char *name = xasprintf("%s:%s", u->provider, u->name);
+
+	if ((env.filter && !wc_glob(env.filter, name)) || !output_ok()) {
+		free(name);
+		return;
+	}
+	for (int i = 0; i < usdt.nseen; i++)
+		if (!strcmp(usdt.seen[i], name)) {
+			free(name);
+			return;
+		}
+	usdt.seen = xrealloc(usdt.seen, (usdt.nseen + 1) * sizeof(char *));
+	usdt.seen[usdt.nseen++] = name;
+	if (env.verbosity == 0) {
+		printf("%s %s\n", u->bin_path, name);
+		return;
+	}
+	printf("%s [sema 0x%llx]\n", name, (unsigned long long)u->semaphore);
+	if (env.verbosity > 1) {
+		print_locations(u);
+		return;
+	}
+	printf("  %d location(s)\n", u->num_locations);
+	printf("  %d argument(s)\n", u->num_arguments);
+}
+
+static void list_usdt(void)
+{
+	char *path = NULL;
+
+	if (env.lib && *env.lib) {
+		path = rt_find_library(env.lib, (pid_t)env.pid);
+		if (!path) {
+			char *msg = xasprintf("can't find library or binary '%s'", env.lib);
+
+			die(msg);
+		}
+	}
+	usdt.ctx = env.pid ? bcc_usdt_new_frompid((int)env.pid, path) : bcc_usdt_new_frompath(path);
+	if (!usdt.ctx) {
+		char *msg = env.pid ? xasprintf("cannot read USDT probes of process %ld (does it exist?)", env.pid)
+				    : xasprintf("cannot read USDT probes of %s", path);
+
+		die(msg);
+	}
+	bcc_usdt_foreach(usdt.ctx, print_usdt_probe);
+	bcc_usdt_close(usdt.ctx);
+	free_strv(usdt.seen, usdt.nseen);
+	free(path);
+}
+
+int main(int argc, char **argv)
+{
+	static volatile sig_atomic_t stop;
+
+	parse_args(argc, argv);
+	signals_install(&stop); /* a closed stdout becomes a write error, exit 0 */
+	if (env.pid || (env.lib && *env.lib))
+		list_usdt();
+	else
+		list_tracepoints();
+	fflush(stdout);
+	return 0;
+}
