@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kfunc.h"
 #include "template.h"
 
 /* BCC's auto-includes: a header is added when a keyword appears in a probe. */
@@ -180,7 +181,8 @@ static int gen_probe_fn(struct strbuf *out, struct strbuf *helpers, int *helper_
 	const struct trace_spec *s = p->spec;
 	struct expr_env env;
 	struct strbuf assign = STRBUF_INIT, usdt = STRBUF_INIT, stacks = STRBUF_INIT;
-	char *pred = NULL, *params = NULL, *sname = NULL, idx[16];
+	char *pred = NULL, *params = NULL, *sname = NULL, *prologue = NULL, idx[16];
+	const char *ctx = p->fentry ? KFUNC_CTX : codegen_ctx(&s->loc);
 	int rc = -1;
 
 	if (s->signature && expr_check_fragment("signature", s->signature, err))
@@ -201,12 +203,12 @@ static int gen_probe_fn(struct strbuf *out, struct strbuf *helpers, int *helper_
 		goto out;
 	if (o->ustack)
 		sb_printf(&stacks, "\t__data->hdr.ustack = cbcc_stacks.get_stackid(%s, BPF_F_USER_STACK);\n",
-			  codegen_ctx(&s->loc));
+			  ctx);
 	if (o->kstack)
-		sb_printf(&stacks, "\t__data->hdr.kstack = cbcc_stacks.get_stackid(%s, 0);\n",
-			  codegen_ctx(&s->loc));
+		sb_printf(&stacks, "\t__data->hdr.kstack = cbcc_stacks.get_stackid(%s, 0);\n", ctx);
 	*helper_count = env.helper_count;
-	params = codegen_params(&s->loc, s->signature);
+	params = p->fentry ? kfunc_params() : codegen_params(&s->loc, s->signature);
+	prologue = p->fentry ? kfunc_prologue(&s->loc, p->nargs, s->signature) : xstrdup("");
 	sname = xasprintf("%s_data", p->fn_name);
 	snprintf(idx, sizeof(idx), "%d", index);
 	{
@@ -215,6 +217,7 @@ static int gen_probe_fn(struct strbuf *out, struct strbuf *helpers, int *helper_
 			{"RAW", ""},
 			{"NAME", p->fn_name},
 			{"PARAMS", params},
+			{"PROLOGUE", prologue},
 			{"CGROUP_FILTER",
 			 o->cgroup ? "\tif (cbcc_cgroup.check_current_task(0) <= 0)\n\t\treturn 0;\n" : ""},
 			{"USDT_ARGS", sb_str(&usdt)},
@@ -222,7 +225,7 @@ static int gen_probe_fn(struct strbuf *out, struct strbuf *helpers, int *helper_
 			{"STRUCT", sname},
 			{"ASSIGN", sb_str(&assign)},
 			{"STACK_IDS", sb_str(&stacks)},
-			{"CTX", codegen_ctx(&s->loc)},
+			{"CTX", ctx},
 		};
 		char *raw = xstrdup(s->raw);
 
@@ -245,6 +248,7 @@ out:
 	}
 	free(pred);
 	free(params);
+	free(prologue);
 	free(sname);
 	sb_free(&assign);
 	sb_free(&usdt);

@@ -29,6 +29,8 @@ struct gen_probe {
 	char *fn_name;            /* owned: "probe_<name>_<n>" */
 	char **usdt_argtypes;     /* owned: C type of each USDT argument */
 	int nusdt_args;
+	bool fentry;              /* kernel function attached by fentry/fexit (lib/kfunc.h) */
+	int nargs;                /* the kernel function's parameter count, for fentry */
 };
 
 /* "probe_<display name>_<n>" with anything not [A-Za-z0-9_] replaced by '_'. */

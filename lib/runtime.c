@@ -22,7 +22,7 @@
 /* Events per CPU that wake the reader (see rt_open_perf). */
 #define RT_WAKEUP_EVENTS 32
 
-enum att_kind { ATT_TRACEPOINT, ATT_KPROBE, ATT_UPROBE };
+enum att_kind { ATT_TRACEPOINT, ATT_KPROBE, ATT_UPROBE, ATT_KFUNC };
 
 struct rt_attach {
 	enum att_kind kind;
@@ -275,6 +275,20 @@ int rt_attach_kprobe(struct cbcc_bpf *b, int prog_fd, bool ret, const char *func
 	return 0;
 }
 
+int rt_attach_kfunc(struct cbcc_bpf *b, int prog_fd, const char *fn_name, struct cbcc_err *err)
+{
+	struct quiet q;
+	int fd;
+
+	quiet_begin(&q);
+	fd = bpf_attach_kfunc(prog_fd);
+	free(quiet_end(&q, b->verbose));
+	if (fd < 0)
+		return cbcc_errf(err, "cannot attach %s: %s", fn_name, strerror(errno));
+	add_attach(b, ATT_KFUNC, fd);
+	return 0;
+}
+
 int rt_table_fd(struct cbcc_bpf *b, const char *name, struct cbcc_err *err)
 {
 	int fd = b->mod ? bpf_table_fd(b->mod, name) : cache_prog_table_fd(b->cached, name);
@@ -469,6 +483,7 @@ static void detach(struct rt_attach *a)
 		bpf_detach_kprobe(a->ev_name);
 		break;
 	case ATT_TRACEPOINT:
+	case ATT_KFUNC:
 		break;
 	}
 	free(quiet_end(&q, false));

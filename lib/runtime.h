@@ -45,6 +45,9 @@ int rt_attach_uprobe(struct cbcc_bpf *b, int prog_fd, bool ret, const char *path
 int rt_attach_kprobe(struct cbcc_bpf *b, int prog_fd, bool ret, const char *func, uint64_t offset,
 		     struct cbcc_err *err);
 
+/* Attaches a loaded fentry/fexit program (its BTF target was set at load). */
+int rt_attach_kfunc(struct cbcc_bpf *b, int prog_fd, const char *fn_name, struct cbcc_err *err);
+
 int rt_table_fd(struct cbcc_bpf *b, const char *name, struct cbcc_err *err);
 /* Key and value sizes and max entries of a table; its fd is returned. */
 int rt_table_info(struct cbcc_bpf *b, const char *name, size_t *key_size, size_t *value_size,

@@ -26,6 +26,27 @@ static bool is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* The release the headers were built for: UTS_RELEASE of utsrelease.h
+ * (Debian's include/config/kernel.release holds the upstream version
+ * instead), else kernel.release. Caller frees. */
+static char *headers_release(const char *running)
+{
+	char *path = xasprintf("/lib/modules/%s/build/include/generated/utsrelease.h", running);
+	char *text = read_file(path), *q, *end;
+
+	free(path);
+	if (text && (q = strchr(text, '"')) && (end = strchr(q + 1, '"'))) {
+		*end = '\0';
+		memmove(text, q + 1, (size_t)(end - q));
+		return text;
+	}
+	free(text);
+	path = xasprintf("/lib/modules/%s/build/include/config/kernel.release", running);
+	text = read_file(path);
+	free(path);
+	return text;
+}
+
 int sysenv_check_headers(char *warning, size_t size, struct cbcc_err *err)
 {
 	struct utsname u;
@@ -38,8 +59,7 @@ int sysenv_check_headers(char *warning, size_t size, struct cbcc_err *err)
 	if (!is_dir(path))
 		return cbcc_errf(err, "kernel headers not found: %s is missing (install linux-headers and run scripts/setup.sh)",
 				 path);
-	snprintf(path, sizeof(path), "/lib/modules/%s/build/include/config/kernel.release", u.release);
-	release = read_file(path);
+	release = headers_release(u.release);
 	if (release) {
 		char *r = strip(release);
 

@@ -1,7 +1,7 @@
 /* trace probe {{INDEX}}: {{RAW}} */
 int {{NAME}}({{PARAMS}})
 {
-	u64 __pid_tgid = bpf_get_current_pid_tgid();
+{{PROLOGUE}}	u64 __pid_tgid = bpf_get_current_pid_tgid();
 	u32 __tgid = __pid_tgid >> 32;
 	u32 __pid = __pid_tgid;
 	u32 __uid = bpf_get_current_uid_gid();

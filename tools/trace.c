@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "codegen.h"
 #include "filters.h"
+#include "kfunc.h"
 #include "output.h"
 #include "probe.h"
 #include "signals.h"
@@ -36,6 +37,7 @@ static struct env {
 	const char *cgroup, *name, *msg_filter;
 	char **includes;
 	int nincludes;
+	enum kfunc_method kfunc; /* --kprobe / --fentry */
 } env = {.pages = DEFAULT_PAGES, .tgid = 0, .tid = 0, .uid = -1, .string_size = 80};
 
 struct probe {
@@ -44,6 +46,7 @@ struct probe {
 	struct resolved_probe res;
 	size_t *offsets; /* of each format value in the record */
 	size_t size;     /* of the record */
+	char kfunc_why[320]; /* why a kernel function got a kprobe, not fentry */
 };
 
 /* The record header written by templates/trace_common.c. */
@@ -81,7 +84,7 @@ static const char usage_text[] =
 	"usage: trace [-h] [-b BUFFER_PAGES] [-p PID] [-L TID] [--uid UID] [-v]\n"
 	"             [-Z STRING_SIZE] [-S] [-M MAX_EVENTS] [-t] [-u] [-T] [-C]\n"
 	"             [-c CGROUP_PATH] [-n NAME] [-f MSG_FILTER] [-B] [-K] [-U] [-a]\n"
-	"             [-I header] [-A] [--ebpf] [--no-cache]\n"
+	"             [-I header] [-A] [--ebpf] [--no-cache] [--kprobe | --fentry]\n"
 	"             probe [probe ...]\n";
 
 static const char help_text[] =
@@ -121,6 +124,9 @@ static const char help_text[] =
 	"  -A, --aggregate       aggregate amount of each trace (requires -M)\n"
 	"  --ebpf                print the generated BPF program and exit\n"
 	"  --no-cache            compile with clang even when the program cache has this program\n"
+	"  --kprobe              attach kernel functions with kprobes/kretprobes\n"
+	"  --fentry              attach kernel functions with fentry/fexit (default when\n"
+	"                        the kernel supports it; -v says which was chosen)\n"
 	"\nEXAMPLES:\n\n"
 	"trace do_sys_openat2\n"
 	"        Trace the open syscall and print a default trace message when entered\n"
@@ -167,7 +173,7 @@ static long int_arg(const char *opt, const char *arg, long min)
 
 static char **parse_args(int argc, char **argv, int *nprobes)
 {
-	enum { OPT_UID = 256, OPT_EBPF, OPT_NO_CACHE };
+	enum { OPT_UID = 256, OPT_EBPF, OPT_NO_CACHE, OPT_KPROBE, OPT_FENTRY };
 	static const struct option longopts[] = {
 		{"buffer-pages", required_argument, 0, 'b'},
 		{"pid", required_argument, 0, 'p'},
@@ -192,6 +198,8 @@ static char **parse_args(int argc, char **argv, int *nprobes)
 		{"aggregate", no_argument, 0, 'A'},
 		{"ebpf", no_argument, 0, OPT_EBPF},
 		{"no-cache", no_argument, 0, OPT_NO_CACHE},
+		{"kprobe", no_argument, 0, OPT_KPROBE},
+		{"fentry", no_argument, 0, OPT_FENTRY},
 		{"help", no_argument, 0, 'h'},
 		{0, 0, 0, 0},
 	};
@@ -274,6 +282,12 @@ static char **parse_args(int argc, char **argv, int *nprobes)
 		case OPT_NO_CACHE:
 			env.no_cache = true;
 			break;
+		case OPT_KPROBE:
+		case OPT_FENTRY:
+			if (env.kfunc && env.kfunc != (c == OPT_KPROBE ? KFUNC_KPROBE : KFUNC_FENTRY))
+				usage_error("only one of --kprobe and --fentry may be specified%s", "");
+			env.kfunc = c == OPT_KPROBE ? KFUNC_KPROBE : KFUNC_FENTRY;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			fputs(help_text, stdout);
@@ -304,6 +318,56 @@ static void die(struct tracer *t, const char *msg)
 	exit(1);
 }
 
+/* Whether an earlier probe already is fentry/fexit program fn_name. */
+static bool fentry_taken(struct tracer *t, int upto, const char *fn_name)
+{
+	for (int i = 0; i < upto; i++)
+		if (t->probes[i].gen.fentry && !strcmp(t->probes[i].gen.fn_name, fn_name))
+			return true;
+	return false;
+}
+
+static const char *kfunc_kind(const struct probe *p)
+{
+	if (!p->gen.fentry)
+		return "kprobe";
+	return p->spec.loc.type == PROBE_RETURN ? "fexit" : "fentry";
+}
+
+/* Kernel functions: fentry/fexit when it works, else kprobes. libbcc names
+ * a fentry program after its function, so a second probe of the same
+ * function and kind uses a kprobe. */
+static int choose_kfunc(struct tracer *t, int i, struct cbcc_err *err)
+{
+	struct probe *p = &t->probes[i];
+	struct kfunc_choice c;
+	char *name;
+
+	if (env.ebpf && !env.kfunc)
+		return 0; /* --ebpf alone: the portable kprobe program */
+	if (kfunc_choose(&p->spec.loc, env.kfunc, &c, err))
+		return -1;
+	name = c.fentry ? kfunc_fn_name(&p->spec.loc) : NULL;
+	if (name && fentry_taken(t, i, name)) {
+		free(name);
+		name = NULL;
+		if (env.kfunc == KFUNC_FENTRY)
+			return cbcc_errf(err, "--fentry allows one probe per kernel function and kind");
+		snprintf(c.why, sizeof(c.why), "another probe already is the fentry/fexit program");
+	}
+	if (!name)
+		snprintf(p->kfunc_why, sizeof(p->kfunc_why), "%s", c.why);
+	if (name) {
+		free(p->gen.fn_name);
+		p->gen.fn_name = name;
+		p->gen.fentry = true;
+		p->gen.nargs = c.nargs;
+	}
+	if (env.verbose)
+		fprintf(stderr, "trace: %s: %s (%s)\n", p->spec.raw, kfunc_kind(p), c.why);
+	return 0;
+}
+
 /* Parse, resolve and lay out every probe. */
 static void build_probes(struct tracer *t, char **texts, int n)
 {
@@ -324,6 +388,8 @@ static void build_probes(struct tracer *t, char **texts, int n)
 		p->gen.spec = &p->spec;
 		p->gen.fn_name = codegen_fn_name(&p->spec.loc, i + 1);
 		rc = probe_resolve(&t->bpf, &p->spec.loc, (pid_t)env.tgid, p->gen.fn_name, &p->res, &err);
+		if (!rc && probe_loc_is_kernel_function(&p->spec.loc))
+			rc = choose_kfunc(t, i, &err);
 		if (!rc && p->spec.loc.type == PROBE_TRACEPOINT) {
 			const struct probe_loc *l = &p->spec.loc;
 
@@ -568,10 +634,15 @@ static void attach_all(struct tracer *t)
 	for (int i = 0; i < t->nprobes && !stop; i++) {
 		struct probe *p = &t->probes[i];
 
-		if (probe_attach(&t->bpf, &p->spec.loc, &p->res, p->gen.fn_name, (pid_t)env.tgid, &err)) {
+		if (p->gen.fentry ? kfunc_attach(&t->bpf, p->gen.fn_name, &err)
+				  : probe_attach(&t->bpf, &p->spec.loc, &p->res, p->gen.fn_name,
+						 (pid_t)env.tgid, &err)) {
 			char msg[1024];
+			bool auto_kprobe = probe_loc_is_kernel_function(&p->spec.loc) && !env.kfunc;
 
-			snprintf(msg, sizeof(msg), "error in probe '%s': %s", p->spec.raw, err.msg);
+			snprintf(msg, sizeof(msg), "error in probe '%s': %s%s%s%s", p->spec.raw, err.msg,
+				 auto_kprobe ? " (fentry not used: " : "", auto_kprobe ? p->kfunc_why : "",
+				 auto_kprobe ? ")" : "");
 			die(t, msg);
 		}
 	}

@@ -1,0 +1,166 @@
+#include "kfunc.h"
+
+#include <bcc/libbpf.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/bpf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "btf.h"
+#include "strbuf.h"
+
+#define VMLINUX_BTF "/sys/kernel/btf/vmlinux"
+
+static const char *const fregs[] = {"di", "si", "dx", "cx", "r8", "r9"};
+
+char *kfunc_fn_name(const struct probe_loc *loc)
+{
+	return xasprintf("%s__%s", loc->type == PROBE_RETURN ? "kretfunc" : "kfunc", loc->function);
+}
+
+/* Loads "r0 = 0; exit" as fentry/fexit of the function: the kernel's own
+ * answer to whether trampolines work here (BTF, JIT, permissions). */
+static int test_load(const struct probe_loc *loc)
+{
+	struct bpf_insn insns[2] = {
+		{.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0},
+		{.code = BPF_JMP | BPF_EXIT},
+	};
+	char *name = kfunc_fn_name(loc), log[4096];
+	int saved, null_fd, fd, e;
+
+	fflush(stderr);
+	saved = dup(STDERR_FILENO);
+	null_fd = open("/dev/null", O_WRONLY);
+	if (saved >= 0 && null_fd >= 0)
+		dup2(null_fd, STDERR_FILENO); /* libbpf complains on stderr */
+	fd = bcc_prog_load(BPF_PROG_TYPE_TRACING, name, insns, sizeof(insns), "GPL", 0, 0, log,
+			   sizeof(log));
+	e = errno;
+	if (saved >= 0) {
+		dup2(saved, STDERR_FILENO);
+		close(saved);
+	}
+	if (null_fd >= 0)
+		close(null_fd);
+	free(name);
+	if (fd >= 0)
+		close(fd);
+	errno = e;
+	return fd >= 0 ? 0 : -1;
+}
+
+static int func_nargs(const char *func)
+{
+	struct cbcc_err err;
+	struct kbtf *b = kbtf_load(VMLINUX_BTF, &err);
+	int n = kbtf_func_nargs(b, func);
+
+	kbtf_free(b);
+	return n;
+}
+
+/* Fills c->why with the reason fentry cannot be used, or returns true. */
+static bool fentry_works(const struct probe_loc *loc, struct kfunc_choice *c)
+{
+	if (access(VMLINUX_BTF, R_OK) != 0) {
+		snprintf(c->why, sizeof(c->why), "no kernel BTF at %s", VMLINUX_BTF);
+		return false;
+	}
+	c->nargs = func_nargs(loc->function);
+	if (c->nargs < 0) {
+		snprintf(c->why, sizeof(c->why), "kernel BTF does not describe '%s'", loc->function);
+		return false;
+	}
+	if (loc->offset) {
+		snprintf(c->why, sizeof(c->why), "fentry cannot attach at an offset (+0x%llx)",
+			 (unsigned long long)loc->offset);
+		return false;
+	}
+	if (test_load(loc)) {
+		snprintf(c->why, sizeof(c->why), "the kernel refused a test %s program for '%s': %s",
+			 loc->type == PROBE_RETURN ? "fexit" : "fentry", loc->function, strerror(errno));
+		return false;
+	}
+	snprintf(c->why, sizeof(c->why), "kernel BTF describes '%s' and a test %s program loaded",
+		 loc->function, loc->type == PROBE_RETURN ? "fexit" : "fentry");
+	return true;
+}
+
+int kfunc_choose(const struct probe_loc *loc, enum kfunc_method method, struct kfunc_choice *c,
+		 struct cbcc_err *err)
+{
+	memset(c, 0, sizeof(*c));
+	if (method == KFUNC_KPROBE) {
+		snprintf(c->why, sizeof(c->why), "forced by --kprobe");
+		return 0;
+	}
+	c->fentry = fentry_works(loc, c);
+	if (!c->fentry && method == KFUNC_FENTRY)
+		return cbcc_errf(err, "cannot use %s for kernel function '%s' (--fentry): %s",
+				 loc->type == PROBE_RETURN ? "fexit" : "fentry", loc->function, c->why);
+	if (method == KFUNC_FENTRY)
+		snprintf(c->why, sizeof(c->why), "forced by --fentry");
+	return 0;
+}
+
+char *kfunc_params(void)
+{
+	return xstrdup("unsigned long long *" KFUNC_CTX);
+}
+
+/* The name declared by a parameter such as "struct sock *sk". */
+static char *param_name(const char *param)
+{
+	const char *end = param + strlen(param), *start;
+
+	while (end > param && isspace((unsigned char)end[-1]))
+		end--;
+	start = end;
+	while (start > param && (isalnum((unsigned char)start[-1]) || start[-1] == '_'))
+		start--;
+	return xstrndup(start, (size_t)(end - start));
+}
+
+static void declare_signature(struct strbuf *out, const char *signature, int nargs)
+{
+	char **params;
+	int n = split_top_level(signature, ',', &params);
+
+	for (int i = 0; i < n && i < nargs; i++) {
+		char *name = param_name(params[i]);
+
+		if (*name)
+			sb_printf(out, "\t%s = (typeof(%s))" KFUNC_CTX "[%d];\n", params[i], name, i);
+		free(name);
+	}
+	free_strv(params, n);
+}
+
+char *kfunc_prologue(const struct probe_loc *loc, int nargs, const char *signature)
+{
+	struct strbuf out = STRBUF_INIT;
+
+	sb_append(&out, "\tstruct { u64 di, si, dx, cx, r8, r9, ax; } __fregs = {}, *ctx = &__fregs;\n\n");
+	for (int i = 0; i < nargs && i < (int)ARRAY_SIZE(fregs); i++)
+		sb_printf(&out, "\t__fregs.%s = " KFUNC_CTX "[%d];\n", fregs[i], i);
+	if (loc->type == PROBE_RETURN)
+		sb_printf(&out, "\t__fregs.ax = " KFUNC_CTX "[%d];\n", nargs);
+	if (signature && *signature)
+		declare_signature(&out, signature, nargs);
+	sb_append(&out, "\t(void)ctx;\n\n");
+	return sb_steal(&out);
+}
+
+int kfunc_attach(struct cbcc_bpf *b, const char *fn_name, struct cbcc_err *err)
+{
+	int fd = rt_load(b, fn_name, BPF_PROG_TYPE_TRACING, err);
+
+	if (fd < 0)
+		return -1;
+	return rt_attach_kfunc(b, fd, fn_name, err);
+}

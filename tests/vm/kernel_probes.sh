@@ -1,0 +1,101 @@
+# Kernel-function probes, live: runs INSIDE the test VM (tests/vm_kernel.sh
+# boots it), whose Debian 6.1 kernel has kprobes, fentry and BTF.
+# Every check runs once per attach method the tools offer (kprobe, fentry).
+. "$(dirname "$0")/../lib.sh"
+need_bpf
+TRACE=$CBCC_BIN/trace
+# A BCC compile takes ~25 s under emulation (~50 s the first time).
+export CBCC_ATTACH_WAIT=${CBCC_ATTACH_WAIT:-300}
+
+# The attach methods to test: the forcing options if trace has them.
+methods() {
+	if "$TRACE" --help 2>/dev/null | grep -q -- '--fentry'; then
+		echo kprobe fentry
+	else
+		echo default
+	fi
+}
+
+method_flag() { [ "$1" = default ] || echo "--$1"; }
+
+# trace_args NAME METHOD ARGS...: runs trace, output in $WORK/NAME-METHOD.out.
+start_trace() {
+	local name=$1 m=$2 flag
+	shift 2
+	flag=$(method_flag "$m")
+	start_tracer "$name-$m" "$TRACE" ${flag:+"$flag"} "$@"
+}
+
+# by_time FILE: the lines of FILE (trace -t output) ordered by timestamp.
+by_time() { grep -E '^[0-9]+\.[0-9]+ ' "$1" | sort -s -n -k1,1; }
+
+# Entry and return of do_sys_openat2: the unique path, then its fd (3).
+check_openat2() {
+	local m=$1 path="/tmp/cbcc-vm-open-$$-$1" out
+	: >"$path"
+	start_trace open "$m" -t 'do_sys_openat2 "%s", arg2' 'r::do_sys_openat2 "ret=%d", retval'
+	"$TARGET" open "$path"
+	stop_tracer
+	out=$WORK/open-$m.out
+	assert_grep "$out" '^TIME +PID +TID +COMM +FUNC +-$' "header"
+	assert_count "$out" " target +do_sys_openat2 +$path\$" 1
+	by_time "$out" | grep ' target ' | grep -A1 -- " $path\$" | tail -1 >"$WORK/open-$m.ret"
+	assert_grep "$WORK/open-$m.ret" ' target +do_sys_openat2 +ret=3$' "the return after the open of $path"
+	pass "$m: do_sys_openat2 entry prints the user-space path, its return the fd"
+}
+
+# A string argument read from kernel memory: the struct filename's name.
+check_kernel_string() {
+	local m=$1 path="/tmp/cbcc-vm-kstr-$$-$1"
+	: >"$path"
+	start_trace kstr "$m" 'do_filp_open(int dfd, struct filename *pathname) "%s", pathname->name'
+	"$TARGET" open "$path"
+	stop_tracer
+	assert_count "$WORK/kstr-$m.out" " target +do_filp_open +$path\$" 1
+	pass "$m: %s of a kernel pointer prints the string"
+}
+
+# A signature parameter with a kernel struct from -I: the loopback address.
+check_tcp_connect() {
+	local m=$1
+	start_trace tcp "$m" 'tcp_connect(struct sock *sk) "%x", sk->sk_daddr' -I net/sock.h
+	bash -c 'exec 3<>/dev/tcp/127.0.0.1/9' 2>/dev/null || true
+	stop_tracer
+	assert_grep "$WORK/tcp-$m.out" ' tcp_connect +100007f$'
+	pass "$m: tcp_connect(struct sock *sk) prints sk->sk_daddr of 127.0.0.1"
+}
+
+for m in $(methods); do
+	check_openat2 "$m"
+	check_kernel_string "$m"
+	check_tcp_connect "$m"
+	assert_no_leftovers
+done
+
+# Identical output either way (apart from pids and the timestamps).
+if [ "$(methods)" != default ]; then
+	for name in open kstr tcp; do
+		for m in kprobe fentry; do
+			grep -E ' target | bash ' "$WORK/$name-$m.out" | grep -E 'cbcc-vm|ret=3$|100007f$' |
+				sed -E 's/^[0-9]+\.[0-9]+ +//; s/^[0-9]+ +[0-9]+ +//; s/-(kprobe|fentry)$//' |
+				sort -u >"$WORK/$name-$m.cmp"
+		done
+		cmp -s "$WORK/$name-kprobe.cmp" "$WORK/$name-fentry.cmp" ||
+			fail "$name: kprobe and fentry output differ: $(diff "$WORK/$name-kprobe.cmp" "$WORK/$name-fentry.cmp" | head -5)"
+	done
+	pass "kprobe and fentry print the same lines"
+fi
+
+# Without --kprobe/--fentry, -v says fentry was chosen (this kernel has it);
+# the program is the one the fentry run above put in the program cache.
+if [ "$(methods)" != default ]; then
+	start_tracer auto "$TRACE" -v -t 'do_sys_openat2 "%s", arg2' 'r::do_sys_openat2 "ret=%d", retval'
+	for _ in $(seq 600); do grep -q 'program cache' "$WORK/auto.err" && break; sleep 0.1; done
+	stop_tracer
+	assert_grep "$WORK/auto.err" '^trace: do_sys_openat2 "%s", arg2: fentry \(kernel BTF describes .do_sys_openat2. and a test fentry program loaded\)$'
+	assert_grep "$WORK/auto.err" '^trace: r::do_sys_openat2 "ret=%d", retval: fexit \('
+	assert_grep "$WORK/auto.err" 'program cache hit'
+	pass "-v: fentry/fexit chosen by default on this kernel, program cache warm"
+fi
+
+. "$(dirname "$0")/kernel_tools.sh"
