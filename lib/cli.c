@@ -1,5 +1,7 @@
 #include "cli.h"
 
+#include <bcc/bcc_version.h>
+
 #include <stdio.h>
 
 void cli_usage_error(const char *tool, const char *fmt, const char *arg)
@@ -14,4 +16,9 @@ int cli_int(const char *opt, const char *arg, long min, long *out, struct cbcc_e
 	if (!parse_long(arg, out) || *out < min)
 		return cbcc_errf(err, "argument %s: invalid value: '%s'", opt, arg);
 	return 0;
+}
+
+void cli_print_version(const char *tool)
+{
+	printf("%s (cbcc) %s, libbcc %s\n", tool, CBCC_VERSION, LIBBCC_VERSION);
 }

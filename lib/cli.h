@@ -14,5 +14,11 @@ void cli_usage_error(const char *tool, const char *fmt, const char *arg);
 /* Parses the value of option opt (e.g. "-p/--pid") as an integer >= min;
  * on junk fills err with "argument OPT: invalid value: 'ARG'". */
 int cli_int(const char *opt, const char *arg, long min, long *out, struct cbcc_err *err);
+/* getopt_long values of the long options every tool has */
+#define CLI_OPT_VERSION 0x1001
+#define CLI_OPT_NO_CACHE 0x1002
+
+/* --version: "TOOL (cbcc) VERSION, libbcc VERSION" on stdout. */
+void cli_print_version(const char *tool);
 
 #endif

@@ -65,6 +65,7 @@ static const char help_text[] =
 	"\nTrace a function and display a summary of its parameter values.\n\n"
 	"options:\n"
 	"  -h, --help            show this help message and exit\n"
+	"  --version             show the version and exit\n"
 	"  -p PID, --pid PID     id of the process to trace (optional)\n"
 	"  -t TID, --tid TID     id of the thread to trace (optional)\n"
 	"  -z STRING_SIZE, --string-size STRING_SIZE\n"
@@ -222,6 +223,7 @@ static void parse_args(int argc, char **argv)
 		{"include", required_argument, 0, 'I'},
 		{"ebpf", no_argument, 0, OPT_EBPF},
 		{"no-cache", no_argument, 0, OPT_NO_CACHE},
+		{"version", no_argument, 0, CLI_OPT_VERSION},
 		{"help", no_argument, 0, 'h'},
 		{0, 0, 0, 0},
 	};
@@ -274,6 +276,9 @@ static void parse_args(int argc, char **argv)
 		case OPT_NO_CACHE:
 			env.no_cache = true;
 			break;
+		case CLI_OPT_VERSION:
+			cli_print_version("argdist");
+			exit(0);
 		case 'h':
 			fputs(usage_text, stdout);
 			fputs(help_text, stdout);

@@ -67,6 +67,7 @@ static const char help_text[] =
 	"\nTrace exec() syscalls\n\n"
 	"options:\n"
 	"  -h, --help            show this help message and exit\n"
+	"  --version             show the version and exit\n"
 	"  -T, --time            include time column on output (HH:MM:SS)\n"
 	"  -t, --timestamp       include timestamp on output\n"
 	"  -x, --fails           include failed exec()s\n"
@@ -140,6 +141,7 @@ static void parse_args(int argc, char **argv)
 		{"no-cache", no_argument, 0, OPT_NO_CACHE},
 		{"cgroupmap", required_argument, 0, OPT_CGROUPMAP},
 		{"mntnsmap", required_argument, 0, OPT_MNTNSMAP},
+		{"version", no_argument, 0, CLI_OPT_VERSION},
 		{"help", no_argument, 0, 'h'},
 		{0, 0, 0, 0},
 	};
@@ -196,6 +198,9 @@ static void parse_args(int argc, char **argv)
 		case OPT_MNTNSMAP:
 			usage_error("argument %s: not supported by this execsnoop", argv[optind - 2]);
 			break;
+		case CLI_OPT_VERSION:
+			cli_print_version("execsnoop");
+			exit(0);
 		case 'h':
 			fputs(usage_text, stdout);
 			fputs(help_text, stdout);

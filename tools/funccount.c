@@ -23,6 +23,7 @@
 #define FOREVER 99999999L /* BCC's interval when none is given */
 
 static struct env {
+	bool no_cache; /* --no-cache */
 	long pid;
 	long interval, duration;
 	long cpu;
@@ -51,6 +52,8 @@ static const char help_text[] =
 	"  pattern               search expression for events\n\n"
 	"options:\n"
 	"  -h, --help            show this help message and exit\n"
+	"  --version             show the version and exit\n"
+	"  --no-cache            compile with clang even when the program cache has this program\n"
 	"  -p PID, --pid PID     trace this PID only\n"
 	"  -i INTERVAL, --interval INTERVAL\n"
 	"                        summary interval, seconds\n"
@@ -100,6 +103,8 @@ static void parse_args(int argc, char **argv)
 		{"regexp", no_argument, 0, 'r'},
 		{"debug", no_argument, 0, 'D'},
 		{"cpu", required_argument, 0, 'c'},
+		{"version", no_argument, 0, CLI_OPT_VERSION},
+		{"no-cache", no_argument, 0, CLI_OPT_NO_CACHE},
 		{"help", no_argument, 0, 'h'},
 		{0, 0, 0, 0},
 	};
@@ -128,6 +133,12 @@ static void parse_args(int argc, char **argv)
 			break;
 		case 'c':
 			env.cpu = int_arg("-c/--cpu", optarg, 0);
+			break;
+		case CLI_OPT_VERSION:
+			cli_print_version("funccount");
+			exit(0);
+		case CLI_OPT_NO_CACHE:
+			env.no_cache = true;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
@@ -383,6 +394,7 @@ int main(int argc, char **argv)
 	if (env.debug)
 		fputs(src, stdout);
 	fflush(stdout);
+	c.bpf.no_cache = env.no_cache;
 	if (rt_compile(&c.bpf, src, env.debug, &err)) {
 		free(src);
 		die(&c, err.msg);

@@ -70,6 +70,7 @@ static const char help_text[] =
 	"\nTrace open() syscalls\n\n"
 	"options:\n"
 	"  -h, --help            show this help message and exit\n"
+	"  --version             show the version and exit\n"
 	"  -T, --timestamp       include timestamp on output\n"
 	"  -U, --print-uid       print UID column\n"
 	"  -x, --failed          only show failed opens\n"
@@ -150,6 +151,7 @@ static void parse_args(int argc, char **argv)
 		{"no-cache", no_argument, 0, OPT_NO_CACHE},
 		{"cgroupmap", required_argument, 0, OPT_CGROUPMAP},
 		{"mntnsmap", required_argument, 0, OPT_MNTNSMAP},
+		{"version", no_argument, 0, CLI_OPT_VERSION},
 		{"help", no_argument, 0, 'h'},
 		{0, 0, 0, 0},
 	};
@@ -207,6 +209,9 @@ static void parse_args(int argc, char **argv)
 		case OPT_MNTNSMAP:
 			usage_error("argument %s: not supported by this opensnoop", argv[optind - 2]);
 			break;
+		case CLI_OPT_VERSION:
+			cli_print_version("opensnoop");
+			exit(0);
 		case 'h':
 			fputs(usage_text, stdout);
 			fputs(help_text, stdout);

@@ -28,6 +28,7 @@
 #define NO_PID 0xffffffffu
 
 static struct env {
+	bool no_cache; /* --no-cache */
 	long pid, cpu, interval, duration;
 	bool timestamp, regexp, offset, perpid, kernel_only, user_only, verbose, delimited;
 	bool folded, debug;
@@ -64,6 +65,8 @@ static const char help_text[] =
 	"  pattern               search expression for events\n\n"
 	"options:\n"
 	"  -h, --help            show this help message and exit\n"
+	"  --version             show the version and exit\n"
+	"  --no-cache            compile with clang even when the program cache has this program\n"
 	"  -p PID, --pid PID     trace this PID only\n"
 	"  -c CPU, --cpu CPU     trace this CPU only\n"
 	"  -i INTERVAL, --interval INTERVAL\n"
@@ -132,6 +135,8 @@ static void parse_args(int argc, char **argv)
 		{"delimited", no_argument, 0, 'd'},
 		{"folded", no_argument, 0, 'f'},
 		{"debug", no_argument, 0, OPT_DEBUG},
+		{"version", no_argument, 0, CLI_OPT_VERSION},
+		{"no-cache", no_argument, 0, CLI_OPT_NO_CACHE},
 		{"help", no_argument, 0, 'h'},
 		{0, 0, 0, 0},
 	};
@@ -154,6 +159,12 @@ static void parse_args(int argc, char **argv)
 		case 'd': env.delimited = true; break;
 		case 'f': env.folded = true; break;
 		case OPT_DEBUG: env.debug = true; break;
+		case CLI_OPT_VERSION:
+			cli_print_version("stackcount");
+			exit(0);
+		case CLI_OPT_NO_CACHE:
+			env.no_cache = true;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			fputs(help_text, stdout);
@@ -522,6 +533,7 @@ int main(int argc, char **argv)
 	if (env.debug)
 		fputs(src, stdout);
 	fflush(stdout);
+	c.bpf.no_cache = env.no_cache;
 	if (rt_compile(&c.bpf, src, env.debug, &err)) {
 		free(src);
 		die(&c, err.msg);

@@ -28,6 +28,7 @@ static const char help_text[] =
 	"  filter             A filter that specifies which probes/tracepoints to print\n\n"
 	"options:\n"
 	"  -h, --help         show this help message and exit\n"
+	"  --version          show the version and exit\n"
 	"  -p PID, --pid PID  List USDT probes in the specified process\n"
 	"  -l LIB, --lib LIB  List USDT probes in the specified library or executable\n"
 	"  -v                 Increase verbosity level (print variables, arguments, etc.)\n";
@@ -43,6 +44,7 @@ static void parse_args(int argc, char **argv)
 	static const struct option longopts[] = {
 		{"pid", required_argument, 0, 'p'},
 		{"lib", required_argument, 0, 'l'},
+		{"version", no_argument, 0, CLI_OPT_VERSION},
 		{"help", no_argument, 0, 'h'},
 		{0, 0, 0, 0},
 	};
@@ -62,6 +64,9 @@ static void parse_args(int argc, char **argv)
 		case 'v':
 			env.verbosity++;
 			break;
+		case CLI_OPT_VERSION:
+			cli_print_version("tplist");
+			exit(0);
 		case 'h':
 			fputs(usage_text, stdout);
 			fputs(help_text, stdout);

@@ -93,6 +93,7 @@ static const char help_text[] =
 	"  probe                 probe specifier (see examples)\n\n"
 	"options:\n"
 	"  -h, --help            show this help message and exit\n"
+	"  --version             show the version and exit\n"
 	"  -b BUFFER_PAGES, --buffer-pages BUFFER_PAGES\n"
 	"                        number of pages per CPU for the perf buffer (default: 1024)\n"
 	"  -p PID, --pid PID     id of the process to trace (optional)\n"
@@ -200,6 +201,7 @@ static char **parse_args(int argc, char **argv, int *nprobes)
 		{"no-cache", no_argument, 0, OPT_NO_CACHE},
 		{"kprobe", no_argument, 0, OPT_KPROBE},
 		{"fentry", no_argument, 0, OPT_FENTRY},
+		{"version", no_argument, 0, CLI_OPT_VERSION},
 		{"help", no_argument, 0, 'h'},
 		{0, 0, 0, 0},
 	};
@@ -288,6 +290,9 @@ static char **parse_args(int argc, char **argv, int *nprobes)
 				usage_error("only one of --kprobe and --fentry may be specified%s", "");
 			env.kfunc = c == OPT_KPROBE ? KFUNC_KPROBE : KFUNC_FENTRY;
 			break;
+		case CLI_OPT_VERSION:
+			cli_print_version("trace");
+			exit(0);
 		case 'h':
 			fputs(usage_text, stdout);
 			fputs(help_text, stdout);
