@@ -78,7 +78,7 @@ for sig in TERM HUP; do
 	assert_no_leftovers
 done
 rc=0
-"$FC" "$TARGET:cbcc_*" 2>/dev/null | head -1 >/dev/null || rc=$?
+(set -o pipefail; timeout 60 "$FC" "$TARGET:cbcc_*" 2>/dev/null | head -1 >/dev/null) || rc=$? # a hang fails (124)
 [ "$rc" = 0 ] || fail "funccount | head exited $rc"
 assert_no_leftovers
 pass "signals, closed stdout"
