@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: a normal build, then an AddressSanitizer +
-# UndefinedBehaviorSanitizer build. Sets the machine up first (idempotent).
+# UndefinedBehaviorSanitizer build (live tests include a qemu VM with
+# Debian's 6.1 kernel for kernel-function probes), then a bounded fuzz run
+# of the parsers. Sets the machine up first (idempotent).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -13,3 +15,5 @@ for variant in build build-asan; do
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		ctest --test-dir "$variant" --output-on-failure
 done
+echo "== fuzzing the parsers (${FUZZ_SECONDS:-30} s each)"
+FUZZ_SECONDS=${FUZZ_SECONDS:-30} bash scripts/fuzz.sh
