@@ -514,3 +514,26 @@ int wc_expand(const struct wc_pattern *p, pid_t pid, int limit, struct wc_list *
 		wc_list_free(out);
 	return rc;
 }
+
+int wc_find_probes(struct cbcc_bpf *b, const char *text, bool use_regex, pid_t pid,
+		   const char *prefix, struct wc_pattern *p, struct wc_list *probes,
+		   char ***fn_names, struct cbcc_err *err)
+{
+	if (wc_parse(text, use_regex, pid, p, err) || wc_expand(p, pid, WC_PROBE_LIMIT, probes, err))
+		return -1;
+	*fn_names = xcalloc(probes->n, sizeof(char *));
+	for (int i = 0; i < probes->n; i++) {
+		const struct wc_match *m = &probes->m[i];
+		char **types = NULL;
+		int ntypes = 0;
+
+		(*fn_names)[i] = xasprintf("%s%d", prefix, i);
+		if (p->type != PROBE_USDT)
+			continue;
+		if (rt_usdt_add(b, p->library, pid, m->provider, m->name, (*fn_names)[i], &types,
+				&ntypes, err))
+			return -1;
+		free_strv(types, ntypes);
+	}
+	return 0;
+}

@@ -47,6 +47,14 @@ int wc_expand(const struct wc_pattern *p, pid_t pid, int limit, struct wc_list *
 	      struct cbcc_err *err);
 void wc_list_free(struct wc_list *l);
 
+struct cbcc_bpf;
+/* Parses and expands a tool's pattern, names one BPF function per match
+ * ("<prefix><i>", in *fn_names, one per probe) and registers USDT matches
+ * with b under those names. */
+int wc_find_probes(struct cbcc_bpf *b, const char *text, bool use_regex, pid_t pid,
+		   const char *prefix, struct wc_pattern *p, struct wc_list *probes,
+		   char ***fn_names, struct cbcc_err *err);
+
 /* Shell-style match ("sched:*") as tplist's fnmatch. */
 bool wc_glob(const char *glob, const char *name);
 

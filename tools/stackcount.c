@@ -244,23 +244,9 @@ static void find_probes(struct counter *c)
 {
 	struct cbcc_err err;
 
-	if (wc_parse(env.pattern, env.regexp, (pid_t)env.pid, &c->pat, &err) ||
-	    wc_expand(&c->pat, (pid_t)env.pid, WC_PROBE_LIMIT, &c->probes, &err))
+	if (wc_find_probes(&c->bpf, env.pattern, env.regexp, (pid_t)env.pid, "cbcc_stack_", &c->pat,
+			   &c->probes, &c->fn_names, &err))
 		die(c, err.msg);
-	c->fn_names = xcalloc(c->probes.n, sizeof(char *));
-	for (int i = 0; i < c->probes.n; i++) {
-		const struct wc_match *m = &c->probes.m[i];
-		char **types = NULL;
-		int ntypes = 0;
-
-		c->fn_names[i] = xasprintf("cbcc_stack_%d", i);
-		if (c->pat.type != PROBE_USDT)
-			continue;
-		if (rt_usdt_add(&c->bpf, c->pat.library, (pid_t)env.pid, m->provider, m->name,
-				c->fn_names[i], &types, &ntypes, &err))
-			die(c, err.msg);
-		free_strv(types, ntypes);
-	}
 }
 
 /* One program attached everywhere (USDT probes have their own). */
