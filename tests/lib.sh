@@ -49,7 +49,9 @@ start_tracer() {
 	"$@" >"$WORK/$name.out" 2>"$WORK/$name.err" &
 	TRACER_PID=$!
 	for _ in $(seq $((${CBCC_ATTACH_WAIT:-60} * 10))); do
-		if [ -n "${READY_RE:-}" ]; then
+		if [ -n "${READY_ERR_RE:-}" ]; then # tools whose stdout is only data (--json)
+			grep -qE -- "$READY_ERR_RE" "$WORK/$name.err" 2>/dev/null && return 0
+		elif [ -n "${READY_RE:-}" ]; then
 			grep -qE -- "$READY_RE" "$WORK/$name.out" 2>/dev/null && return 0
 		else
 			[ -s "$WORK/$name.out" ] && return 0

@@ -91,6 +91,34 @@ assert_grep "$WORK/stack.out" '^        top_fn\+0x[0-9a-f]+ \[target\]$'
 assert_grep "$WORK/stack.out" '^        main\+0x[0-9a-f]+ \[target\]$'
 pass "-U prints the symbolized user stack"
 
+# --json: one valid JSON object per event with typed values and the stack.
+start_waiting_target chain
+READY_ERR_RE='Hit Ctrl-C' start_tracer json "$TRACE" --json -U -p "$TARGET_PID" \
+	'p:c:malloc (arg1 == 4242) "size=%d %u %c %p", arg1, arg1, 65, arg1' \
+	"r:$TARGET:leaf_fn \"done\""
+go_target
+stop_tracer
+assert_no_grep "$WORK/json.out" '^PID' "--json output"
+python3 - "$WORK/json.out" "$TARGET_PID" <<'PY' || fail "--json output is not what was expected"
+import json, sys
+events = [json.loads(line) for line in open(sys.argv[1])]
+pid = int(sys.argv[2])
+assert len(events) == 2, events
+m = [e for e in events if e["func"] == "malloc"][0]
+assert m["pid"] == pid and m["tid"] == pid and m["comm"] == "target", m
+assert m["message"] == "size=4242 4242 A 0x1092", m
+assert m["args"] == [{"type": "signed", "value": 4242}, {"type": "unsigned", "value": 4242},
+                     {"type": "char", "value": "A"},
+                     {"type": "pointer", "value": "0x1092", "address": 4242}], m["args"]
+assert any(f.startswith("mid_fn+0x") and f.endswith(" [target]") for f in m["ustack"]), m
+assert any(f.startswith("main+0x") for f in m["ustack"]), m
+assert isinstance(m["timestamp"], float) and isinstance(m["offset"], float), m
+r = [e for e in events if e["func"] == "leaf_fn"][0]
+assert r["args"] == [] and r["message"] == "done" and r["probe"].startswith("r:"), r
+PY
+pass "--json prints one typed JSON object per event"
+expect_error 2 "--json and -A/--aggregate cannot be used together" "$TRACE" --json -A -M 1 t:sched:sched_switch
+
 # Signals: SIGTERM and SIGHUP exit 0 and leave no probe behind.
 for sig in TERM HUP INT; do
 	start_tracer sig "$TRACE" "p:$TARGET:cbcc_add" "r:$TARGET:cbcc_add"

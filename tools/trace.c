@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "codegen.h"
 #include "filters.h"
+#include "json.h"
 #include "kfunc.h"
 #include "output.h"
 #include "probe.h"
@@ -33,7 +34,7 @@ static struct env {
 	int string_size;
 	long max_events;
 	bool timestamp, unix_ts, time;
-	bool print_cpu, bin_cmp, kstack, ustack, address, aggregate;
+	bool print_cpu, bin_cmp, kstack, ustack, address, aggregate, json;
 	const char *cgroup, *name, *msg_filter;
 	char **includes;
 	int nincludes;
@@ -74,6 +75,7 @@ struct tracer {
 	unsigned long events;
 	unsigned long long lost;
 	struct strbuf line;
+	struct json json; /* --json: the event's line */
 	struct agg *agg;
 	int nagg;
 };
@@ -85,6 +87,7 @@ static const char usage_text[] =
 	"             [-Z STRING_SIZE] [-S] [-M MAX_EVENTS] [-t] [-u] [-T] [-C]\n"
 	"             [-c CGROUP_PATH] [-n NAME] [-f MSG_FILTER] [-B] [-K] [-U] [-a]\n"
 	"             [-I header] [-A] [--ebpf] [--no-cache] [--kprobe | --fentry]\n"
+	"             [--json]\n"
 	"             probe [probe ...]\n";
 
 static const char help_text[] =
@@ -128,6 +131,8 @@ static const char help_text[] =
 	"  --kprobe              attach kernel functions with kprobes/kretprobes\n"
 	"  --fentry              attach kernel functions with fentry/fexit (default when\n"
 	"                        the kernel supports it; -v says which was chosen)\n"
+	"  --json                print one JSON object per event (JSON Lines) instead of\n"
+	"                        columns\n"
 	"\nEXAMPLES:\n\n"
 	"trace do_sys_openat2\n"
 	"        Trace the open syscall and print a default trace message when entered\n"
@@ -174,7 +179,7 @@ static long int_arg(const char *opt, const char *arg, long min)
 
 static char **parse_args(int argc, char **argv, int *nprobes)
 {
-	enum { OPT_UID = 256, OPT_EBPF, OPT_NO_CACHE, OPT_KPROBE, OPT_FENTRY };
+	enum { OPT_UID = 256, OPT_EBPF, OPT_NO_CACHE, OPT_KPROBE, OPT_FENTRY, OPT_JSON };
 	static const struct option longopts[] = {
 		{"buffer-pages", required_argument, 0, 'b'},
 		{"pid", required_argument, 0, 'p'},
@@ -201,6 +206,7 @@ static char **parse_args(int argc, char **argv, int *nprobes)
 		{"no-cache", no_argument, 0, OPT_NO_CACHE},
 		{"kprobe", no_argument, 0, OPT_KPROBE},
 		{"fentry", no_argument, 0, OPT_FENTRY},
+		{"json", no_argument, 0, OPT_JSON},
 		{"version", no_argument, 0, CLI_OPT_VERSION},
 		{"help", no_argument, 0, 'h'},
 		{0, 0, 0, 0},
@@ -284,6 +290,9 @@ static char **parse_args(int argc, char **argv, int *nprobes)
 		case OPT_NO_CACHE:
 			env.no_cache = true;
 			break;
+		case OPT_JSON:
+			env.json = true;
+			break;
 		case OPT_KPROBE:
 		case OPT_FENTRY:
 			if (env.kfunc && env.kfunc != (c == OPT_KPROBE ? KFUNC_KPROBE : KFUNC_FENTRY))
@@ -306,6 +315,8 @@ static char **parse_args(int argc, char **argv, int *nprobes)
 	}
 	if (env.tgid && env.tid)
 		usage_error("only one of -p and -L may be specified%s", "");
+	if (env.aggregate && env.json)
+		usage_error("--json and -A/--aggregate cannot be used together%s", "");
 	if (env.aggregate && !env.max_events)
 		usage_error("-M/--max-events should be specified with -A/--aggregate%s", "");
 	if (optind >= argc)
@@ -475,24 +486,54 @@ static void configure_filters(struct tracer *t)
 	}
 }
 
+#define MAX_FRAMES 127
+
+/* The addresses of a stack (leaf first); how many. */
+static size_t read_stack(struct tracer *t, int stack_id, uint64_t ips[MAX_FRAMES])
+{
+	size_t n = 0;
+
+	memset(ips, 0, MAX_FRAMES * sizeof(*ips));
+	if (stack_id < 0 || bpf_lookup_elem(t->stacks_fd, &stack_id, ips) < 0)
+		return 0;
+	while (n < MAX_FRAMES && ips[n])
+		n++;
+	return n;
+}
+
 static void format_stack(struct tracer *t, int stack_id, int pid)
 {
-	uint64_t ips[127];
+	uint64_t ips[MAX_FRAMES];
+	size_t n = read_stack(t, stack_id, ips);
 
-	if (stack_id < 0) {
+	if (stack_id < 0)
 		sb_printf(&t->line, "        %d\n", stack_id);
-		return;
-	}
-	memset(ips, 0, sizeof(ips));
-	if (bpf_lookup_elem(t->stacks_fd, &stack_id, ips) < 0)
-		return;
-	for (size_t i = 0; i < ARRAY_SIZE(ips) && ips[i]; i++) {
+	for (size_t i = 0; i < n; i++) {
 		sb_append(&t->line, "        ");
 		if (env.address)
 			sb_printf(&t->line, "%16llx ", (unsigned long long)ips[i]);
 		syms_format(t->syms, pid, ips[i], true, true, &t->line);
 		sb_append(&t->line, "\n");
 	}
+}
+
+/* --json: the frames as an array of strings ("0x... sym" with -a). */
+static void json_stack(struct tracer *t, const char *key, int stack_id, int pid)
+{
+	uint64_t ips[MAX_FRAMES];
+	size_t n = read_stack(t, stack_id, ips);
+	struct strbuf frame = STRBUF_INIT;
+
+	json_array(&t->json, key);
+	for (size_t i = 0; i < n; i++) {
+		sb_reset(&frame);
+		if (env.address)
+			sb_printf(&frame, "%llx ", (unsigned long long)ips[i]);
+		syms_format(t->syms, pid, ips[i], true, true, &frame);
+		json_str(&t->json, NULL, sb_str(&frame));
+	}
+	json_close(&t->json);
+	sb_free(&frame);
 }
 
 static void format_time(struct tracer *t, uint64_t ts)
@@ -514,7 +555,40 @@ static void format_time(struct tracer *t, uint64_t ts)
 		sb_printf(&t->line, "%-8.8s ", buf);
 }
 
-/* Builds the message of one event into msg; false when -f filters it out. */
+/* --json: each value of the format as a typed field of the "args" array. */
+static void json_args(struct tracer *t, const struct fmt *f, const struct fmt_value *vals)
+{
+	static const char *const kinds[] = {
+		[CONV_SIGNED] = "signed",   [CONV_UNSIGNED] = "unsigned", [CONV_CHAR] = "char",
+		[CONV_STRING] = "string",   [CONV_POINTER] = "pointer",   [CONV_KSYM] = "ksym",
+		[CONV_USYM] = "usym",
+	};
+	struct json *j = &t->json;
+
+	json_array(j, "args");
+	for (int i = 0; i < f->nconv; i++) {
+		enum conv_kind kind = f->convs[i].kind;
+		char c = (char)vals[i].num;
+
+		json_object(j, NULL);
+		json_str(j, "type", kinds[kind]);
+		if (kind == CONV_SIGNED)
+			json_i64(j, "value", (int64_t)vals[i].num);
+		else if (kind == CONV_UNSIGNED)
+			json_u64(j, "value", vals[i].num);
+		else if (kind == CONV_CHAR)
+			json_strn(j, "value", &c, 1);
+		else
+			json_str(j, "value", vals[i].str);
+		if (kind == CONV_POINTER || kind == CONV_KSYM || kind == CONV_USYM)
+			json_u64(j, "address", vals[i].num);
+		json_close(j);
+	}
+	json_close(j);
+}
+
+/* Builds the message of one event into msg (and with --json, the typed
+ * values into t->json); false when -f filters it out. */
 static bool format_message(struct tracer *t, const struct probe *p, const char *data,
 			   const struct cbcc_event_hdr_view *h, struct strbuf *msg)
 {
@@ -546,6 +620,10 @@ static bool format_message(struct tracer *t, const struct probe *p, const char *
 		vals[i].str = sb_str(&texts[i]);
 	}
 	fmt_render(f, vals, msg);
+	if (env.json) {
+		json_str(&t->json, "message", sb_str(msg));
+		json_args(t, f, vals);
+	}
 	for (int i = 0; i < f->nconv; i++)
 		sb_free(&texts[i]);
 	free(texts);
@@ -579,6 +657,37 @@ static void print_aggregate(struct tracer *t)
 		printf("%s-->COUNT %lu\n\n", t->agg[i].text, t->agg[i].count);
 }
 
+/* --json: the fields every event has, before its message and values. */
+static void json_event_start(struct tracer *t, const struct probe *p,
+			     const struct cbcc_event_hdr_view *h, const char *comm)
+{
+	double off = (double)(h->ts - t->first_ts) * 1e-9;
+	char hms[16];
+
+	output_hms(hms);
+	json_begin(&t->json);
+	json_fixed(&t->json, "timestamp", t->first_real + off, 6);
+	json_fixed(&t->json, "offset", off, 9);
+	json_str(&t->json, "time", hms);
+	json_u64(&t->json, "cpu", h->cpu);
+	json_u64(&t->json, "pid", h->tgid);
+	json_u64(&t->json, "tid", h->pid);
+	json_u64(&t->json, "uid", h->uid);
+	json_str(&t->json, "comm", comm);
+	json_str(&t->json, "probe", p->spec.raw);
+	json_str(&t->json, "func", probe_loc_display(&p->spec.loc));
+}
+
+static void json_event_end(struct tracer *t, const struct cbcc_event_hdr_view *h)
+{
+	if (env.kstack)
+		json_stack(t, "kstack", h->kstack, -1);
+	if (env.ustack)
+		json_stack(t, "ustack", h->ustack, (int)h->tgid);
+	json_end(&t->json);
+	json_print(&t->json);
+}
+
 static void on_event(void *cookie, void *data, int size)
 {
 	struct tracer *t = cookie;
@@ -597,9 +706,15 @@ static void on_event(void *cookie, void *data, int size)
 	comm[16] = '\0';
 	if (env.name && !strstr(comm, env.name))
 		return;
+	if (env.json)
+		json_event_start(t, p, &h, comm);
 	if (!format_message(t, p, data, &h, &msg)) {
 		sb_free(&msg);
 		return;
+	}
+	if (env.json) {
+		json_event_end(t, &h);
+		goto counted;
 	}
 	sb_reset(&t->line);
 	format_time(t, h.ts);
@@ -619,6 +734,7 @@ static void on_event(void *cookie, void *data, int size)
 		if (env.kstack || env.ustack)
 			fputc('\n', stdout);
 	}
+counted:
 	t->events++;
 	if (env.max_events && t->events >= (unsigned long)env.max_events)
 		stop = SIGINT;
@@ -661,6 +777,11 @@ static void print_header(struct tracer *t)
 
 	for (int i = 0; i < t->nprobes; i++)
 		trivial = trivial && !t->probes[i].spec.format;
+	if (env.json) {
+		fprintf(stderr, "Tracing %d probe%s as JSON lines... Hit Ctrl-C to end.\n", t->nprobes,
+			t->nprobes == 1 ? "" : "s");
+		return;
+	}
 	if (env.timestamp || env.time)
 		printf(env.unix_ts ? "%-17s " : "%-8s ", "TIME");
 	if (env.print_cpu)
@@ -706,6 +827,7 @@ static void free_tracer(struct tracer *t)
 	free(t->agg);
 	syms_free(t->syms);
 	sb_free(&t->line);
+	json_free(&t->json);
 	free(env.includes);
 }
 
