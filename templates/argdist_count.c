@@ -11,7 +11,7 @@ int {{NAME}}({{PARAMS}})
 	struct {{NAME}}_key_t __key;
 	u64 *__count;
 
-	if (cbcc_skip(__tgid, __pid, bpf_get_current_uid_gid()))
+	if (cbcc_skip(__tgid, __pid))
 		return 0;
 {{USDT_ARGS}}{{ENTRY}}	if (!({{FILTER}}))
 		return 0;

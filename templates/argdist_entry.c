@@ -10,7 +10,7 @@ int {{NAME}}_enter({{PARAMS}})
 	u32 __pid = __pid_tgid;
 	struct {{NAME}}_entry_t __e = {};
 
-	if (cbcc_skip(__pid_tgid >> 32, __pid, bpf_get_current_uid_gid()))
+	if (cbcc_skip(__pid_tgid >> 32, __pid))
 		return 0;
 {{STASH}}	{{NAME}}_entry.update(&__pid, &__e);
 	return 0;

@@ -10,7 +10,7 @@ int {{NAME}}({{PARAMS}})
 	int __slot;
 	u64 *__count;
 
-	if (cbcc_skip(__tgid, __pid, bpf_get_current_uid_gid()))
+	if (cbcc_skip(__tgid, __pid))
 		return 0;
 {{USDT_ARGS}}{{ENTRY}}	if (!({{FILTER}}))
 		return 0;

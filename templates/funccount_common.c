@@ -5,7 +5,7 @@ static __always_inline void cbcc_count(u32 slot)
 {
 	u64 __pid_tgid = bpf_get_current_pid_tgid();
 
-	if (cbcc_skip(__pid_tgid >> 32, (u32)__pid_tgid, (u32)bpf_get_current_uid_gid()))
+	if (cbcc_skip(__pid_tgid >> 32, (u32)__pid_tgid))
 		return;
 {{CPU_FILTER}}	u64 *count = cbcc_counts.lookup(&slot);
 

@@ -5,7 +5,7 @@ int {{NAME}}({{PARAMS}})
 	u32 __tgid = __pid_tgid >> 32;
 	struct cbcc_stack_key key = {};
 
-	if (cbcc_skip(__tgid, (u32)__pid_tgid, (u32)bpf_get_current_uid_gid()))
+	if (cbcc_skip(__tgid, (u32)__pid_tgid))
 		return 0;
 {{CPU_FILTER}}	key.tgid = {{PER_PID}} ? __tgid : 0xffffffff;
 	if ({{PER_PID}})

@@ -7,7 +7,7 @@ int {{NAME}}({{PARAMS}})
 	u32 __uid = bpf_get_current_uid_gid();
 	u32 __zero = 0;
 
-	if (cbcc_skip(__tgid, __pid, __uid))
+	if (cbcc_skip(__tgid, __pid))
 		return 0;
 {{CGROUP_FILTER}}{{USDT_ARGS}}	if (!({{PREDICATE}}))
 		return 0;
