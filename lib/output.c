@@ -4,6 +4,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "json.h"
+
 void output_hms(char buf[16])
 {
 	time_t now = time(NULL);
@@ -11,6 +13,20 @@ void output_hms(char buf[16])
 
 	localtime_r(&now, &tm);
 	strftime(buf, 16, "%H:%M:%S", &tm);
+}
+
+void output_json_begin(struct json *j)
+{
+	struct timespec now;
+	struct tm tm;
+	char hms[16];
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	localtime_r(&now.tv_sec, &tm);
+	strftime(hms, sizeof(hms), "%H:%M:%S", &tm);
+	json_begin(j);
+	json_str(j, "time", hms);
+	json_fixed(j, "timestamp", (double)now.tv_sec + (double)now.tv_nsec / 1e9, 6);
 }
 
 uint64_t output_monotonic_ns(void)

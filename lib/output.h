@@ -6,8 +6,13 @@
 #include <stdint.h>
 #include <stdio.h>
 
+struct json;
+
 /* "HH:MM:SS" of the current local time (time.strftime("%H:%M:%S")). */
 void output_hms(char buf[16]);
+/* Starts an interval's --json line: {"time": "HH:MM:SS" (as output_hms),
+ * "timestamp": unix time in seconds, as a float. */
+void output_json_begin(struct json *j);
 /* CLOCK_MONOTONIC in ns: the clock bpf_ktime_get_ns() uses. */
 uint64_t output_monotonic_ns(void);
 /* Flushes stdout; false once the reader has gone (EPIPE). */

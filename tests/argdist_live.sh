@@ -91,6 +91,30 @@ assert_count "$last" '^         0 -> 1          : 1 ' 1
 assert_count "$last" '^         8 -> 15         : 3 ' 1
 pass "string keys with -z, filters, default expressions, several probes"
 
+# --json: one JSON object per interval, nothing else on stdout; typed keys
+# (string, tuple, none for call counts), labels, histogram buckets.
+run_argdist json calls 6 -- --json -c -z 5 -p @PID@ -C "p:$TARGET:cbcc_greet(char *name):char*:name" \
+	-C "r:$TARGET:cbcc_add(int a, int b):int,int:\$entry(b),\$retval#sums" -C "p:$TARGET:cbcc_add()" \
+	-H "r:$TARGET:cbcc_add():int:\$retval"
+[ "$(count_lines "$WORK/json.out" '')" -ge 2 ] || fail "--json: fewer than 2 intervals"
+check_json "$WORK/json.out" "$TARGET" <<'PY' || fail "--json output is not what was expected"
+t = args[0]
+for o in objs:
+	assert sorted(o) == ["probes", "time", "timestamp"], o
+	assert [p["spec"] for p in o["probes"]] == [
+		f"p:{t}:cbcc_greet(char *name):char*:name", f"r:{t}:cbcc_add(int a, int b):int,int:$entry(b),$retval#sums",
+		f"p:{t}:cbcc_add()", f"r:{t}:cbcc_add():int:$retval"], o
+greet, sums, calls, hist = objs[-1]["probes"]
+assert greet == {"spec": greet["spec"], "kind": "counts", "entries": [{"key": "hello", "count": 1}], "dropped": 0}, greet
+assert sums["label"] == "sums" and sums["kind"] == "counts" and sums["dropped"] == 0, sums
+assert sums["entries"] == [{"key": [2 * i, 3 * i], "count": 1} for i in range(6)], sums
+assert calls["entries"] == [{"count": 6}] and "label" not in calls, calls
+assert hist["kind"] == "histogram" and "entries" not in hist, hist
+assert hist["buckets"] == [{"low": 0, "high": 1, "count": 1}, {"low": 2, "high": 3, "count": 1},
+	{"low": 4, "high": 7, "count": 1}, {"low": 8, "high": 15, "count": 3}], hist
+PY
+pass "--json: typed keys, labels, buckets, one object per interval"
+
 # USDT arguments.
 run_argdist usdt usdt 3 -- -c -p @PID@ -C "u:$TARGET:ping():int:arg1"
 for i in 0 1 2; do

@@ -17,6 +17,26 @@ assert_count "$WORK/tp.out" '^syscalls:sys_enter_getppid +77$' 1
 assert_count "$WORK/tp.out" '^Detaching\.\.\.$' 1
 pass "-d and -p on a tracepoint: exact count"
 
+# --json with -i 1 -d 3: three JSON lines on stdout, the banner on stderr; the
+# 77 calls summed over the intervals.
+start_waiting_target getppid 77
+READY_ERR_RE='Hit Ctrl-C' start_tracer json "$FC" --json -i 1 -d 3 -p "$TARGET_PID" 't:syscalls:sys_enter_getp*'
+go_target
+wait_tracer
+assert_grep "$WORK/json.err" '^Tracing [0-9]+ functions for "t:syscalls:sys_enter_getp\*"'
+assert_grep "$WORK/json.err" '^Detaching\.\.\.$'
+check_json "$WORK/json.out" <<'PY' || fail "--json output is not what was expected"
+assert len(objs) == 3, objs
+total = 0
+for o in objs:
+	assert sorted(o) == ["functions", "time", "timestamp"], o
+	for f in o["functions"]:
+		assert sorted(f) == ["count", "func"] and f["func"] == "syscalls:sys_enter_getppid", o
+		total += f["count"]
+assert total == 77, total
+PY
+pass "--json: one object per interval, exact count"
+
 # A wildcard over several syscall tracepoints, ascending counts.
 start_waiting_target getppid 5
 start_tracer wild "$FC" -p "$TARGET_PID" 't:syscalls:sys_enter_get*pid'

@@ -119,6 +119,24 @@ assert_count() { # FILE REGEX EXPECTED
 	[ "$n" = "$3" ] || fail "$1: expected $3 lines matching /$2/, got $n"
 }
 
+# check_json FILE [ARG...] <<'PY' ... PY: every line of FILE is one JSON
+# object (read by Python's json module) with "time" (HH:MM:SS, the local time
+# of "timestamp") and a float "timestamp"; the Python code on stdin then
+# asserts on objs (the parsed lines) and args (the ARGs).
+check_json() {
+	local file=$1
+	shift
+	python3 -c '
+import json, sys, time
+objs = [json.loads(line) for line in open(sys.argv[1])]
+args = sys.argv[2:]
+for o in objs:
+	assert isinstance(o, dict) and isinstance(o["timestamp"], float), o
+	assert o["time"] == time.strftime("%H:%M:%S", time.localtime(int(o["timestamp"]))), o
+exec(sys.stdin.read())
+' "$file" "$@"
+}
+
 # No probe of ours may be left behind in tracefs.
 assert_no_leftovers() {
 	local f

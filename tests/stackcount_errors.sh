@@ -5,6 +5,7 @@ SC=$CBCC_BIN/stackcount
 
 expect_error 2 "required: pattern" "$SC"
 expect_error 2 "-K and -U are mutually exclusive" "$SC" -K -U c:malloc
+expect_error 2 "--json and -f cannot be used together" "$SC" --json -f c:malloc
 expect_error 2 "argument -D/--duration: invalid value: 'x'" "$SC" -D x c:malloc
 expect_error 1 "type must be 'p', 't', or 'u'" "$SC" 'q:c:malloc'
 expect_error 1 "no functions matched by pattern 'nosuchfn_\*'" "$SC" 'c:nosuchfn_*'

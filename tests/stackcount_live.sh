@@ -29,6 +29,23 @@ grep -qE '^target;.*main;top_fn;mid_fn;leaf_fn;(__libc_)?malloc 1$' "$WORK/fold.
 assert_no_grep "$WORK/fold.out" '^Tracing|Detaching'
 pass "-f folded output"
 
+# --json: the same stack as an object (user frames only with -U; -p implies -P).
+start_waiting_target chain
+READY_ERR_RE='Hit Ctrl-C' start_tracer json "$SC" --json -U -D 3 -p "$TARGET_PID" c:malloc
+go_target
+wait_tracer
+check_json "$WORK/json.out" "$TARGET_PID" <<'PY' || fail "--json output is not what was expected"
+assert len(objs) == 1 and sorted(objs[0]) == ["stacks", "time", "timestamp"], objs
+stacks = [s for s in objs[0]["stacks"] if "leaf_fn" in s["user"]]
+assert len(stacks) == 1, objs
+s = stacks[0]
+assert sorted(s) == ["comm", "count", "pid", "user"], s
+assert s["count"] == 1 and s["pid"] == int(args[0]) and s["comm"] == "target", s
+assert s["user"][0] in ("malloc", "__libc_malloc") and s["user"][1:5] == ["leaf_fn", "mid_fn", "top_fn", "main"], s
+PY
+assert_no_grep "$WORK/json.out" 'Tracing|Detaching'
+pass "--json stacks"
+
 # -P: stacks split per process, each with its comm and pid. (Symbols of a
 # process that exits within microseconds of its first event may be lost:
 # only the split is checked.)

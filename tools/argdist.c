@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "filters.h"
 #include "hist.h"
+#include "json.h"
 #include "maps.h"
 #include "output.h"
 #include "probe.h"
@@ -27,7 +28,7 @@ static struct env {
 	long pid, tid;
 	int string_size;
 	long interval, duration, count, top;
-	bool verbose, cumulative, ebpf, no_cache;
+	bool verbose, cumulative, ebpf, no_cache, json;
 	char **includes;
 	int nincludes;
 	char **count_specs, **hist_specs;
@@ -51,6 +52,7 @@ struct argdist {
 	struct cbcc_bpf bpf;
 	struct cbcc_map dropped;
 	struct strbuf out;
+	struct json json; /* --json: the interval's line */
 };
 
 static volatile sig_atomic_t stop;
@@ -59,7 +61,7 @@ static const char usage_text[] =
 	"usage: argdist [-h] [-p PID] [-t TID] [-z STRING_SIZE] [-i INTERVAL]\n"
 	"               [-d DURATION] [-n COUNT] [-v] [-c] [-T TOP]\n"
 	"               [-H specifier] [-C specifier] [-I header] [--ebpf]\n"
-	"               [--no-cache]\n";
+	"               [--no-cache] [--json]\n";
 
 static const char help_text[] =
 	"\nTrace a function and display a summary of its parameter values.\n\n"
@@ -94,6 +96,7 @@ static const char help_text[] =
 	"                        path\n"
 	"  --ebpf                print the generated BPF program and exit\n"
 	"  --no-cache            compile with clang even when the program cache has this program\n"
+	"  --json                print each interval as one JSON object per line\n"
 	"\n"
 	"Probe specifier syntax:\n"
 	"        "
@@ -161,6 +164,9 @@ static const char help_text[] =
 	"argdist -C 't:irq:irq_handler_entry():int:args->irq'\n"
 	"        Aggregate interrupts by interrupt request (IRQ)\n"
 	"\n"
+	"argdist --json -C 't:irq:irq_handler_entry():int:args->irq'\n"
+	"        The same as JSON Lines, one object per interval\n"
+	"\n"
 	"argdist -C 'u:pthread:pthread_start():u64:arg2' -p 1337\n"
 	"        Print frequency of function addresses used as a pthread start function,\n"
 	"        relying on the USDT pthread_start probe in process 1337\n"
@@ -207,7 +213,7 @@ static void append(char ***v, int *n, char *s)
 
 static void parse_args(int argc, char **argv)
 {
-	enum { OPT_EBPF = 256, OPT_NO_CACHE };
+	enum { OPT_EBPF = 256, OPT_NO_CACHE, OPT_JSON };
 	static const struct option longopts[] = {
 		{"pid", required_argument, 0, 'p'},
 		{"tid", required_argument, 0, 't'},
@@ -223,6 +229,7 @@ static void parse_args(int argc, char **argv)
 		{"include", required_argument, 0, 'I'},
 		{"ebpf", no_argument, 0, OPT_EBPF},
 		{"no-cache", no_argument, 0, OPT_NO_CACHE},
+		{"json", no_argument, 0, OPT_JSON},
 		{"version", no_argument, 0, CLI_OPT_VERSION},
 		{"help", no_argument, 0, 'h'},
 		{0, 0, 0, 0},
@@ -275,6 +282,9 @@ static void parse_args(int argc, char **argv)
 			break;
 		case OPT_NO_CACHE:
 			env.no_cache = true;
+			break;
+		case OPT_JSON:
+			env.json = true;
 			break;
 		case CLI_OPT_VERSION:
 			cli_print_version("argdist");
@@ -487,6 +497,32 @@ static int by_count(const void *x, const void *y, void *key_size)
 	return memcmp(a->key, b->key, *(size_t *)key_size);
 }
 
+/* A -C key's values for --json: one value bare, a tuple as an array, none
+ * when the probe counts calls. */
+static void json_key(struct json *j, const struct probe *p, const char *key)
+{
+	if (p->spec.default_expr && p->spec.loc.type != PROBE_RETURN)
+		return;
+	if (p->spec.nexprs > 1)
+		json_array(j, "key");
+	for (int i = 0; i < p->spec.nexprs; i++) {
+		const char *name = p->spec.nexprs > 1 ? NULL : "key", *v = key + p->offsets[i];
+		uint64_t num;
+
+		if (argdist_type_is_string(p->spec.types[i])) {
+			json_strn(j, name, v, strnlen(v, (size_t)env.string_size));
+			continue;
+		}
+		memcpy(&num, v, sizeof(num));
+		if (argdist_type_is_signed(p->spec.types[i]))
+			json_i64(j, name, (int64_t)num);
+		else
+			json_u64(j, name, num);
+	}
+	if (p->spec.nexprs > 1)
+		json_close(j);
+}
+
 static void display_count(struct argdist *a, struct probe *p)
 {
 	struct map_snapshot snap;
@@ -502,13 +538,25 @@ static void display_count(struct argdist *a, struct probe *p)
 	qsort_r(rows, snap.n, sizeof(*rows), by_count, &p->map.key_size);
 	if (env.top > 0 && snap.n > (size_t)env.top)
 		first = snap.n - (size_t)env.top;
-	sb_printf(&a->out, "%s\n\t%-10s %s\n", p->spec.label ? p->spec.label : p->spec.raw, "COUNT",
-		  "EVENT");
+	if (env.json)
+		json_array(&a->json, "entries");
+	else
+		sb_printf(&a->out, "%s\n\t%-10s %s\n", p->spec.label ? p->spec.label : p->spec.raw,
+			  "COUNT", "EVENT");
 	for (size_t i = first; i < snap.n; i++) {
+		if (env.json) {
+			json_object(&a->json, NULL);
+			json_key(&a->json, p, rows[i].key);
+			json_u64(&a->json, "count", rows[i].count);
+			json_close(&a->json);
+			continue;
+		}
 		sb_printf(&a->out, "\t%-10llu ", (unsigned long long)rows[i].count);
 		format_key(p, rows[i].key, &a->out);
 		sb_append(&a->out, "\n");
 	}
+	if (env.json)
+		json_close(&a->json);
 	free(rows);
 	map_snapshot_free(&snap);
 	if (!env.cumulative)
@@ -523,17 +571,17 @@ static void display_hist(struct argdist *a, struct probe *p)
 	if (!label)
 		label = p->spec.default_expr ? "retval" : p->display[0];
 	map_array_read_u64(&p->map, vals, HIST_LOG2_SLOTS);
-	hist_log2_format(&a->out, vals, HIST_LOG2_SLOTS, label);
+	if (env.json)
+		hist_log2_json(&a->json, "buckets", vals, HIST_LOG2_SLOTS);
+	else
+		hist_log2_format(&a->out, vals, HIST_LOG2_SLOTS, label);
 	if (!env.cumulative)
 		map_array_zero_u64(&p->map, HIST_LOG2_SLOTS);
 }
 
 /* A full -C map cannot take new values: say how many were not counted. */
-static void report_drops(struct argdist *a)
+static void report_drops(struct argdist *a, const uint64_t *drops)
 {
-	uint64_t *drops = xcalloc(a->nprobes, sizeof(uint64_t));
-
-	map_array_read_u64(&a->dropped, drops, a->nprobes);
 	for (int i = 0; i < a->nprobes; i++)
 		if (drops[i])
 			fprintf(stderr,
@@ -541,25 +589,57 @@ static void report_drops(struct argdist *a)
 				"full (%zu entries)\n",
 				a->probes[i].spec.raw, (unsigned long long)drops[i],
 				a->probes[i].map.max_entries);
-	map_array_zero_u64(&a->dropped, a->nprobes);
-	free(drops);
+}
+
+static void display_probe(struct argdist *a, struct probe *p)
+{
+	if (p->spec.kind == ARGDIST_HIST)
+		display_hist(a, p);
+	else
+		display_count(a, p);
+}
+
+static void print_json(struct argdist *a, const uint64_t *drops)
+{
+	struct json *j = &a->json;
+
+	output_json_begin(j);
+	json_array(j, "probes");
+	for (int i = 0; i < a->nprobes; i++) {
+		struct probe *p = &a->probes[i];
+
+		json_object(j, NULL);
+		json_str(j, "spec", p->spec.raw);
+		if (p->spec.label)
+			json_str(j, "label", p->spec.label);
+		json_str(j, "kind", p->spec.kind == ARGDIST_HIST ? "histogram" : "counts");
+		display_probe(a, p);
+		json_u64(j, "dropped", drops[i]);
+		json_close(j);
+	}
+	json_end(j);
+	json_print(j);
 }
 
 static void print_interval(struct argdist *a)
 {
+	uint64_t *drops = xcalloc(a->nprobes, sizeof(uint64_t));
 	char hms[16];
 
-	output_hms(hms);
-	sb_reset(&a->out);
-	sb_printf(&a->out, "[%s]\n", hms);
-	for (int i = 0; i < a->nprobes; i++) {
-		if (a->probes[i].spec.kind == ARGDIST_HIST)
-			display_hist(a, &a->probes[i]);
-		else
-			display_count(a, &a->probes[i]);
+	map_array_read_u64(&a->dropped, drops, a->nprobes);
+	map_array_zero_u64(&a->dropped, a->nprobes);
+	if (env.json) {
+		print_json(a, drops);
+	} else {
+		output_hms(hms);
+		sb_reset(&a->out);
+		sb_printf(&a->out, "[%s]\n", hms);
+		for (int i = 0; i < a->nprobes; i++)
+			display_probe(a, &a->probes[i]);
+		fputs(sb_str(&a->out), stdout);
 	}
-	fputs(sb_str(&a->out), stdout);
-	report_drops(a);
+	report_drops(a, drops);
+	free(drops);
 }
 
 /* Sleeps one interval; false when a signal cut it short. */
@@ -620,6 +700,7 @@ static void free_argdist(struct argdist *a)
 	}
 	free(a->probes);
 	sb_free(&a->out);
+	json_free(&a->json);
 	free(env.includes);
 	free(env.count_specs);
 	free(env.hist_specs);
@@ -637,8 +718,10 @@ int main(int argc, char **argv)
 		check_system();
 	build_probes(&a);
 	src = generate(&a);
-	if (env.verbose || env.ebpf)
+	if (env.ebpf)
 		fputs(src, stdout);
+	else if (env.verbose)
+		fputs(src, env.json ? stderr : stdout); /* --json: stdout holds JSON only */
 	fflush(stdout);
 	if (env.ebpf) {
 		free(src);

@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "codegen.h"
+#include "json.h"
 #include "output.h"
 #include "runtime.h"
 #include "signals.h"
@@ -27,7 +28,7 @@ static struct env {
 	long pid;
 	long interval, duration;
 	long cpu;
-	bool timestamp, regexp, debug;
+	bool timestamp, regexp, debug, json;
 	const char *pattern;
 } env = {.cpu = -1};
 
@@ -37,13 +38,14 @@ struct counter {
 	char **fn_names; /* per probe, for uprobes, kprobes and USDT */
 	struct cbcc_bpf bpf;
 	int counts_fd;
+	struct json json; /* --json: the interval's line */
 };
 
 static volatile sig_atomic_t stop;
 
 static const char usage_text[] =
 	"usage: funccount [-h] [-p PID] [-i INTERVAL] [-d DURATION] [-T] [-r] [-D]\n"
-	"                 [-c CPU]\n"
+	"                 [-c CPU] [--json]\n"
 	"                 pattern\n";
 
 static const char help_text[] =
@@ -63,6 +65,7 @@ static const char help_text[] =
 	"  -r, --regexp          use regular expressions. Default is \"*\" wildcards only.\n"
 	"  -D, --debug           print BPF program before starting (for debugging purposes)\n"
 	"  -c CPU, --cpu CPU     trace this CPU only\n"
+	"  --json                print each summary as one JSON object per line\n"
 	"\nexamples:\n"
 	"    ./funccount 'vfs_*'             # count kernel fns starting with \"vfs\"\n"
 	"    ./funccount -r '^vfs.*'         # same as above, using regular expressions\n"
@@ -75,7 +78,8 @@ static const char help_text[] =
 	"    ./funccount go:os.*             # count all \"os.*\" calls in libgo\n"
 	"    ./funccount -p 185 go:os.*      # count all \"os.*\" calls in libgo, PID 185\n"
 	"    ./funccount ./test:read*        # count \"read*\" calls in the ./test binary\n"
-	"    ./funccount -c 1 'vfs_*'        # count vfs calls on CPU 1 only\n";
+	"    ./funccount -c 1 'vfs_*'        # count vfs calls on CPU 1 only\n"
+	"    ./funccount --json -i 1 t:sched:sched_fork  # JSON Lines, every second\n";
 
 static void usage_error(const char *fmt, const char *arg)
 {
@@ -95,6 +99,7 @@ static long int_arg(const char *opt, const char *arg, long min)
 
 static void parse_args(int argc, char **argv)
 {
+	enum { OPT_JSON = 256 };
 	static const struct option longopts[] = {
 		{"pid", required_argument, 0, 'p'},
 		{"interval", required_argument, 0, 'i'},
@@ -105,6 +110,7 @@ static void parse_args(int argc, char **argv)
 		{"cpu", required_argument, 0, 'c'},
 		{"version", no_argument, 0, CLI_OPT_VERSION},
 		{"no-cache", no_argument, 0, CLI_OPT_NO_CACHE},
+		{"json", no_argument, 0, OPT_JSON},
 		{"help", no_argument, 0, 'h'},
 		{0, 0, 0, 0},
 	};
@@ -139,6 +145,9 @@ static void parse_args(int argc, char **argv)
 			exit(0);
 		case CLI_OPT_NO_CACHE:
 			env.no_cache = true;
+			break;
+		case OPT_JSON:
+			env.json = true;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
@@ -290,6 +299,22 @@ static int by_count(const void *a, const void *b)
 	return x->slot - y->slot;
 }
 
+static void print_json(struct counter *c, const struct row *rows, int n)
+{
+	struct json *j = &c->json;
+
+	output_json_begin(j);
+	json_array(j, "functions");
+	for (int i = 0; i < n; i++) {
+		json_object(j, NULL);
+		json_str(j, "func", c->probes.m[rows[i].slot].name);
+		json_u64(j, "count", rows[i].count);
+		json_close(j);
+	}
+	json_end(j);
+	json_print(j);
+}
+
 /* Prints the counts since the last call and resets them. */
 static void print_counts(struct counter *c)
 {
@@ -306,6 +331,11 @@ static void print_counts(struct counter *c)
 		}
 	}
 	qsort(rows, n, sizeof(*rows), by_count);
+	if (env.json) {
+		print_json(c, rows, n);
+		free(rows);
+		return;
+	}
 	printf("\n");
 	if (env.timestamp) {
 		char hms[16];
@@ -348,7 +378,7 @@ static void run_loop(struct counter *c)
 		exiting = stop || (env.duration && seconds >= env.duration);
 		print_counts(c);
 		if (exiting)
-			printf("Detaching...\n");
+			fputs("Detaching...\n", env.json ? stderr : stdout);
 		if (!output_flush() || exiting)
 			break;
 	}
@@ -360,6 +390,7 @@ static void free_counter(struct counter *c)
 	free_strv(c->fn_names, c->probes.n);
 	wc_list_free(&c->probes);
 	wc_pattern_free(&c->pat);
+	json_free(&c->json);
 }
 
 int main(int argc, char **argv)
@@ -378,7 +409,7 @@ int main(int argc, char **argv)
 	find_probes(&c);
 	src = generate(&c);
 	if (env.debug)
-		fputs(src, stdout);
+		fputs(src, env.json ? stderr : stdout); /* --json: stdout holds JSON only */
 	fflush(stdout);
 	c.bpf.no_cache = env.no_cache;
 	if (rt_compile(&c.bpf, src, env.debug, &err)) {
@@ -389,7 +420,8 @@ int main(int argc, char **argv)
 	configure(&c);
 	attach_all(&c);
 	if (!stop) {
-		printf("Tracing %d functions for \"%s\"... Hit Ctrl-C to end.\n", c.probes.n, env.pattern);
+		fprintf(env.json ? stderr : stdout, "Tracing %d functions for \"%s\"... Hit Ctrl-C to end.\n",
+			c.probes.n, env.pattern);
 		if (output_flush())
 			run_loop(&c);
 	}

@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "codegen.h"
+#include "json.h"
 #include "output.h"
 #include "runtime.h"
 #include "signals.h"
@@ -31,7 +32,7 @@ static struct env {
 	bool no_cache; /* --no-cache */
 	long pid, cpu, interval, duration;
 	bool timestamp, regexp, offset, perpid, kernel_only, user_only, verbose, delimited;
-	bool folded, debug;
+	bool folded, debug, json;
 	const char *pattern;
 } env = {.cpu = -1};
 
@@ -50,13 +51,14 @@ struct counter {
 	struct syms *syms;
 	int counts_fd, stacks_fd, stack_pid_fd;
 	bool kstack, ustack, delimiter;
+	struct json json; /* --json: the interval's line */
 };
 
 static volatile sig_atomic_t stop;
 
 static const char usage_text[] =
 	"usage: stackcount [-h] [-p PID] [-c CPU] [-i INTERVAL] [-D DURATION] [-T]\n"
-	"                  [-r] [-s] [-P] [-K] [-U] [-v] [-d] [-f] [--debug]\n"
+	"                  [-r] [-s] [-P] [-K] [-U] [-v] [-d] [-f] [--debug] [--json]\n"
 	"                  pattern\n";
 
 static const char help_text[] =
@@ -85,6 +87,7 @@ static const char help_text[] =
 	"  -d, --delimited       insert delimiter between kernel/user stacks\n"
 	"  -f, --folded          output folded format\n"
 	"  --debug               print BPF program before starting (for debugging purposes)\n"
+	"  --json                print each summary as one JSON object per line\n"
 	"\nexamples:\n"
 	"    ./stackcount submit_bio         # count kernel stack traces for submit_bio\n"
 	"    ./stackcount -d ip_output       # include a user/kernel stack delimiter\n"
@@ -99,7 +102,8 @@ static const char help_text[] =
 	"    ./stackcount t:sched:sched_fork # count stacks for sched_fork tracepoint\n"
 	"    ./stackcount -p 185 u:node:*    # count stacks for all USDT probes in node\n"
 	"    ./stackcount -K t:sched:sched_switch   # kernel stacks only\n"
-	"    ./stackcount -U t:sched:sched_switch   # user stacks only\n";
+	"    ./stackcount -U t:sched:sched_switch   # user stacks only\n"
+	"    ./stackcount --json -p 185 c:malloc    # JSON Lines, one object per summary\n";
 
 static void usage_error(const char *fmt, const char *arg)
 {
@@ -119,7 +123,7 @@ static long int_arg(const char *opt, const char *arg, long min)
 
 static void parse_args(int argc, char **argv)
 {
-	enum { OPT_DEBUG = 256 };
+	enum { OPT_DEBUG = 256, OPT_JSON };
 	static const struct option longopts[] = {
 		{"pid", required_argument, 0, 'p'},
 		{"cpu", required_argument, 0, 'c'},
@@ -135,6 +139,7 @@ static void parse_args(int argc, char **argv)
 		{"delimited", no_argument, 0, 'd'},
 		{"folded", no_argument, 0, 'f'},
 		{"debug", no_argument, 0, OPT_DEBUG},
+		{"json", no_argument, 0, OPT_JSON},
 		{"version", no_argument, 0, CLI_OPT_VERSION},
 		{"no-cache", no_argument, 0, CLI_OPT_NO_CACHE},
 		{"help", no_argument, 0, 'h'},
@@ -159,6 +164,7 @@ static void parse_args(int argc, char **argv)
 		case 'd': env.delimited = true; break;
 		case 'f': env.folded = true; break;
 		case OPT_DEBUG: env.debug = true; break;
+		case OPT_JSON: env.json = true; break;
 		case CLI_OPT_VERSION:
 			cli_print_version("stackcount");
 			exit(0);
@@ -182,6 +188,8 @@ static void parse_args(int argc, char **argv)
 		usage_error("unrecognized arguments: %s", argv[optind + 1]);
 	if (env.kernel_only && env.user_only)
 		usage_error("-K and -U are mutually exclusive; both stacks are the default%s", "");
+	if (env.json && env.folded)
+		usage_error("--json and -f cannot be used together%s", "");
 	env.pattern = argv[optind];
 	if (env.duration && !env.interval)
 		env.interval = env.duration;
@@ -394,14 +402,20 @@ static void print_folded(struct counter *c, const struct entry *e)
 	sb_free(&line);
 }
 
+/* A frame as a line of the stack shows it, without the indent. */
+static void frame_text(struct counter *c, int pid, uint64_t addr, struct strbuf *out)
+{
+	if (env.verbose)
+		sb_printf(out, "%-16llx ", (unsigned long long)addr);
+	frame_name(c, pid, addr, out);
+}
+
 static void print_frame(struct counter *c, int pid, uint64_t addr)
 {
 	struct strbuf line = STRBUF_INIT;
 
 	sb_append(&line, "  ");
-	if (env.verbose)
-		sb_printf(&line, "%-16llx ", (unsigned long long)addr);
-	frame_name(c, pid, addr, &line);
+	frame_text(c, pid, addr, &line);
 	puts(sb_str(&line));
 	sb_free(&line);
 }
@@ -422,6 +436,51 @@ static void print_stack(struct counter *c, const struct entry *e)
 	if (!env.pid && e->key.tgid != NO_PID)
 		printf("    %.16s [%u]\n", e->key.comm, e->key.tgid);
 	printf("    %llu\n\n", (unsigned long long)e->count);
+}
+
+static void json_frames(struct counter *c, const char *key, int pid, const uint64_t *ips, int n)
+{
+	struct strbuf frame = STRBUF_INIT;
+
+	json_array(&c->json, key);
+	for (int i = 0; i < n; i++) {
+		sb_reset(&frame);
+		frame_text(c, pid, ips[i], &frame);
+		json_str(&c->json, NULL, sb_str(&frame));
+	}
+	json_close(&c->json);
+	sb_free(&frame);
+}
+
+/* One stack of the --json line: count, pid and comm (-P), kernel and user frames. */
+static void json_stack(struct counter *c, const struct entry *e)
+{
+	uint64_t kips[MAX_FRAMES + 1], uips[MAX_FRAMES + 1];
+	int nk = stack_frames(c, e->key.kstack, 0, kips);
+	int nu = stack_frames(c, e->key.ustack, e->key.caller, uips);
+	int pid = symbol_pid(c, &e->key);
+
+	json_object(&c->json, NULL);
+	json_u64(&c->json, "count", e->count);
+	if (e->key.tgid != NO_PID) {
+		json_u64(&c->json, "pid", e->key.tgid);
+		json_strn(&c->json, "comm", e->key.comm, strnlen(e->key.comm, sizeof(e->key.comm)));
+	}
+	if (c->kstack)
+		json_frames(c, "kernel", -1, kips, nk);
+	if (c->ustack)
+		json_frames(c, "user", pid, uips, nu);
+	json_close(&c->json);
+}
+
+static void print_json(struct counter *c, const struct entry *all, int n)
+{
+	output_json_begin(&c->json);
+	json_array(&c->json, "stacks");
+	for (int i = 0; i < n; i++)
+		json_stack(c, &all[i]);
+	json_end(&c->json);
+	json_print(&c->json);
 }
 
 /* Prints the stacks counted since the last call, least frequent first, and
@@ -445,6 +504,11 @@ static void print_counts(struct counter *c)
 	for (int i = 0; i < n; i++)
 		bpf_delete_elem(c->counts_fd, &all[i].key);
 	qsort(all, n, sizeof(*all), by_count);
+	if (env.json) {
+		print_json(c, all, n);
+		free(all);
+		return;
+	}
 	if (!env.folded)
 		printf("\n");
 	if (env.timestamp) {
@@ -483,7 +547,7 @@ static void run_loop(struct counter *c)
 		exiting = stop || (env.duration && seconds >= env.duration);
 		print_counts(c);
 		if (exiting && !env.folded)
-			printf("Detaching...\n");
+			fputs("Detaching...\n", env.json ? stderr : stdout);
 		if (!output_flush() || exiting)
 			break;
 	}
@@ -496,6 +560,7 @@ static void free_counter(struct counter *c)
 	free_strv(c->fn_names, c->probes.n);
 	wc_list_free(&c->probes);
 	wc_pattern_free(&c->pat);
+	json_free(&c->json);
 }
 
 int main(int argc, char **argv)
@@ -517,7 +582,7 @@ int main(int argc, char **argv)
 	find_probes(&c);
 	src = generate(&c);
 	if (env.debug)
-		fputs(src, stdout);
+		fputs(src, env.json ? stderr : stdout); /* --json: stdout holds JSON only */
 	fflush(stdout);
 	c.bpf.no_cache = env.no_cache;
 	if (rt_compile(&c.bpf, src, env.debug, &err)) {
@@ -528,8 +593,8 @@ int main(int argc, char **argv)
 	setup(&c);
 	attach_all(&c);
 	if (!stop) {
-		/* folded output stays machine-readable: the banner goes to stderr */
-		fprintf(env.folded ? stderr : stdout, "Tracing %d functions for \"%s\"... Hit Ctrl-C to end.\n",
+		/* folded and JSON output stay machine-readable: the banner goes to stderr */
+		fprintf(env.folded || env.json ? stderr : stdout, "Tracing %d functions for \"%s\"... Hit Ctrl-C to end.\n",
 			c.probes.n, env.pattern);
 		if (output_flush())
 			run_loop(&c);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "hist.h"
+#include "json.h"
 
 static int failures;
 
@@ -17,6 +18,21 @@ static void check(const char *name, const uint64_t *vals, const char *want)
 		failures++;
 	}
 	sb_free(&out);
+}
+
+/* The --json buckets: the same rows as the table. */
+static void check_json(const char *name, const uint64_t *vals, const char *want)
+{
+	struct json j = {0};
+
+	json_begin(&j);
+	hist_log2_json(&j, "buckets", vals, HIST_LOG2_SLOTS);
+	json_end(&j);
+	if (strcmp(sb_str(&j.sb), want)) {
+		fprintf(stderr, "%s (json): got\n%swanted\n%s", name, sb_str(&j.sb), want);
+		failures++;
+	}
+	json_free(&j);
 }
 
 static const char want_small[] =
@@ -136,6 +152,12 @@ int main(void)
 	check("big", big, want_big);
 	check("one", one, want_one);
 	check("empty", empty, want_empty);
+	check_json("small", small,
+		   "{\"buckets\":[{\"low\":0,\"high\":1,\"count\":1},{\"low\":2,\"high\":3,\"count\":2},"
+		   "{\"low\":4,\"high\":7,\"count\":3},{\"low\":8,\"high\":15,\"count\":0},"
+		   "{\"low\":16,\"high\":31,\"count\":0},{\"low\":32,\"high\":63,\"count\":0},"
+		   "{\"low\":64,\"high\":127,\"count\":5}]}\n");
+	check_json("empty", empty, "{\"buckets\":[]}\n");
 	if (failures) {
 		fprintf(stderr, "%d histogram(s) differ from BCC's\n", failures);
 		return 1;
