@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pwd.h>
 #include <linux/bpf.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -206,7 +207,13 @@ char *cache_dir(void)
 		return xstrdup("/var/cache/cbcc");
 	if (xdg && *xdg)
 		return xasprintf("%s/cbcc", xdg);
-	return xasprintf("%s/.cache/cbcc", home && *home ? home : "/tmp");
+	if (!home || !*home) {
+		/* never a shared directory such as /tmp, where others plant paths */
+		struct passwd *pw = getpwuid(geteuid());
+
+		home = pw && pw->pw_dir && *pw->pw_dir ? pw->pw_dir : "/nonexistent";
+	}
+	return xasprintf("%s/.cache/cbcc", home);
 }
 
 /* Our directory: a real directory (not a symlink), ours, closed to others. */

@@ -26,7 +26,8 @@ struct cache_key {
 struct cache_prog;
 
 /* Where entries live: $CBCC_CACHE_DIR, /var/cache/cbcc for root, else
- * $XDG_CACHE_HOME/cbcc or ~/.cache/cbcc. Returns a new string. */
+ * $XDG_CACHE_HOME/cbcc or ~/.cache/cbcc (~ from the password database when
+ * HOME is unset: never a shared directory such as /tmp). Returns a new string. */
 char *cache_dir(void);
 
 void cache_key_build(struct cache_key *k, const char *src);
