@@ -12,7 +12,9 @@ for variant in build build-asan; do
 	cmake -S . -B "$variant" "${flags[@]}" >/dev/null
 	cmake --build "$variant" -j"$(nproc)"
 	echo "== ctest ($variant)"
-	ASAN_OPTIONS=detect_leaks=0:abort_on_error=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	# Leaks count too, except inside libbcc and the clang/LLVM it embeds.
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp \
+		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		ctest --test-dir "$variant" --output-on-failure
 done
 echo "== fuzzing the parsers (${FUZZ_SECONDS:-30} s each)"

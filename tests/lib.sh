@@ -11,6 +11,8 @@ cleanup() {
 	if [ -n "$TRACER_PID" ] && kill -0 "$TRACER_PID" 2>/dev/null; then
 		kill -KILL "$TRACER_PID" 2>/dev/null
 	fi
+	# Sanitizer reports in captured output reach ctest, which fails on them.
+	grep -rsE -A12 'runtime error:|ERROR: (Address|Leak)Sanitizer' "$WORK" >&2
 	rm -rf "$WORK"
 }
 

@@ -444,10 +444,16 @@ static void on_event(void *cookie, void *data, int size)
 	if (stop || (size_t)size < sizeof(e))
 		return;
 	memcpy(&e, data, sizeof(e));
-	if (e.type == EXIT_EVENT)
+	if (e.type == EXIT_EVENT) {
 		on_exit_event(s, &e);
-	else
-		on_exec_event(s, data, size);
+	} else {
+		/* perf records are only 4-byte aligned: read the event from a copy */
+		struct exec_event *copy = xmalloc((size_t)size);
+
+		memcpy(copy, data, (size_t)size);
+		on_exec_event(s, copy, size);
+		free(copy);
+	}
 }
 
 static void print_header(void)

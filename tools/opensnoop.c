@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -320,8 +321,9 @@ static void on_event(void *cookie, void *data, int size)
 	snprintf(comm, sizeof(comm), "%.16s", e.comm);
 	if (env.name && !strstr(comm, env.name))
 		return;
+	/* perf records are only 4-byte aligned: no struct pointer into data */
 	snprintf(path, sizeof(path), "%.*s", size - (int)sizeof(e),
-		 ((const struct open_event *)data)->path);
+		 (const char *)data + offsetof(struct open_event, path));
 	if (!s->first_ts)
 		s->first_ts = e.ts / 1000 * 1000;
 	if (e.ret >= 0)

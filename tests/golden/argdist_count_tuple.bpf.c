@@ -15,7 +15,9 @@ struct cbcc_config {
 };
 BPF_ARRAY(cbcc_config, struct cbcc_config, 1);
 
-static __always_inline bool cbcc_skip(u32 tgid, u32 tid, u32 uid)
+/* The uid helper runs only when --uid asked for it: this is every probe's
+ * hot path. */
+static __always_inline bool cbcc_skip(u32 tgid, u32 tid)
 {
 	u32 zero = 0;
 	struct cbcc_config *c = cbcc_config.lookup(&zero);
@@ -26,7 +28,7 @@ static __always_inline bool cbcc_skip(u32 tgid, u32 tid, u32 uid)
 		return true;
 	if (c->tid && tid != c->tid)
 		return true;
-	if (c->has_uid && uid != c->uid)
+	if (c->has_uid && (u32)bpf_get_current_uid_gid() != c->uid)
 		return true;
 	return tgid == c->self_tgid;
 }
@@ -74,7 +76,7 @@ int probe_write_1(struct pt_regs *ctx, int fd, char *buf, size_t n)
 	struct probe_write_1_key_t __key;
 	u64 *__count;
 
-	if (cbcc_skip(__tgid, __pid, bpf_get_current_uid_gid()))
+	if (cbcc_skip(__tgid, __pid))
 		return 0;
 	if (!(fd==1))
 		return 0;

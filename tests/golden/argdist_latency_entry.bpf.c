@@ -15,7 +15,9 @@ struct cbcc_config {
 };
 BPF_ARRAY(cbcc_config, struct cbcc_config, 1);
 
-static __always_inline bool cbcc_skip(u32 tgid, u32 tid, u32 uid)
+/* The uid helper runs only when --uid asked for it: this is every probe's
+ * hot path. */
+static __always_inline bool cbcc_skip(u32 tgid, u32 tid)
 {
 	u32 zero = 0;
 	struct cbcc_config *c = cbcc_config.lookup(&zero);
@@ -26,7 +28,7 @@ static __always_inline bool cbcc_skip(u32 tgid, u32 tid, u32 uid)
 		return true;
 	if (c->tid && tid != c->tid)
 		return true;
-	if (c->has_uid && uid != c->uid)
+	if (c->has_uid && (u32)bpf_get_current_uid_gid() != c->uid)
 		return true;
 	return tgid == c->self_tgid;
 }
@@ -73,7 +75,7 @@ int probe_read_1_enter(struct pt_regs *ctx, int fd, void *buf, size_t count)
 	u32 __pid = __pid_tgid;
 	struct probe_read_1_entry_t __e = {};
 
-	if (cbcc_skip(__pid_tgid >> 32, __pid, bpf_get_current_uid_gid()))
+	if (cbcc_skip(__pid_tgid >> 32, __pid))
 		return 0;
 	__e.count = count;
 	__e.__latency = bpf_ktime_get_ns();
@@ -93,7 +95,7 @@ int probe_read_1(struct pt_regs *ctx)
 	int __slot;
 	u64 *__count;
 
-	if (cbcc_skip(__tgid, __pid, bpf_get_current_uid_gid()))
+	if (cbcc_skip(__tgid, __pid))
 		return 0;
 	u64 __now = bpf_ktime_get_ns();
 	struct probe_read_1_entry_t __e;

@@ -16,7 +16,9 @@ struct cbcc_config {
 };
 BPF_ARRAY(cbcc_config, struct cbcc_config, 1);
 
-static __always_inline bool cbcc_skip(u32 tgid, u32 tid, u32 uid)
+/* The uid helper runs only when --uid asked for it: this is every probe's
+ * hot path. */
+static __always_inline bool cbcc_skip(u32 tgid, u32 tid)
 {
 	u32 zero = 0;
 	struct cbcc_config *c = cbcc_config.lookup(&zero);
@@ -27,7 +29,7 @@ static __always_inline bool cbcc_skip(u32 tgid, u32 tid, u32 uid)
 		return true;
 	if (c->tid && tid != c->tid)
 		return true;
-	if (c->has_uid && uid != c->uid)
+	if (c->has_uid && (u32)bpf_get_current_uid_gid() != c->uid)
 		return true;
 	return tgid == c->self_tgid;
 }
@@ -74,7 +76,7 @@ int probe_vfs_read_1(struct pt_regs *ctx)
 	struct probe_vfs_read_1_key_t __key;
 	u64 *__count;
 
-	if (cbcc_skip(__tgid, __pid, bpf_get_current_uid_gid()))
+	if (cbcc_skip(__tgid, __pid))
 		return 0;
 	if (!(1))
 		return 0;
@@ -107,7 +109,7 @@ int probe_sys_exit_read_2(struct tracepoint__syscalls__sys_exit_read *args)
 	int __slot;
 	u64 *__count;
 
-	if (cbcc_skip(__tgid, __pid, bpf_get_current_uid_gid()))
+	if (cbcc_skip(__tgid, __pid))
 		return 0;
 	if (!(((u32)(bpf_get_current_pid_tgid() >> 32)) == 1))
 		return 0;

@@ -18,7 +18,9 @@ struct cbcc_config {
 };
 BPF_ARRAY(cbcc_config, struct cbcc_config, 1);
 
-static __always_inline bool cbcc_skip(u32 tgid, u32 tid, u32 uid)
+/* The uid helper runs only when --uid asked for it: this is every probe's
+ * hot path. */
+static __always_inline bool cbcc_skip(u32 tgid, u32 tid)
 {
 	u32 zero = 0;
 	struct cbcc_config *c = cbcc_config.lookup(&zero);
@@ -29,7 +31,7 @@ static __always_inline bool cbcc_skip(u32 tgid, u32 tid, u32 uid)
 		return true;
 	if (c->tid && tid != c->tid)
 		return true;
-	if (c->has_uid && uid != c->uid)
+	if (c->has_uid && (u32)bpf_get_current_uid_gid() != c->uid)
 		return true;
 	return tgid == c->self_tgid;
 }
@@ -94,7 +96,7 @@ int probe_do_sys_openat2_1(struct pt_regs *ctx)
 	u32 __uid = bpf_get_current_uid_gid();
 	u32 __zero = 0;
 
-	if (cbcc_skip(__tgid, __pid, __uid))
+	if (cbcc_skip(__tgid, __pid))
 		return 0;
 	if (!(1))
 		return 0;
@@ -126,7 +128,7 @@ int probe_do_sys_openat2_2(struct pt_regs *ctx, int dfd, const char *filename)
 	u32 __uid = bpf_get_current_uid_gid();
 	u32 __zero = 0;
 
-	if (cbcc_skip(__tgid, __pid, __uid))
+	if (cbcc_skip(__tgid, __pid))
 		return 0;
 	if (!(1))
 		return 0;

@@ -15,7 +15,9 @@ struct cbcc_config {
 };
 BPF_ARRAY(cbcc_config, struct cbcc_config, 1);
 
-static __always_inline bool cbcc_skip(u32 tgid, u32 tid, u32 uid)
+/* The uid helper runs only when --uid asked for it: this is every probe's
+ * hot path. */
+static __always_inline bool cbcc_skip(u32 tgid, u32 tid)
 {
 	u32 zero = 0;
 	struct cbcc_config *c = cbcc_config.lookup(&zero);
@@ -26,7 +28,7 @@ static __always_inline bool cbcc_skip(u32 tgid, u32 tid, u32 uid)
 		return true;
 	if (c->tid && tid != c->tid)
 		return true;
-	if (c->has_uid && uid != c->uid)
+	if (c->has_uid && (u32)bpf_get_current_uid_gid() != c->uid)
 		return true;
 	return tgid == c->self_tgid;
 }
@@ -84,7 +86,7 @@ int probe_sys_enter_openat_1(struct tracepoint__syscalls__sys_enter_openat *args
 	u32 __uid = bpf_get_current_uid_gid();
 	u32 __zero = 0;
 
-	if (cbcc_skip(__tgid, __pid, __uid))
+	if (cbcc_skip(__tgid, __pid))
 		return 0;
 	if (!(1))
 		return 0;
