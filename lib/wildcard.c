@@ -3,6 +3,7 @@
 #include <bcc/bcc_elf.h>
 #include <bcc/bcc_syms.h>
 #include <bcc/bcc_usdt.h>
+#include <ctype.h>
 #include <dirent.h>
 #include <dlfcn.h>
 #include <link.h>
@@ -61,6 +62,118 @@ static int split_pattern(const char *text, char **type, char **lib, char **name,
 	return 0;
 }
 
+/* glibc's regcomp copies the operand of a bounded repetition (and of '+')
+ * once per count, and takes exponential time on stacked repetitions
+ * ("a*****"): expressions that Python's re, which BCC's -r uses, rejects
+ * ("multiple repeat", "nothing to repeat", "unbalanced parenthesis") are
+ * rejected, and so are those that would expand beyond REGEX_MAX_NODES. */
+#define REGEX_MAX_NODES 1000
+#define REGEX_MAX_DEPTH 100
+
+/* "{m}", "{m,}", "{m,n}" or "{,n}": the copies it makes of its operand. */
+static bool regex_interval(const char *c, size_t *copies, const char **end)
+{
+	unsigned long m = 0, n;
+	char *e = (char *)c + 1;
+
+	if (!isdigit((unsigned char)*e) && *e != ',')
+		return false;
+	if (isdigit((unsigned char)*e))
+		m = strtoul(e, &e, 10);
+	n = m;
+	if (*e == ',') {
+		e++;
+		n = isdigit((unsigned char)*e) ? strtoul(e, &e, 10) : m + 1;
+	}
+	if (*e != '}')
+		return false;
+	*copies = n > m ? n : m;
+	*end = e;
+	return true;
+}
+
+/* The ']' closing the bracket expression opened at c, or the string's end. */
+static const char *regex_bracket_end(const char *c)
+{
+	c++;
+	if (*c == '^')
+		c++;
+	if (*c == ']')
+		c++;
+	while (*c && *c != ']') {
+		if (c[0] == '[' && (c[1] == ':' || c[1] == '.' || c[1] == '=')) {
+			char delim = c[1];
+
+			for (c += 2; *c && !(c[0] == delim && c[1] == ']'); c++)
+				;
+			if (*c)
+				c += 2;
+		} else {
+			c++;
+		}
+	}
+	return c;
+}
+
+static size_t sat_mul(size_t a, size_t b)
+{
+	return b && a > (REGEX_MAX_NODES + 1) / b ? REGEX_MAX_NODES + 1 : a * b;
+}
+
+static int check_regex(const char *text, struct cbcc_err *err)
+{
+	size_t size[REGEX_MAX_DEPTH + 1] = {0}, last = 0; /* nodes per open group, last atom's */
+	int depth = 0, repeats = 0;
+
+	for (const char *c = text; *c; c++) {
+		size_t copies = 1;
+		const char *end = c;
+
+		if (*c == '*' || *c == '+' || *c == '?' ||
+		    (*c == '{' && regex_interval(c, &copies, &end))) {
+			/* one lazy '?' or possessive '+' may follow a repetition */
+			if (repeats > 1 || (repeats && *c != '?' && *c != '+'))
+				return cbcc_errf(err, "multiple repeat in regular expression '%s'", text);
+			if (!last)
+				return cbcc_errf(err, "nothing to repeat in regular expression '%s'", text);
+			if (*c == '+' && !repeats)
+				copies = 2;
+			size[depth] = size[depth] - last + sat_mul(last, copies);
+			last = sat_mul(last, copies);
+			repeats++;
+			c = end;
+		} else {
+			repeats = 0;
+			if (*c == '(') {
+				if (depth == REGEX_MAX_DEPTH)
+					return cbcc_errf(err, "regular expression '%s' is nested too deeply", text);
+				size[++depth] = 0;
+				last = 0;
+				continue;
+			} else if (*c == ')') {
+				if (!depth)
+					return cbcc_errf(err, "unbalanced parenthesis in regular expression '%s'", text);
+				last = size[depth--] + 1;
+			} else if (*c == '|') {
+				last = 0;
+				size[depth]++;
+				continue;
+			} else {
+				if (*c == '\\' && c[1])
+					c++;
+				else if (*c == '[' && !*(c = regex_bracket_end(c)))
+					c--;
+				last = 1;
+			}
+			size[depth] += last;
+		}
+		if (size[depth] > REGEX_MAX_NODES)
+			return cbcc_errf(err, "regular expression '%s' is too large once expanded (more than %d nodes)",
+					 text, REGEX_MAX_NODES);
+	}
+	return 0;
+}
+
 static char *glob_to_regex(const char *text, bool use_regex)
 {
 	struct strbuf re = STRBUF_INIT;
@@ -110,6 +223,10 @@ int wc_parse(const char *text, bool use_regex, pid_t pid, struct wc_pattern *p,
 			rc = cbcc_errf(err, "can't find library or binary '%s'", lib);
 			goto out;
 		}
+	}
+	if (use_regex && check_regex(p->text, err)) {
+		rc = -1;
+		goto out;
 	}
 	re = glob_to_regex(p->text, use_regex);
 	rc = regcomp(&p->re, re, REG_EXTENDED | REG_NOSUB);

@@ -27,3 +27,10 @@ if [ ! -e /sys/bus/event_source/devices/kprobe/type ] && [ ! -e /sys/kernel/debu
 	assert_no_leftovers
 	pass "kernel functions: expanded, then the no-kprobes message"
 fi
+
+# -r: regular expressions that would make glibc's regcomp explode (found by
+# fuzz_pattern) are refused like Python's re does, in one line.
+expect_error 1 "multiple repeat in regular expression 'syscalls:a\*\*'" "$FC" -r 't:syscalls:a**'
+expect_error 1 "unbalanced parenthesis in regular expression 'syscalls:x\)\|\(\.\*'" "$FC" -r 't:syscalls:x)|(.*'
+expect_error 1 "is too large once expanded \(more than 1000 nodes\)" "$FC" -r 't:syscalls:(a{255}){255}'
+pass "-r: pathological regular expressions are refused"

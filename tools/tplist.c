@@ -88,7 +88,7 @@ static bool output_ok(void)
 	return !ferror(stdout);
 }
 
-static void die(const char *msg)
+static __attribute__((noreturn)) void die(const char *msg)
 {
 	fprintf(stderr, "tplist: %s\n", msg);
 	exit(1);
