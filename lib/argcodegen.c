@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "expr.h"
+#include "kfunc.h"
 #include "template.h"
 
 static size_t round8(size_t n)
@@ -104,19 +105,25 @@ static void gen_entry(struct strbuf *out, const struct argdist_gen_probe *p, con
 {
 	struct strbuf fields = STRBUF_INIT, stash = STRBUF_INIT;
 	struct probe_loc entry_loc = p->spec->loc;
-	char *params;
+	char *params, *prologue, *fn;
 
 	entry_loc.type = PROBE_ENTRY;
-	params = codegen_params(&entry_loc, p->spec->signature);
+	params = p->enter_prog ? kfunc_params() : codegen_params(&entry_loc, p->spec->signature);
+	prologue = p->enter_prog ? kfunc_prologue(&entry_loc, p->nargs, p->spec->signature)
+				 : xstrdup("");
+	fn = p->enter_prog ? xstrdup(p->enter_prog) : xasprintf("%s_enter", p->fn_name);
 	entry_fields(p->spec, &fields, &stash);
 	{
 		struct tvar vars[] = {
-			{"INDEX", index},   {"NAME", p->fn_name},      {"FIELDS", sb_str(&fields)},
-			{"PARAMS", params}, {"STASH", sb_str(&stash)},
+			{"INDEX", index},   {"NAME", p->fn_name},	 {"FIELDS", sb_str(&fields)},
+			{"PARAMS", params}, {"STASH", sb_str(&stash)}, {"FN", fn},
+			{"PROLOGUE", prologue},
 		};
 		template_render(out, "argdist_entry.c", vars, ARRAY_SIZE(vars));
 	}
 	free(params);
+	free(prologue);
+	free(fn);
 	sb_free(&fields);
 	sb_free(&stash);
 }
@@ -163,7 +170,9 @@ static void render_probe(struct strbuf *out, const struct argdist_gen_probe *p, 
 			 const char *fields, const char *key, const char *hist_expr)
 {
 	const struct argdist_spec *s = p->spec;
-	char *params = codegen_params(&s->loc, s->loc.type == PROBE_ENTRY ? s->signature : NULL);
+	const char *sig = s->loc.type == PROBE_ENTRY ? s->signature : NULL;
+	char *params = p->prog ? kfunc_params() : codegen_params(&s->loc, sig);
+	char *prologue = p->prog ? kfunc_prologue(&s->loc, p->nargs, sig) : xstrdup("");
 	char *raw = xstrdup(s->raw), max[32];
 
 	/* the spec is echoed in a comment: keep it from closing the comment */
@@ -177,11 +186,13 @@ static void render_probe(struct strbuf *out, const struct argdist_gen_probe *p, 
 			{"PARAMS", params},   {"USDT_ARGS", usdt},   {"ENTRY", entry},
 			{"FILTER", filter},   {"FIELDS", fields},    {"KEY", key},
 			{"MAX_ENTRIES", max}, {"TYPE", s->types[0]}, {"EXPR", hist_expr},
+			{"FN", p->prog ? p->prog : p->fn_name},	     {"PROLOGUE", prologue},
 		};
 		template_render(out, s->kind == ARGDIST_HIST ? "argdist_hist.c" : "argdist_count.c",
 				vars, ARRAY_SIZE(vars));
 	}
 	free(params);
+	free(prologue);
 	free(raw);
 }
 

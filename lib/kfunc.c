@@ -56,12 +56,12 @@ static int test_load(const struct probe_loc *loc)
 
 static int func_nargs(const char *func)
 {
+	static struct kbtf *vmlinux; /* loaded once: funccount asks per function */
 	struct cbcc_err err;
-	struct kbtf *b = kbtf_load(VMLINUX_BTF, &err);
-	int n = kbtf_func_nargs(b, func);
 
-	kbtf_free(b);
-	return n;
+	if (!vmlinux)
+		vmlinux = kbtf_load(VMLINUX_BTF, &err);
+	return kbtf_func_nargs(vmlinux, func);
 }
 
 /* Fills c->why with the reason fentry cannot be used, or returns true. */
@@ -105,6 +105,70 @@ int kfunc_choose(const struct probe_loc *loc, enum kfunc_method method, struct k
 				 loc->type == PROBE_RETURN ? "fexit" : "fentry", loc->function, c->why);
 	if (method == KFUNC_FENTRY)
 		snprintf(c->why, sizeof(c->why), "forced by --fentry");
+	return 0;
+}
+
+static bool taken(const struct kfunc_plan *pl, const char *name)
+{
+	for (int i = 0; i < pl->ntaken; i++)
+		if (!strcmp(pl->taken[i], name))
+			return true;
+	return false;
+}
+
+int kfunc_plan_probe(struct kfunc_plan *pl, const struct probe_loc *loc, const char *what,
+		     struct kfunc_choice *c, char **fn_name, struct cbcc_err *err)
+{
+	char *name;
+
+	if (kfunc_choose(loc, pl->method, c, err))
+		return -1;
+	name = c->fentry ? kfunc_fn_name(loc) : NULL;
+	if (name && taken(pl, name)) {
+		free(name);
+		name = NULL;
+		c->fentry = false;
+		if (pl->method == KFUNC_FENTRY)
+			return cbcc_errf(err, "--fentry allows one probe per kernel function and kind");
+		snprintf(c->why, sizeof(c->why), "another probe already is the fentry/fexit program");
+	}
+	if (name) {
+		pl->taken = xrealloc(pl->taken, (pl->ntaken + 1) * sizeof(char *));
+		pl->taken[pl->ntaken++] = xstrdup(name);
+		free(*fn_name);
+		*fn_name = name;
+	}
+	if (pl->verbose)
+		fprintf(stderr, "%s: %s: %s (%s)\n", pl->tool, what,
+			!c->fentry ? "kprobe" : loc->type == PROBE_RETURN ? "fexit" : "fentry", c->why);
+	return 0;
+}
+
+void kfunc_plan_free(struct kfunc_plan *pl)
+{
+	free_strv(pl->taken, pl->ntaken);
+	pl->taken = NULL;
+	pl->ntaken = 0;
+}
+
+void kfunc_explain(struct cbcc_err *err, enum kfunc_method m, const struct probe_loc *loc,
+		   const char *why)
+{
+	char after[400];
+
+	if (m != KFUNC_AUTO || !probe_loc_is_kernel_function(loc) || !why || !*why)
+		return;
+	snprintf(after, sizeof(after), " (fentry not used: %s)", why);
+	cbcc_err_wrap(err, "", after);
+}
+
+int kfunc_method_option(bool fentry, enum kfunc_method *m, struct cbcc_err *err)
+{
+	enum kfunc_method want = fentry ? KFUNC_FENTRY : KFUNC_KPROBE;
+
+	if (*m && *m != want)
+		return cbcc_errf(err, "only one of --kprobe and --fentry may be specified");
+	*m = want;
 	return 0;
 }
 

@@ -31,6 +31,32 @@ struct kfunc_choice {
 int kfunc_choose(const struct probe_loc *loc, enum kfunc_method method, struct kfunc_choice *c,
 		 struct cbcc_err *err);
 
+/* Plans one program's kernel-function probes: libbcc names a fentry/fexit
+ * program after its function, so only the first probe of a function and
+ * kind can be one; later ones use kprobes (or fail under --fentry). */
+struct kfunc_plan {
+	enum kfunc_method method;
+	const char *tool; /* for -v lines: "TOOL: WHAT: fentry (why)" */
+	bool verbose;
+	char **taken; /* fentry/fexit program names used so far */
+	int ntaken;
+};
+
+/* Chooses for loc (what names the probe in -v lines). With fentry, *fn_name
+ * becomes a new string with the program's name and c->nargs its argument
+ * count; otherwise *fn_name is left alone and c->why says why. */
+int kfunc_plan_probe(struct kfunc_plan *pl, const struct probe_loc *loc, const char *what,
+		     struct kfunc_choice *c, char **fn_name, struct cbcc_err *err);
+void kfunc_plan_free(struct kfunc_plan *pl);
+
+/* After a kprobe of a kernel function failed to attach under the automatic
+ * choice, appends " (fentry not used: WHY)" to err's message. */
+void kfunc_explain(struct cbcc_err *err, enum kfunc_method m, const struct probe_loc *loc,
+		   const char *why);
+
+/* Parses --kprobe / --fentry into *m; false (with err) when both are given. */
+int kfunc_method_option(bool fentry, enum kfunc_method *m, struct cbcc_err *err);
+
 /* The BPF function name libbcc loads as fentry (kfunc__F) or fexit
  * (kretfunc__F) of kernel function F. Caller frees. */
 char *kfunc_fn_name(const struct probe_loc *loc);

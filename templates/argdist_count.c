@@ -3,9 +3,9 @@ struct {{NAME}}_key_t {
 {{FIELDS}}};
 BPF_HASH({{NAME}}_hash, struct {{NAME}}_key_t, u64, {{MAX_ENTRIES}});
 
-int {{NAME}}({{PARAMS}})
+int {{FN}}({{PARAMS}})
 {
-	u64 __pid_tgid = bpf_get_current_pid_tgid();
+{{PROLOGUE}}	u64 __pid_tgid = bpf_get_current_pid_tgid();
 	u32 __tgid = __pid_tgid >> 32;
 	u32 __pid = __pid_tgid;
 	struct {{NAME}}_key_t __key;

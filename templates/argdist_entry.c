@@ -4,9 +4,9 @@ struct {{NAME}}_entry_t {
 {{FIELDS}}};
 BPF_TABLE("lru_hash", u32, struct {{NAME}}_entry_t, {{NAME}}_entry, 10240);
 
-int {{NAME}}_enter({{PARAMS}})
+int {{FN}}({{PARAMS}})
 {
-	u64 __pid_tgid = bpf_get_current_pid_tgid();
+{{PROLOGUE}}	u64 __pid_tgid = bpf_get_current_pid_tgid();
 	u32 __pid = __pid_tgid;
 	struct {{NAME}}_entry_t __e = {};
 

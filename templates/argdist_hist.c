@@ -1,9 +1,9 @@
 /* argdist probe {{INDEX}} (-H): {{RAW}} */
 BPF_ARRAY({{NAME}}_hist, u64, 65);
 
-int {{NAME}}({{PARAMS}})
+int {{FN}}({{PARAMS}})
 {
-	u64 __pid_tgid = bpf_get_current_pid_tgid();
+{{PROLOGUE}}	u64 __pid_tgid = bpf_get_current_pid_tgid();
 	u32 __tgid = __pid_tgid >> 32;
 	u32 __pid = __pid_tgid;
 	u64 __value;

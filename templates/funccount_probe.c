@@ -1,5 +1,5 @@
 /* funccount probe {{SLOT}}: {{WHAT}} */
-int {{NAME}}(struct pt_regs *ctx)
+int {{NAME}}({{PARAMS}})
 {
 	cbcc_count({{SLOT}});
 	return 0;

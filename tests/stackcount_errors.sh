@@ -11,4 +11,5 @@ expect_error 1 "type must be 'p', 't', or 'u'" "$SC" 'q:c:malloc'
 expect_error 1 "no functions matched by pattern 'nosuchfn_\*'" "$SC" 'c:nosuchfn_*'
 expect_error 1 "no tracepoints matched" "$SC" 't:sched:nosuch'
 expect_error 1 "process 2147483646 does not exist" "$SC" -p 2147483646 c:malloc
+expect_error 2 "--fentry: stackcount attaches kernel functions with kprobes only" "$CBCC_BIN/stackcount" --fentry ktime_get
 pass "usage errors and bad patterns"

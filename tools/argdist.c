@@ -17,6 +17,7 @@
 #include "filters.h"
 #include "hist.h"
 #include "json.h"
+#include "kfunc.h"
 #include "maps.h"
 #include "output.h"
 #include "probe.h"
@@ -33,6 +34,7 @@ static struct env {
 	int nincludes;
 	char **count_specs, **hist_specs;
 	int ncount, nhist;
+	enum kfunc_method kfunc; /* --kprobe / --fentry */
 } env = {.string_size = 80, .interval = 1, .top = -1};
 
 struct probe {
@@ -40,6 +42,8 @@ struct probe {
 	struct argdist_gen_probe gen;
 	char *fn_name;
 	char *enter_name; /* entry probe of $entry()/$latency, or NULL */
+	char *prog, *enter_prog; /* their fentry/fexit programs, when used */
+	char kfunc_why[320];	 /* why a kernel function got kprobes */
 	struct resolved_probe res;
 	struct cbcc_map map; /* NAME_hash (-C) or NAME_hist (-H) */
 	size_t *offsets;     /* of each value in a -C key */
@@ -53,6 +57,7 @@ struct argdist {
 	struct cbcc_map dropped;
 	struct strbuf out;
 	struct json json; /* --json: the interval's line */
+	struct kfunc_plan plan;
 };
 
 static volatile sig_atomic_t stop;
@@ -61,7 +66,7 @@ static const char usage_text[] =
 	"usage: argdist [-h] [-p PID] [-t TID] [-z STRING_SIZE] [-i INTERVAL]\n"
 	"               [-d DURATION] [-n COUNT] [-v] [-c] [-T TOP]\n"
 	"               [-H specifier] [-C specifier] [-I header] [--ebpf]\n"
-	"               [--no-cache] [--json]\n";
+	"               [--no-cache] [--json] [--kprobe | --fentry]\n";
 
 static const char help_text[] =
 	"\nTrace a function and display a summary of its parameter values.\n\n"
@@ -96,6 +101,9 @@ static const char help_text[] =
 	"                        path\n"
 	"  --ebpf                print the generated BPF program and exit\n"
 	"  --no-cache            compile with clang even when the program cache has this program\n"
+	"  --kprobe              attach kernel functions with kprobes/kretprobes\n"
+	"  --fentry              attach kernel functions with fentry/fexit (default when\n"
+	"                        the kernel supports it; -v says which was chosen)\n"
 	"  --json                print each interval as one JSON object per line\n"
 	"\n"
 	"Probe specifier syntax:\n"
@@ -213,7 +221,7 @@ static void append(char ***v, int *n, char *s)
 
 static void parse_args(int argc, char **argv)
 {
-	enum { OPT_EBPF = 256, OPT_NO_CACHE, OPT_JSON };
+	enum { OPT_EBPF = 256, OPT_NO_CACHE, OPT_JSON, OPT_KPROBE, OPT_FENTRY };
 	static const struct option longopts[] = {
 		{"pid", required_argument, 0, 'p'},
 		{"tid", required_argument, 0, 't'},
@@ -230,6 +238,8 @@ static void parse_args(int argc, char **argv)
 		{"ebpf", no_argument, 0, OPT_EBPF},
 		{"no-cache", no_argument, 0, OPT_NO_CACHE},
 		{"json", no_argument, 0, OPT_JSON},
+		{"kprobe", no_argument, 0, OPT_KPROBE},
+		{"fentry", no_argument, 0, OPT_FENTRY},
 		{"version", no_argument, 0, CLI_OPT_VERSION},
 		{"help", no_argument, 0, 'h'},
 		{0, 0, 0, 0},
@@ -286,6 +296,14 @@ static void parse_args(int argc, char **argv)
 		case OPT_JSON:
 			env.json = true;
 			break;
+		case OPT_KPROBE:
+		case OPT_FENTRY: {
+			struct cbcc_err err;
+
+			if (kfunc_method_option(c == OPT_FENTRY, &env.kfunc, &err))
+				usage_error("%s", err.msg);
+			break;
+		}
 		case CLI_OPT_VERSION:
 			cli_print_version("argdist");
 			exit(0);
@@ -339,6 +357,33 @@ static int check_tp_refs(struct probe *p, struct cbcc_err *err)
 	return rc;
 }
 
+/* Kernel functions: fentry/fexit when it works, else kprobes; the entry
+ * probe of $latency/$entry() is chosen on its own. */
+static void choose_kfunc(struct argdist *a, struct probe *p)
+{
+	struct kfunc_choice c;
+	struct cbcc_err err;
+
+	if (p->enter_name) {
+		struct probe_loc entry = p->spec.loc;
+		char *what = xasprintf("%s (entry)", p->spec.raw);
+		int rc;
+
+		entry.type = PROBE_ENTRY;
+		rc = kfunc_plan_probe(&a->plan, &entry, what, &c, &p->enter_prog, &err);
+		free(what);
+		if (rc)
+			die(a, "error in probe '%s': %s", p->spec.raw, err.msg);
+		p->gen.nargs = c.nargs;
+	}
+	if (kfunc_plan_probe(&a->plan, &p->spec.loc, p->spec.raw, &c, &p->prog, &err))
+		die(a, "error in probe '%s': %s", p->spec.raw, err.msg);
+	if (c.fentry)
+		p->gen.nargs = c.nargs;
+	else
+		snprintf(p->kfunc_why, sizeof(p->kfunc_why), "%s", c.why);
+}
+
 static void build_probe(struct argdist *a, struct probe *p, const char *text,
 			enum argdist_kind kind, int n)
 {
@@ -362,8 +407,12 @@ static void build_probe(struct argdist *a, struct probe *p, const char *text,
 	if (probe_resolve(&a->bpf, &p->spec.loc, (pid_t)env.pid, p->fn_name, &p->res, &err) ||
 	    check_tp_refs(p, &err))
 		die(a, "error in probe '%s': %s", text, err.msg);
+	if (probe_loc_is_kernel_function(&p->spec.loc) && !(env.ebpf && !env.kfunc))
+		choose_kfunc(a, p); /* --ebpf alone: the portable kprobe program */
 	p->gen.spec = &p->spec;
 	p->gen.fn_name = p->fn_name;
+	p->gen.prog = p->prog;
+	p->gen.enter_prog = p->enter_prog;
 	p->gen.usdt_argtypes = p->res.usdt_argtypes;
 	p->gen.nusdt_args = p->res.nusdt_args;
 }
@@ -416,14 +465,18 @@ static void attach_all(struct argdist *a)
 			struct probe_loc entry = p->spec.loc;
 
 			entry.type = PROBE_ENTRY;
-			rc = probe_attach(&a->bpf, &entry, &p->res, p->enter_name, (pid_t)env.pid,
-					  &err);
+			rc = p->enter_prog ? kfunc_attach(&a->bpf, p->enter_prog, &err)
+					   : probe_attach(&a->bpf, &entry, &p->res, p->enter_name,
+							  (pid_t)env.pid, &err);
 		}
 		if (!rc)
-			rc = probe_attach(&a->bpf, &p->spec.loc, &p->res, p->fn_name,
-					  (pid_t)env.pid, &err);
-		if (rc)
+			rc = p->prog ? kfunc_attach(&a->bpf, p->prog, &err)
+				     : probe_attach(&a->bpf, &p->spec.loc, &p->res, p->fn_name,
+						    (pid_t)env.pid, &err);
+		if (rc) {
+			kfunc_explain(&err, env.kfunc, &p->spec.loc, p->kfunc_why);
 			die(a, "error in probe '%s': %s", p->spec.raw, err.msg);
+		}
 	}
 	if (!stop && rt_usdt_attach(&a->bpf, &err))
 		die(a, "%s", err.msg);
@@ -695,12 +748,15 @@ static void free_argdist(struct argdist *a)
 		argdist_spec_free(&p->spec);
 		free(p->fn_name);
 		free(p->enter_name);
+		free(p->prog);
+		free(p->enter_prog);
 		free(p->offsets);
 		resolved_probe_free(&p->res);
 	}
 	free(a->probes);
 	sb_free(&a->out);
 	json_free(&a->json);
+	kfunc_plan_free(&a->plan);
 	free(env.includes);
 	free(env.count_specs);
 	free(env.hist_specs);
@@ -716,6 +772,7 @@ int main(int argc, char **argv)
 	signals_install(&stop);
 	if (!env.ebpf)
 		check_system();
+	a.plan = (struct kfunc_plan){.method = env.kfunc, .tool = "argdist", .verbose = env.verbose};
 	build_probes(&a);
 	src = generate(&a);
 	if (env.ebpf)

@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "codegen.h"
 #include "json.h"
+#include "kfunc.h"
 #include "output.h"
 #include "runtime.h"
 #include "signals.h"
@@ -30,12 +31,16 @@ static struct env {
 	long cpu;
 	bool timestamp, regexp, debug, json;
 	const char *pattern;
+	enum kfunc_method kfunc; /* --kprobe / --fentry */
 } env = {.cpu = -1};
 
 struct counter {
 	struct wc_pattern pat;
 	struct wc_list probes;
 	char **fn_names; /* per probe, for uprobes, kprobes and USDT */
+	bool *fentry;	 /* per probe: a kernel function attached with fentry */
+	struct kfunc_plan plan;
+	char kfunc_why[320]; /* why the first kernel function got a kprobe */
 	struct cbcc_bpf bpf;
 	int counts_fd;
 	struct json json; /* --json: the interval's line */
@@ -45,7 +50,7 @@ static volatile sig_atomic_t stop;
 
 static const char usage_text[] =
 	"usage: funccount [-h] [-p PID] [-i INTERVAL] [-d DURATION] [-T] [-r] [-D]\n"
-	"                 [-c CPU] [--json]\n"
+	"                 [-c CPU] [--json] [--kprobe | --fentry]\n"
 	"                 pattern\n";
 
 static const char help_text[] =
@@ -66,6 +71,9 @@ static const char help_text[] =
 	"  -D, --debug           print BPF program before starting (for debugging purposes)\n"
 	"  -c CPU, --cpu CPU     trace this CPU only\n"
 	"  --json                print each summary as one JSON object per line\n"
+	"  --kprobe              attach kernel functions with kprobes\n"
+	"  --fentry              attach kernel functions with fentry (default when the\n"
+	"                        kernel supports it; -D says which was chosen)\n"
 	"\nexamples:\n"
 	"    ./funccount 'vfs_*'             # count kernel fns starting with \"vfs\"\n"
 	"    ./funccount -r '^vfs.*'         # same as above, using regular expressions\n"
@@ -99,7 +107,7 @@ static long int_arg(const char *opt, const char *arg, long min)
 
 static void parse_args(int argc, char **argv)
 {
-	enum { OPT_JSON = 256 };
+	enum { OPT_JSON = 256, OPT_KPROBE, OPT_FENTRY };
 	static const struct option longopts[] = {
 		{"pid", required_argument, 0, 'p'},
 		{"interval", required_argument, 0, 'i'},
@@ -111,6 +119,8 @@ static void parse_args(int argc, char **argv)
 		{"version", no_argument, 0, CLI_OPT_VERSION},
 		{"no-cache", no_argument, 0, CLI_OPT_NO_CACHE},
 		{"json", no_argument, 0, OPT_JSON},
+		{"kprobe", no_argument, 0, OPT_KPROBE},
+		{"fentry", no_argument, 0, OPT_FENTRY},
 		{"help", no_argument, 0, 'h'},
 		{0, 0, 0, 0},
 	};
@@ -149,6 +159,14 @@ static void parse_args(int argc, char **argv)
 		case OPT_JSON:
 			env.json = true;
 			break;
+		case OPT_KPROBE:
+		case OPT_FENTRY: {
+			struct cbcc_err err;
+
+			if (kfunc_method_option(c == OPT_FENTRY, &env.kfunc, &err))
+				usage_error("%s", err.msg);
+			break;
+		}
 		case 'h':
 			fputs(usage_text, stdout);
 			fputs(help_text, stdout);
@@ -198,15 +216,18 @@ static char *generate(struct counter *c)
 	}
 	for (int i = 0; i < c->probes.n; i++) {
 		char slot[16];
+		char *params = c->fentry[i] ? kfunc_params() : xstrdup("struct pt_regs *ctx");
 		struct tvar vars[] = {
 			{"SLOT", slot},
 			{"WHAT", c->probes.m[i].name},
 			{"NAME", c->fn_names[i]},
+			{"PARAMS", params},
 		};
 
 		snprintf(slot, sizeof(slot), "%d", i);
 		template_render(&out, c->pat.type == PROBE_TRACEPOINT ? "funccount_tp.c" : "funccount_probe.c",
 				vars, ARRAY_SIZE(vars));
+		free(params);
 	}
 	usdt = rt_usdt_genargs(&c->bpf);
 	{
@@ -218,6 +239,24 @@ static char *generate(struct counter *c)
 	}
 }
 
+/* Kernel functions: fentry for each one that can have it, else kprobes. */
+static void choose_kfuncs(struct counter *c)
+{
+	struct cbcc_err err;
+
+	c->plan = (struct kfunc_plan){.method = env.kfunc, .tool = "funccount", .verbose = env.debug};
+	for (int i = 0; i < c->probes.n; i++) {
+		struct probe_loc loc = {.type = PROBE_ENTRY, .library = "", .function = c->probes.m[i].name};
+		struct kfunc_choice ch;
+
+		if (kfunc_plan_probe(&c->plan, &loc, loc.function, &ch, &c->fn_names[i], &err))
+			die(c, err.msg);
+		c->fentry[i] = ch.fentry;
+		if (!ch.fentry && !*c->kfunc_why)
+			snprintf(c->kfunc_why, sizeof(c->kfunc_why), "%s", ch.why);
+	}
+}
+
 static void find_probes(struct counter *c)
 {
 	struct cbcc_err err;
@@ -225,6 +264,9 @@ static void find_probes(struct counter *c)
 	if (wc_find_probes(&c->bpf, env.pattern, env.regexp, (pid_t)env.pid, "cbcc_count_", &c->pat,
 			   &c->probes, &c->fn_names, &err))
 		die(c, err.msg);
+	c->fentry = xcalloc(c->probes.n ? c->probes.n : 1, sizeof(bool));
+	if (c->pat.type == PROBE_ENTRY && !c->pat.library)
+		choose_kfuncs(c);
 }
 
 static void attach_tracepoints(struct counter *c)
@@ -259,14 +301,24 @@ static void attach_all(struct counter *c)
 	}
 	for (int i = 0; i < c->probes.n && !stop; i++) {
 		const struct wc_match *m = &c->probes.m[i];
-		int fd = rt_load(&c->bpf, c->fn_names[i], BPF_PROG_TYPE_KPROBE, &err);
+		struct probe_loc loc = {.type = PROBE_ENTRY, .library = "", .function = m->name};
+		int fd;
 
+		if (c->fentry[i]) {
+			if (kfunc_attach(&c->bpf, c->fn_names[i], &err))
+				die(c, err.msg);
+			continue;
+		}
+		fd = rt_load(&c->bpf, c->fn_names[i], BPF_PROG_TYPE_KPROBE, &err);
 		if (fd < 0)
 			die(c, err.msg);
 		if (c->pat.library ? rt_attach_uprobe(&c->bpf, fd, false, c->pat.library, m->offset,
 						      (pid_t)env.pid, &err)
-				   : rt_attach_kprobe(&c->bpf, fd, false, m->name, 0, &err))
+				   : rt_attach_kprobe(&c->bpf, fd, false, m->name, 0, &err)) {
+			if (!c->pat.library)
+				kfunc_explain(&err, env.kfunc, &loc, c->kfunc_why);
 			die(c, err.msg);
+		}
 	}
 }
 
@@ -388,6 +440,8 @@ static void free_counter(struct counter *c)
 {
 	rt_close(&c->bpf);
 	free_strv(c->fn_names, c->probes.n);
+	free(c->fentry);
+	kfunc_plan_free(&c->plan);
 	wc_list_free(&c->probes);
 	wc_pattern_free(&c->pat);
 	json_free(&c->json);

@@ -59,6 +59,7 @@ static volatile sig_atomic_t stop;
 static const char usage_text[] =
 	"usage: stackcount [-h] [-p PID] [-c CPU] [-i INTERVAL] [-D DURATION] [-T]\n"
 	"                  [-r] [-s] [-P] [-K] [-U] [-v] [-d] [-f] [--debug] [--json]\n"
+	"                  [--kprobe]\n"
 	"                  pattern\n";
 
 static const char help_text[] =
@@ -69,6 +70,8 @@ static const char help_text[] =
 	"  -h, --help            show this help message and exit\n"
 	"  --version             show the version and exit\n"
 	"  --no-cache            compile with clang even when the program cache has this program\n"
+	"  --kprobe              attach kernel functions with kprobes (always: stacks are\n"
+	"                        walked from the probed function's own frame; no --fentry)\n"
 	"  -p PID, --pid PID     trace this PID only\n"
 	"  -c CPU, --cpu CPU     trace this CPU only\n"
 	"  -i INTERVAL, --interval INTERVAL\n"
@@ -123,7 +126,7 @@ static long int_arg(const char *opt, const char *arg, long min)
 
 static void parse_args(int argc, char **argv)
 {
-	enum { OPT_DEBUG = 256, OPT_JSON };
+	enum { OPT_DEBUG = 256, OPT_JSON, OPT_KPROBE, OPT_FENTRY };
 	static const struct option longopts[] = {
 		{"pid", required_argument, 0, 'p'},
 		{"cpu", required_argument, 0, 'c'},
@@ -142,6 +145,8 @@ static void parse_args(int argc, char **argv)
 		{"json", no_argument, 0, OPT_JSON},
 		{"version", no_argument, 0, CLI_OPT_VERSION},
 		{"no-cache", no_argument, 0, CLI_OPT_NO_CACHE},
+		{"kprobe", no_argument, 0, OPT_KPROBE},
+		{"fentry", no_argument, 0, OPT_FENTRY},
 		{"help", no_argument, 0, 'h'},
 		{0, 0, 0, 0},
 	};
@@ -170,6 +175,12 @@ static void parse_args(int argc, char **argv)
 			exit(0);
 		case CLI_OPT_NO_CACHE:
 			env.no_cache = true;
+			break;
+		case OPT_KPROBE:
+			break; /* kernel functions always use kprobes here */
+		case OPT_FENTRY:
+			usage_error("--fentry: stackcount attaches kernel functions with kprobes only "
+				    "(a stack walked from a BPF trampoline starts inside it)%s", "");
 			break;
 		case 'h':
 			fputs(usage_text, stdout);

@@ -48,6 +48,7 @@ struct probe {
 	size_t *offsets; /* of each format value in the record */
 	size_t size;     /* of the record */
 	char kfunc_why[320]; /* why a kernel function got a kprobe, not fentry */
+	unsigned long hits;  /* events seen, for -v's hint at exit */
 };
 
 /* The record header written by templates/trace_common.c. */
@@ -78,6 +79,7 @@ struct tracer {
 	struct json json; /* --json: the event's line */
 	struct agg *agg;
 	int nagg;
+	struct kfunc_plan plan;
 };
 
 static volatile sig_atomic_t stop;
@@ -294,11 +296,13 @@ static char **parse_args(int argc, char **argv, int *nprobes)
 			env.json = true;
 			break;
 		case OPT_KPROBE:
-		case OPT_FENTRY:
-			if (env.kfunc && env.kfunc != (c == OPT_KPROBE ? KFUNC_KPROBE : KFUNC_FENTRY))
-				usage_error("only one of --kprobe and --fentry may be specified%s", "");
-			env.kfunc = c == OPT_KPROBE ? KFUNC_KPROBE : KFUNC_FENTRY;
+		case OPT_FENTRY: {
+			struct cbcc_err err;
+
+			if (kfunc_method_option(c == OPT_FENTRY, &env.kfunc, &err))
+				usage_error("%s", err.msg);
 			break;
+		}
 		case CLI_OPT_VERSION:
 			cli_print_version("trace");
 			exit(0);
@@ -334,53 +338,20 @@ static void die(struct tracer *t, const char *msg)
 	exit(1);
 }
 
-/* Whether an earlier probe already is fentry/fexit program fn_name. */
-static bool fentry_taken(struct tracer *t, int upto, const char *fn_name)
-{
-	for (int i = 0; i < upto; i++)
-		if (t->probes[i].gen.fentry && !strcmp(t->probes[i].gen.fn_name, fn_name))
-			return true;
-	return false;
-}
-
-static const char *kfunc_kind(const struct probe *p)
-{
-	if (!p->gen.fentry)
-		return "kprobe";
-	return p->spec.loc.type == PROBE_RETURN ? "fexit" : "fentry";
-}
-
-/* Kernel functions: fentry/fexit when it works, else kprobes. libbcc names
- * a fentry program after its function, so a second probe of the same
- * function and kind uses a kprobe. */
+/* Kernel functions: fentry/fexit when it works, else kprobes. */
 static int choose_kfunc(struct tracer *t, int i, struct cbcc_err *err)
 {
 	struct probe *p = &t->probes[i];
 	struct kfunc_choice c;
-	char *name;
 
 	if (env.ebpf && !env.kfunc)
 		return 0; /* --ebpf alone: the portable kprobe program */
-	if (kfunc_choose(&p->spec.loc, env.kfunc, &c, err))
+	if (kfunc_plan_probe(&t->plan, &p->spec.loc, p->spec.raw, &c, &p->gen.fn_name, err))
 		return -1;
-	name = c.fentry ? kfunc_fn_name(&p->spec.loc) : NULL;
-	if (name && fentry_taken(t, i, name)) {
-		free(name);
-		name = NULL;
-		if (env.kfunc == KFUNC_FENTRY)
-			return cbcc_errf(err, "--fentry allows one probe per kernel function and kind");
-		snprintf(c.why, sizeof(c.why), "another probe already is the fentry/fexit program");
-	}
-	if (!name)
+	p->gen.fentry = c.fentry;
+	p->gen.nargs = c.nargs;
+	if (!c.fentry)
 		snprintf(p->kfunc_why, sizeof(p->kfunc_why), "%s", c.why);
-	if (name) {
-		free(p->gen.fn_name);
-		p->gen.fn_name = name;
-		p->gen.fentry = true;
-		p->gen.nargs = c.nargs;
-	}
-	if (env.verbose)
-		fprintf(stderr, "trace: %s: %s (%s)\n", p->spec.raw, kfunc_kind(p), c.why);
 	return 0;
 }
 
@@ -735,6 +706,7 @@ static void on_event(void *cookie, void *data, int size)
 			fputc('\n', stdout);
 	}
 counted:
+	t->probes[h.probe].hits++;
 	t->events++;
 	if (env.max_events && t->events >= (unsigned long)env.max_events)
 		stop = SIGINT;
@@ -759,11 +731,10 @@ static void attach_all(struct tracer *t)
 				  : probe_attach(&t->bpf, &p->spec.loc, &p->res, p->gen.fn_name,
 						 (pid_t)env.tgid, &err)) {
 			char msg[1024];
-			bool auto_kprobe = probe_loc_is_kernel_function(&p->spec.loc) && !env.kfunc;
 
-			snprintf(msg, sizeof(msg), "error in probe '%s': %s%s%s%s", p->spec.raw, err.msg,
-				 auto_kprobe ? " (fentry not used: " : "", auto_kprobe ? p->kfunc_why : "",
-				 auto_kprobe ? ")" : "");
+			if (!p->gen.fentry)
+				kfunc_explain(&err, env.kfunc, &p->spec.loc, p->kfunc_why);
+			snprintf(msg, sizeof(msg), "error in probe '%s': %s", p->spec.raw, err.msg);
 			die(t, msg);
 		}
 	}
@@ -812,6 +783,29 @@ static void check_system(struct tracer *t)
 		fprintf(stderr, "trace: warning: %s\n", warning);
 }
 
+/* -v: kernel functions that never fired, with a replacement when one is
+ * known (compilers inline some functions into their only caller). */
+static void hint_silent_probes(const struct tracer *t)
+{
+	static const char *const known[][2] = {
+		{"do_sys_open", "do_sys_openat2"},
+		{"sys_open", "do_sys_openat2"},
+	};
+
+	for (int i = 0; i < t->nprobes; i++) {
+		const struct probe *p = &t->probes[i];
+		const char *instead = NULL;
+
+		if (p->hits || !probe_loc_is_kernel_function(&p->spec.loc))
+			continue;
+		for (size_t k = 0; k < ARRAY_SIZE(known); k++)
+			if (!strcmp(p->spec.loc.function, known[k][0]))
+				instead = known[k][1];
+		fprintf(stderr, "trace: %s: no event seen; the function may be inlined into its callers on this kernel%s%s%s\n",
+			p->spec.raw, instead ? " (try " : "", instead ? instead : "", instead ? ")" : "");
+	}
+}
+
 static void free_tracer(struct tracer *t)
 {
 	rt_close(&t->bpf);
@@ -828,6 +822,7 @@ static void free_tracer(struct tracer *t)
 	syms_free(t->syms);
 	sb_free(&t->line);
 	json_free(&t->json);
+	kfunc_plan_free(&t->plan);
 	free(env.includes);
 }
 
@@ -842,6 +837,7 @@ int main(int argc, char **argv)
 	signals_install(&stop);
 	if (!env.ebpf)
 		check_system(&t);
+	t.plan = (struct kfunc_plan){.method = env.kfunc, .tool = "trace", .verbose = env.verbose};
 	build_probes(&t, texts, nprobes);
 	src = generate(&t);
 	if (env.verbose || env.ebpf)
@@ -882,6 +878,8 @@ int main(int argc, char **argv)
 		print_aggregate(&t);
 	output_flush();
 	rt_close(&t.bpf);
+	if (env.verbose)
+		hint_silent_probes(&t);
 	if (t.lost)
 		fprintf(stderr, "trace: %llu events lost in total\n", t.lost);
 	free_tracer(&t);

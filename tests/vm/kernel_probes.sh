@@ -98,4 +98,12 @@ if [ "$(methods)" != default ]; then
 	pass "-v: fentry/fexit chosen by default on this kernel, program cache warm"
 fi
 
+# do_sys_open is inlined on this kernel: its probe attaches but never fires,
+# and -v names the replacement at exit.
+READY_RE='^PID' start_tracer inlined "$TRACE" -v 'do_sys_open "%s", arg2'
+"$TARGET" open "/tmp/cbcc-vm-inlined-$$"
+stop_tracer
+assert_grep "$WORK/inlined.err" '^trace: do_sys_open "%s", arg2: no event seen; the function may be inlined into its callers on this kernel \(try do_sys_openat2\)$'
+pass "-v: a silent kernel function probe gets a hint at exit"
+
 . "$(dirname "$0")/kernel_tools.sh"

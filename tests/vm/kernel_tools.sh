@@ -25,24 +25,39 @@ with_waiting_target() {
 }
 
 # Return values of vfs_read: 100, 2x1000, 3x10000 bytes (and the dynamic
-# loader's read of libc's ELF header, 832 bytes).
+# loader's read of libc's ELF header, 832 bytes); kprobes and fexit alike.
 if has_tool argdist; then
-	with_waiting_target argdist reads -- "$CBCC_BIN/argdist" -c -i 2 -p @PID@ -H 'r::vfs_read()'
-	last=$WORK/argdist.last
-	assert_count "$last" '^        64 -> 127        : 1 ' 1
-	assert_count "$last" '^       512 -> 1023       : [23] ' 1
-	assert_count "$last" '^      8192 -> 16383      : 3 ' 1
-	pass "argdist -H 'r::vfs_read()': histogram of the return values"
+	for m in kprobe fentry; do
+		with_waiting_target "argdist-$m" reads -- "$CBCC_BIN/argdist" "--$m" -c -i 2 -p @PID@ -H 'r::vfs_read()'
+		last=$WORK/argdist-$m.last
+		assert_count "$last" '^        64 -> 127        : 1 ' 1
+		assert_count "$last" '^       512 -> 1023       : [23] ' 1
+		assert_count "$last" '^      8192 -> 16383      : 3 ' 1
+		pass "$m: argdist -H 'r::vfs_read()': histogram of the return values"
+	done
+	# $latency needs the entry probe too: fentry for it, and for the second
+	# return probe of vfs_read a kretprobe (one fexit program per function).
+	READY_RE='^\[' with_waiting_target argdist-lat reads -- "$CBCC_BIN/argdist" -v -c -i 2 -p @PID@ \
+		-C 'r::vfs_read():int:$retval>=8192' -H 'r::vfs_read():u64:$latency'
+	err=$WORK/argdist-lat.err
+	assert_grep "$err" '^argdist: r::vfs_read\(\):int:\$retval>=8192: fexit \(kernel BTF describes'
+	assert_grep "$err" '^argdist: r::vfs_read\(\):u64:\$latency \(entry\): fentry \('
+	assert_grep "$err" '^argdist: r::vfs_read\(\):u64:\$latency: kprobe \(another probe already'
+	assert_count "$WORK/argdist-lat.last" $'^\t3          \\$retval>=8192 = 1$' 1
+	assert_grep "$WORK/argdist-lat.last" '^ +[0-9]+ -> [0-9]+ +: [1-9]'
+	pass "argdist: fexit for the first probe of vfs_read, kretprobe for the second, -v says so"
 else
 	echo "note: argdist not built, its kernel-function check not run"
 fi
 
-# vfs_write: 3 writes to stdout and 5 to a pipe.
+# vfs_write: 3 writes to stdout and 5 to a pipe; kprobes and fentry alike.
 if has_tool funccount; then
-	with_waiting_target funccount writes -- "$CBCC_BIN/funccount" -p @PID@ 'vfs_*'
-	assert_grep "$WORK/funccount.out" '^FUNC +COUNT$' "header"
-	assert_count "$WORK/funccount.out" '^vfs_write +8$' 1
-	pass "funccount 'vfs_*': vfs_write called 8 times"
+	for m in kprobe fentry; do
+		with_waiting_target "funccount-$m" writes -- "$CBCC_BIN/funccount" "--$m" -p @PID@ 'vfs_*'
+		assert_grep "$WORK/funccount-$m.out" '^FUNC +COUNT$' "header"
+		assert_count "$WORK/funccount-$m.out" '^vfs_write +8$' 1
+		pass "$m: funccount 'vfs_*': vfs_write called 8 times"
+	done
 else
 	echo "note: funccount not built, its kernel-function check not run"
 fi
