@@ -1,22 +1,48 @@
 /* Command-line pieces every tool shares: argparse-style error messages for
- * bad options and option values (the checks before tracing are
- * sysenv_check_tracing in sysenv.h). */
+ * bad options and option values, and the options every tool treats alike
+ * (the checks before tracing are sysenv_check_tracing in sysenv.h). */
 #ifndef CBCC_CLI_H
 #define CBCC_CLI_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
+#include "kfunc.h"
 #include "util.h"
 
-/* Prints "TOOL: error: MSG (see TOOL -h)" to stderr, MSG being fmt with arg;
- * the caller exits with status 2. */
-void cli_usage_error(const char *tool, const char *fmt, const char *arg);
+/* The running tool: its name and -h texts, set once by main. */
+void cli_init(const char *tool, const char *usage, const char *help);
+
+/* Prints "TOOL: error: MSG (see TOOL -h)" to stderr, MSG being fmt with
+ * arg, and exits with status 2. */
+__attribute__((noreturn)) void cli_usage_exit(const char *fmt, const char *arg);
 /* Parses the value of option opt (e.g. "-p/--pid") as an integer >= min;
  * on junk fills err with "argument OPT: invalid value: 'ARG'". */
 int cli_int(const char *opt, const char *arg, long min, long *out, struct cbcc_err *err);
-/* getopt_long values of the long options every tool has */
+/* cli_int, exiting through cli_usage_exit on junk. */
+long cli_int_arg(const char *opt, const char *arg, long min);
+
+/* getopt_long values of the long options several tools share */
 #define CLI_OPT_VERSION 0x1001
 #define CLI_OPT_NO_CACHE 0x1002
+#define CLI_OPT_JSON 0x1003
+#define CLI_OPT_KPROBE 0x1004
+#define CLI_OPT_FENTRY 0x1005
+/* Ends a tool's getopt_long table: --version, --help and the terminator. */
+#define CLI_LONGOPTS_END                                                                           \
+	{"version", no_argument, 0, CLI_OPT_VERSION}, {"help", no_argument, 0, 'h'}, { 0, 0, 0, 0 }
+
+/* What the shared options set. */
+struct cli_common {
+	bool no_cache;		 /* --no-cache */
+	bool json;		 /* --json */
+	enum kfunc_method kfunc; /* --kprobe / --fentry */
+};
+
+/* Handles a getopt_long result no tool-specific case took: --version and -h
+ * (exit 0), --no-cache, --json, --kprobe, --fentry, a missing value (':')
+ * and unknown options (exit 2). */
+void cli_common_option(int c, char **argv, struct cli_common *o);
 
 /* --version: "TOOL (cbcc) VERSION, libbcc VERSION" on stdout. */
 void cli_print_version(const char *tool);

@@ -29,12 +29,12 @@ static struct env {
 	long pid, tid;
 	int string_size;
 	long interval, duration, count, top;
-	bool verbose, cumulative, ebpf, no_cache, json;
+	bool verbose, cumulative, ebpf;
 	char **includes;
 	int nincludes;
 	char **count_specs, **hist_specs;
 	int ncount, nhist;
-	enum kfunc_method kfunc; /* --kprobe / --fentry */
+	struct cli_common common; /* --no-cache, --json, --kprobe/--fentry */
 } env = {.string_size = 80, .interval = 1, .top = -1};
 
 struct probe {
@@ -197,22 +197,6 @@ static const char help_text[] =
 	"        package.  So this command needs to run at the kernel source tree root directory\n"
 	"        so that the added header file can be found by the compiler.\n";
 
-static void usage_error(const char *fmt, const char *arg)
-{
-	cli_usage_error("argdist", fmt, arg);
-	exit(2);
-}
-
-static long int_arg(const char *opt, const char *arg, long min)
-{
-	struct cbcc_err err;
-	long v;
-
-	if (cli_int(opt, arg, min, &v, &err))
-		usage_error("%s", err.msg);
-	return v;
-}
-
 static void append(char ***v, int *n, char *s)
 {
 	*v = xrealloc(*v, (*n + 1) * sizeof(char *));
@@ -221,7 +205,7 @@ static void append(char ***v, int *n, char *s)
 
 static void parse_args(int argc, char **argv)
 {
-	enum { OPT_EBPF = 256, OPT_NO_CACHE, OPT_JSON, OPT_KPROBE, OPT_FENTRY };
+	enum { OPT_EBPF = 256 };
 	static const struct option longopts[] = {
 		{"pid", required_argument, 0, 'p'},
 		{"tid", required_argument, 0, 't'},
@@ -236,13 +220,11 @@ static void parse_args(int argc, char **argv)
 		{"count", required_argument, 0, 'C'},
 		{"include", required_argument, 0, 'I'},
 		{"ebpf", no_argument, 0, OPT_EBPF},
-		{"no-cache", no_argument, 0, OPT_NO_CACHE},
-		{"json", no_argument, 0, OPT_JSON},
-		{"kprobe", no_argument, 0, OPT_KPROBE},
-		{"fentry", no_argument, 0, OPT_FENTRY},
-		{"version", no_argument, 0, CLI_OPT_VERSION},
-		{"help", no_argument, 0, 'h'},
-		{0, 0, 0, 0},
+		{"no-cache", no_argument, 0, CLI_OPT_NO_CACHE},
+		{"json", no_argument, 0, CLI_OPT_JSON},
+		{"kprobe", no_argument, 0, CLI_OPT_KPROBE},
+		{"fentry", no_argument, 0, CLI_OPT_FENTRY},
+		CLI_LONGOPTS_END,
 	};
 	int c;
 
@@ -250,24 +232,24 @@ static void parse_args(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":p:t:z:i:d:n:vcT:H:C:I:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
-			env.pid = int_arg("-p/--pid", optarg, 1);
+			env.pid = cli_int_arg("-p/--pid", optarg, 1);
 			break;
 		case 't':
-			env.tid = int_arg("-t/--tid", optarg, 1);
+			env.tid = cli_int_arg("-t/--tid", optarg, 1);
 			break;
 		case 'z':
-			env.string_size = (int)int_arg("-z/--string-size", optarg, 1);
+			env.string_size = (int)cli_int_arg("-z/--string-size", optarg, 1);
 			if (env.string_size > ARGDIST_MAX_KEY)
-				usage_error("argument -z/--string-size: at most 400: '%s'", optarg);
+				cli_usage_exit("argument -z/--string-size: at most 400: '%s'", optarg);
 			break;
 		case 'i':
-			env.interval = int_arg("-i/--interval", optarg, 1);
+			env.interval = cli_int_arg("-i/--interval", optarg, 1);
 			break;
 		case 'd':
-			env.duration = int_arg("-d/--duration", optarg, 1);
+			env.duration = cli_int_arg("-d/--duration", optarg, 1);
 			break;
 		case 'n':
-			env.count = int_arg("-n/--number", optarg, 1);
+			env.count = cli_int_arg("-n/--number", optarg, 1);
 			break;
 		case 'v':
 			env.verbose = true;
@@ -276,7 +258,7 @@ static void parse_args(int argc, char **argv)
 			env.cumulative = true;
 			break;
 		case 'T':
-			env.top = int_arg("-T/--top", optarg, 0);
+			env.top = cli_int_arg("-T/--top", optarg, 0);
 			break;
 		case 'H':
 			append(&env.hist_specs, &env.nhist, optarg);
@@ -290,39 +272,15 @@ static void parse_args(int argc, char **argv)
 		case OPT_EBPF:
 			env.ebpf = true;
 			break;
-		case OPT_NO_CACHE:
-			env.no_cache = true;
-			break;
-		case OPT_JSON:
-			env.json = true;
-			break;
-		case OPT_KPROBE:
-		case OPT_FENTRY: {
-			struct cbcc_err err;
-
-			if (kfunc_method_option(c == OPT_FENTRY, &env.kfunc, &err))
-				usage_error("%s", err.msg);
-			break;
-		}
-		case CLI_OPT_VERSION:
-			cli_print_version("argdist");
-			exit(0);
-		case 'h':
-			fputs(usage_text, stdout);
-			fputs(help_text, stdout);
-			exit(0);
-		case ':':
-			usage_error("argument %s: expected one argument", argv[optind - 1]);
-			break;
 		default:
-			usage_error("unrecognized option '%s'", argv[optind - 1]);
+			cli_common_option(c, argv, &env.common);
 		}
 	}
 	if (optind < argc)
-		usage_error("unrecognized arguments: %s (probes are given with -C or -H)",
+		cli_usage_exit("unrecognized arguments: %s (probes are given with -C or -H)",
 			    argv[optind]);
 	if (env.ncount + env.nhist == 0)
-		usage_error("at least one specifier is required (-C or -H)%s", "");
+		cli_usage_exit("at least one specifier is required (-C or -H)%s", "");
 }
 
 __attribute__((format(printf, 2, 3))) static void die(struct argdist *a, const char *fmt, ...)
@@ -407,7 +365,7 @@ static void build_probe(struct argdist *a, struct probe *p, const char *text,
 	if (probe_resolve(&a->bpf, &p->spec.loc, (pid_t)env.pid, p->fn_name, &p->res, &err) ||
 	    check_tp_refs(p, &err))
 		die(a, "error in probe '%s': %s", text, err.msg);
-	if (probe_loc_is_kernel_function(&p->spec.loc) && !(env.ebpf && !env.kfunc))
+	if (probe_loc_is_kernel_function(&p->spec.loc) && !(env.ebpf && !env.common.kfunc))
 		choose_kfunc(a, p); /* --ebpf alone: the portable kprobe program */
 	p->gen.spec = &p->spec;
 	p->gen.fn_name = p->fn_name;
@@ -474,7 +432,7 @@ static void attach_all(struct argdist *a)
 				     : probe_attach(&a->bpf, &p->spec.loc, &p->res, p->fn_name,
 						    (pid_t)env.pid, &err);
 		if (rc) {
-			kfunc_explain(&err, env.kfunc, &p->spec.loc, p->kfunc_why);
+			kfunc_explain(&err, env.common.kfunc, &p->spec.loc, p->kfunc_why);
 			die(a, "error in probe '%s': %s", p->spec.raw, err.msg);
 		}
 	}
@@ -591,13 +549,13 @@ static void display_count(struct argdist *a, struct probe *p)
 	qsort_r(rows, snap.n, sizeof(*rows), by_count, &p->map.key_size);
 	if (env.top > 0 && snap.n > (size_t)env.top)
 		first = snap.n - (size_t)env.top;
-	if (env.json)
+	if (env.common.json)
 		json_array(&a->json, "entries");
 	else
 		sb_printf(&a->out, "%s\n\t%-10s %s\n", p->spec.label ? p->spec.label : p->spec.raw,
 			  "COUNT", "EVENT");
 	for (size_t i = first; i < snap.n; i++) {
-		if (env.json) {
+		if (env.common.json) {
 			json_object(&a->json, NULL);
 			json_key(&a->json, p, rows[i].key);
 			json_u64(&a->json, "count", rows[i].count);
@@ -608,7 +566,7 @@ static void display_count(struct argdist *a, struct probe *p)
 		format_key(p, rows[i].key, &a->out);
 		sb_append(&a->out, "\n");
 	}
-	if (env.json)
+	if (env.common.json)
 		json_close(&a->json);
 	free(rows);
 	map_snapshot_free(&snap);
@@ -624,7 +582,7 @@ static void display_hist(struct argdist *a, struct probe *p)
 	if (!label)
 		label = p->spec.default_expr ? "retval" : p->display[0];
 	map_array_read_u64(&p->map, vals, HIST_LOG2_SLOTS);
-	if (env.json)
+	if (env.common.json)
 		hist_log2_json(&a->json, "buckets", vals, HIST_LOG2_SLOTS);
 	else
 		hist_log2_format(&a->out, vals, HIST_LOG2_SLOTS, label);
@@ -681,7 +639,7 @@ static void print_interval(struct argdist *a)
 
 	map_array_read_u64(&a->dropped, drops, a->nprobes);
 	map_array_zero_u64(&a->dropped, a->nprobes);
-	if (env.json) {
+	if (env.common.json) {
 		print_json(a, drops);
 	} else {
 		output_hms(hms);
@@ -768,24 +726,25 @@ int main(int argc, char **argv)
 	struct cbcc_err err;
 	char *src;
 
+	cli_init("argdist", usage_text, help_text);
 	parse_args(argc, argv);
 	signals_install(&stop);
 	if (!env.ebpf)
 		check_system();
-	a.plan = (struct kfunc_plan){.method = env.kfunc, .tool = "argdist", .verbose = env.verbose};
+	a.plan = (struct kfunc_plan){.method = env.common.kfunc, .tool = "argdist", .verbose = env.verbose};
 	build_probes(&a);
 	src = generate(&a);
 	if (env.ebpf)
 		fputs(src, stdout);
 	else if (env.verbose)
-		fputs(src, env.json ? stderr : stdout); /* --json: stdout holds JSON only */
+		fputs(src, env.common.json ? stderr : stdout); /* --json: stdout holds JSON only */
 	fflush(stdout);
 	if (env.ebpf) {
 		free(src);
 		free_argdist(&a);
 		return 0;
 	}
-	a.bpf.no_cache = env.no_cache;
+	a.bpf.no_cache = env.common.no_cache;
 	if (rt_compile(&a.bpf, src, env.verbose, &err)) {
 		free(src);
 		die(&a, "%s", err.msg);

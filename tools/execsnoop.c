@@ -23,7 +23,8 @@
 #define PAGES 256
 
 static struct env {
-	bool time, timestamp, fails, quote, print_uid, ebpf, exit_times, no_cache;
+	bool time, timestamp, fails, quote, print_uid, ebpf, exit_times;
+	struct cli_common common; /* --no-cache */
 	long uid, ppid, max_args;
 	const char *name, *line;
 	regex_t name_re, line_re;
@@ -96,22 +97,6 @@ static const char help_text[] =
 	"    ./execsnoop -l tpkg              # only print command where arguments contains \"tpkg\"\n"
 	"    ./execsnoop --exit               # include each program's run time until exit\n";
 
-static void usage_error(const char *fmt, const char *arg)
-{
-	cli_usage_error("execsnoop", fmt, arg);
-	exit(2);
-}
-
-static long int_arg(const char *opt, const char *arg, long min)
-{
-	struct cbcc_err err;
-	long v;
-
-	if (cli_int(opt, arg, min, &v, &err))
-		usage_error("%s", err.msg);
-	return v;
-}
-
 static void compile_regex(regex_t *re, const char *opt, const char *text)
 {
 	char msg[600];
@@ -119,12 +104,12 @@ static void compile_regex(regex_t *re, const char *opt, const char *text)
 	if (!regcomp(re, text, REG_EXTENDED | REG_NOSUB))
 		return;
 	snprintf(msg, sizeof(msg), "argument %s: invalid regular expression: '%%s'", opt);
-	usage_error(msg, text);
+	cli_usage_exit(msg, text);
 }
 
 static void parse_args(int argc, char **argv)
 {
-	enum { OPT_MAX_ARGS = 256, OPT_EBPF, OPT_NO_CACHE, OPT_EXIT, OPT_CGROUPMAP, OPT_MNTNSMAP };
+	enum { OPT_MAX_ARGS = 256, OPT_EBPF, OPT_EXIT, OPT_CGROUPMAP, OPT_MNTNSMAP };
 	static const struct option longopts[] = {
 		{"time", no_argument, 0, 'T'},
 		{"timestamp", no_argument, 0, 't'},
@@ -138,12 +123,10 @@ static void parse_args(int argc, char **argv)
 		{"ppid", required_argument, 0, 'P'},
 		{"exit", no_argument, 0, OPT_EXIT},
 		{"ebpf", no_argument, 0, OPT_EBPF},
-		{"no-cache", no_argument, 0, OPT_NO_CACHE},
+		{"no-cache", no_argument, 0, CLI_OPT_NO_CACHE},
 		{"cgroupmap", required_argument, 0, OPT_CGROUPMAP},
 		{"mntnsmap", required_argument, 0, OPT_MNTNSMAP},
-		{"version", no_argument, 0, CLI_OPT_VERSION},
-		{"help", no_argument, 0, 'h'},
-		{0, 0, 0, 0},
+		CLI_LONGOPTS_END,
 	};
 	int c;
 
@@ -161,7 +144,7 @@ static void parse_args(int argc, char **argv)
 			break;
 		case 'u':
 			if (!snoop_parse_uid(optarg, &env.uid))
-				usage_error("argument -u/--uid: '%s' is not valid UID or user entry", optarg);
+				cli_usage_exit("argument -u/--uid: '%s' is not valid UID or user entry", optarg);
 			break;
 		case 'q':
 			env.quote = true;
@@ -178,12 +161,12 @@ static void parse_args(int argc, char **argv)
 			env.print_uid = true;
 			break;
 		case OPT_MAX_ARGS:
-			env.max_args = int_arg("--max-args", optarg, 1);
+			env.max_args = cli_int_arg("--max-args", optarg, 1);
 			if (env.max_args > MAX_ARGS_LIMIT)
-				usage_error("argument --max-args: at most 250: '%s'", optarg);
+				cli_usage_exit("argument --max-args: at most 250: '%s'", optarg);
 			break;
 		case 'P':
-			env.ppid = int_arg("-P/--ppid", optarg, 1);
+			env.ppid = cli_int_arg("-P/--ppid", optarg, 1);
 			break;
 		case OPT_EXIT:
 			env.exit_times = true;
@@ -191,29 +174,16 @@ static void parse_args(int argc, char **argv)
 		case OPT_EBPF:
 			env.ebpf = true;
 			break;
-		case OPT_NO_CACHE:
-			env.no_cache = true;
-			break;
 		case OPT_CGROUPMAP:
 		case OPT_MNTNSMAP:
-			usage_error("argument %s: not supported by this execsnoop", argv[optind - 2]);
-			break;
-		case CLI_OPT_VERSION:
-			cli_print_version("execsnoop");
-			exit(0);
-		case 'h':
-			fputs(usage_text, stdout);
-			fputs(help_text, stdout);
-			exit(0);
-		case ':':
-			usage_error("argument %s: expected one argument", argv[optind - 1]);
+			cli_usage_exit("argument %s: not supported by this execsnoop", argv[optind - 2]);
 			break;
 		default:
-			usage_error("unrecognized option '%s'", argv[optind - 1]);
+			cli_common_option(c, argv, &env.common);
 		}
 	}
 	if (optind < argc)
-		usage_error("unrecognized arguments: %s", argv[optind]);
+		cli_usage_exit("unrecognized arguments: %s", argv[optind]);
 }
 
 static void die(struct snoop *s, const char *msg)
@@ -482,7 +452,7 @@ static void start(struct snoop *s, const char *src)
 	struct cbcc_err err;
 	int ntps = env.exit_times ? 5 : 4;
 
-	s->bpf.no_cache = env.no_cache;
+	s->bpf.no_cache = env.common.no_cache;
 	if (rt_compile(&s->bpf, src, false, &err))
 		die(s, err.msg);
 	configure(s);
@@ -526,6 +496,7 @@ int main(int argc, char **argv)
 	struct cbcc_err err;
 	char *src;
 
+	cli_init("execsnoop", usage_text, help_text);
 	parse_args(argc, argv);
 	signals_install(&stop);
 	src = generate();

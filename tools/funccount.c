@@ -25,13 +25,12 @@
 #define FOREVER 99999999L /* BCC's interval when none is given */
 
 static struct env {
-	bool no_cache; /* --no-cache */
 	long pid;
 	long interval, duration;
 	long cpu;
-	bool timestamp, regexp, debug, json;
+	bool timestamp, regexp, debug;
 	const char *pattern;
-	enum kfunc_method kfunc; /* --kprobe / --fentry */
+	struct cli_common common; /* --no-cache, --json, --kprobe/--fentry */
 } env = {.cpu = -1};
 
 struct counter {
@@ -89,25 +88,8 @@ static const char help_text[] =
 	"    ./funccount -c 1 'vfs_*'        # count vfs calls on CPU 1 only\n"
 	"    ./funccount --json -i 1 t:sched:sched_fork  # JSON Lines, every second\n";
 
-static void usage_error(const char *fmt, const char *arg)
-{
-	cli_usage_error("funccount", fmt, arg);
-	exit(2);
-}
-
-static long int_arg(const char *opt, const char *arg, long min)
-{
-	struct cbcc_err err;
-	long v;
-
-	if (cli_int(opt, arg, min, &v, &err))
-		usage_error("%s", err.msg);
-	return v;
-}
-
 static void parse_args(int argc, char **argv)
 {
-	enum { OPT_JSON = 256, OPT_KPROBE, OPT_FENTRY };
 	static const struct option longopts[] = {
 		{"pid", required_argument, 0, 'p'},
 		{"interval", required_argument, 0, 'i'},
@@ -116,13 +98,11 @@ static void parse_args(int argc, char **argv)
 		{"regexp", no_argument, 0, 'r'},
 		{"debug", no_argument, 0, 'D'},
 		{"cpu", required_argument, 0, 'c'},
-		{"version", no_argument, 0, CLI_OPT_VERSION},
 		{"no-cache", no_argument, 0, CLI_OPT_NO_CACHE},
-		{"json", no_argument, 0, OPT_JSON},
-		{"kprobe", no_argument, 0, OPT_KPROBE},
-		{"fentry", no_argument, 0, OPT_FENTRY},
-		{"help", no_argument, 0, 'h'},
-		{0, 0, 0, 0},
+		{"json", no_argument, 0, CLI_OPT_JSON},
+		{"kprobe", no_argument, 0, CLI_OPT_KPROBE},
+		{"fentry", no_argument, 0, CLI_OPT_FENTRY},
+		CLI_LONGOPTS_END,
 	};
 	int c;
 
@@ -130,13 +110,13 @@ static void parse_args(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":p:i:d:TrDc:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
-			env.pid = int_arg("-p/--pid", optarg, 1);
+			env.pid = cli_int_arg("-p/--pid", optarg, 1);
 			break;
 		case 'i':
-			env.interval = int_arg("-i/--interval", optarg, 1);
+			env.interval = cli_int_arg("-i/--interval", optarg, 1);
 			break;
 		case 'd':
-			env.duration = int_arg("-d/--duration", optarg, 1);
+			env.duration = cli_int_arg("-d/--duration", optarg, 1);
 			break;
 		case 'T':
 			env.timestamp = true;
@@ -148,40 +128,16 @@ static void parse_args(int argc, char **argv)
 			env.debug = true;
 			break;
 		case 'c':
-			env.cpu = int_arg("-c/--cpu", optarg, 0);
-			break;
-		case CLI_OPT_VERSION:
-			cli_print_version("funccount");
-			exit(0);
-		case CLI_OPT_NO_CACHE:
-			env.no_cache = true;
-			break;
-		case OPT_JSON:
-			env.json = true;
-			break;
-		case OPT_KPROBE:
-		case OPT_FENTRY: {
-			struct cbcc_err err;
-
-			if (kfunc_method_option(c == OPT_FENTRY, &env.kfunc, &err))
-				usage_error("%s", err.msg);
-			break;
-		}
-		case 'h':
-			fputs(usage_text, stdout);
-			fputs(help_text, stdout);
-			exit(0);
-		case ':':
-			usage_error("argument %s: expected one argument", argv[optind - 1]);
+			env.cpu = cli_int_arg("-c/--cpu", optarg, 0);
 			break;
 		default:
-			usage_error("unrecognized option '%s'", argv[optind - 1]);
+			cli_common_option(c, argv, &env.common);
 		}
 	}
 	if (optind >= argc)
-		usage_error("the following arguments are required: pattern%s", "");
+		cli_usage_exit("the following arguments are required: pattern%s", "");
 	if (argc - optind > 1)
-		usage_error("unrecognized arguments: %s", argv[optind + 1]);
+		cli_usage_exit("unrecognized arguments: %s", argv[optind + 1]);
 	env.pattern = argv[optind];
 	if (env.duration && !env.interval)
 		env.interval = env.duration;
@@ -244,7 +200,7 @@ static void choose_kfuncs(struct counter *c)
 {
 	struct cbcc_err err;
 
-	c->plan = (struct kfunc_plan){.method = env.kfunc, .tool = "funccount", .verbose = env.debug};
+	c->plan = (struct kfunc_plan){.method = env.common.kfunc, .tool = "funccount", .verbose = env.debug};
 	for (int i = 0; i < c->probes.n; i++) {
 		struct probe_loc loc = {.type = PROBE_ENTRY, .library = "", .function = c->probes.m[i].name};
 		struct kfunc_choice ch;
@@ -316,7 +272,7 @@ static void attach_all(struct counter *c)
 						      (pid_t)env.pid, &err)
 				   : rt_attach_kprobe(&c->bpf, fd, false, m->name, 0, &err)) {
 			if (!c->pat.library)
-				kfunc_explain(&err, env.kfunc, &loc, c->kfunc_why);
+				kfunc_explain(&err, env.common.kfunc, &loc, c->kfunc_why);
 			die(c, err.msg);
 		}
 	}
@@ -383,7 +339,7 @@ static void print_counts(struct counter *c)
 		}
 	}
 	qsort(rows, n, sizeof(*rows), by_count);
-	if (env.json) {
+	if (env.common.json) {
 		print_json(c, rows, n);
 		free(rows);
 		return;
@@ -430,7 +386,7 @@ static void run_loop(struct counter *c)
 		exiting = stop || (env.duration && seconds >= env.duration);
 		print_counts(c);
 		if (exiting)
-			fputs("Detaching...\n", env.json ? stderr : stdout);
+			fputs("Detaching...\n", env.common.json ? stderr : stdout);
 		if (!output_flush() || exiting)
 			break;
 	}
@@ -454,6 +410,7 @@ int main(int argc, char **argv)
 	char warning[512];
 	char *src;
 
+	cli_init("funccount", usage_text, help_text);
 	parse_args(argc, argv);
 	signals_install(&stop);
 	if (sysenv_check_tracing(env.pid, warning, sizeof(warning), &err))
@@ -463,9 +420,9 @@ int main(int argc, char **argv)
 	find_probes(&c);
 	src = generate(&c);
 	if (env.debug)
-		fputs(src, env.json ? stderr : stdout); /* --json: stdout holds JSON only */
+		fputs(src, env.common.json ? stderr : stdout); /* --json: stdout holds JSON only */
 	fflush(stdout);
-	c.bpf.no_cache = env.no_cache;
+	c.bpf.no_cache = env.common.no_cache;
 	if (rt_compile(&c.bpf, src, env.debug, &err)) {
 		free(src);
 		die(&c, err.msg);
@@ -474,7 +431,7 @@ int main(int argc, char **argv)
 	configure(&c);
 	attach_all(&c);
 	if (!stop) {
-		fprintf(env.json ? stderr : stdout, "Tracing %d functions for \"%s\"... Hit Ctrl-C to end.\n",
+		fprintf(env.common.json ? stderr : stdout, "Tracing %d functions for \"%s\"... Hit Ctrl-C to end.\n",
 			c.probes.n, env.pattern);
 		if (output_flush())
 			run_loop(&c);

@@ -22,7 +22,8 @@
 #define DEFAULT_PAGES 1024 /* per CPU: BCC's 64 drops events in bursts */
 
 static struct env {
-	bool timestamp, print_uid, failed, extended, full_path, ebpf, no_cache;
+	bool timestamp, print_uid, failed, extended, full_path, ebpf;
+	struct cli_common common; /* --no-cache */
 	long pid, tid, uid, duration, pages;
 	const char *name;
 	unsigned flags_mask;
@@ -105,22 +106,6 @@ static const char help_text[] =
 	"    ./opensnoop -f O_WRONLY -f O_RDWR  # only print calls for writing\n"
 	"    ./opensnoop -F                     # show full path for an open file with relative path\n";
 
-static void usage_error(const char *fmt, const char *arg)
-{
-	cli_usage_error("opensnoop", fmt, arg);
-	exit(2);
-}
-
-static long int_arg(const char *opt, const char *arg, long min)
-{
-	struct cbcc_err err;
-	long v;
-
-	if (cli_int(opt, arg, min, &v, &err))
-		usage_error("%s", err.msg);
-	return v;
-}
-
 static void add_flag_filter(const char *name)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(open_flags); i++)
@@ -129,12 +114,12 @@ static void add_flag_filter(const char *name)
 			env.has_flag_filter = true;
 			return;
 		}
-	usage_error("argument -f/--flag_filter: bad flag: '%s'", name);
+	cli_usage_exit("argument -f/--flag_filter: bad flag: '%s'", name);
 }
 
 static void parse_args(int argc, char **argv)
 {
-	enum { OPT_EBPF = 256, OPT_NO_CACHE, OPT_CGROUPMAP, OPT_MNTNSMAP };
+	enum { OPT_EBPF = 256, OPT_CGROUPMAP, OPT_MNTNSMAP };
 	static const struct option longopts[] = {
 		{"timestamp", no_argument, 0, 'T'},
 		{"print-uid", no_argument, 0, 'U'},
@@ -149,12 +134,10 @@ static void parse_args(int argc, char **argv)
 		{"full-path", no_argument, 0, 'F'},
 		{"buffer-pages", required_argument, 0, 'b'},
 		{"ebpf", no_argument, 0, OPT_EBPF},
-		{"no-cache", no_argument, 0, OPT_NO_CACHE},
+		{"no-cache", no_argument, 0, CLI_OPT_NO_CACHE},
 		{"cgroupmap", required_argument, 0, OPT_CGROUPMAP},
 		{"mntnsmap", required_argument, 0, OPT_MNTNSMAP},
-		{"version", no_argument, 0, CLI_OPT_VERSION},
-		{"help", no_argument, 0, 'h'},
-		{0, 0, 0, 0},
+		CLI_LONGOPTS_END,
 	};
 	int c;
 
@@ -171,17 +154,17 @@ static void parse_args(int argc, char **argv)
 			env.failed = true;
 			break;
 		case 'p':
-			env.pid = int_arg("-p/--pid", optarg, 1);
+			env.pid = cli_int_arg("-p/--pid", optarg, 1);
 			break;
 		case 't':
-			env.tid = int_arg("-t/--tid", optarg, 1);
+			env.tid = cli_int_arg("-t/--tid", optarg, 1);
 			break;
 		case 'u':
 			if (!snoop_parse_uid(optarg, &env.uid))
-				usage_error("argument -u/--uid: '%s' is not valid UID or user entry", optarg);
+				cli_usage_exit("argument -u/--uid: '%s' is not valid UID or user entry", optarg);
 			break;
 		case 'd':
-			env.duration = int_arg("-d/--duration", optarg, 1);
+			env.duration = cli_int_arg("-d/--duration", optarg, 1);
 			break;
 		case 'n':
 			env.name = optarg;
@@ -196,36 +179,23 @@ static void parse_args(int argc, char **argv)
 			env.full_path = true;
 			break;
 		case 'b':
-			env.pages = int_arg("-b/--buffer-pages", optarg, 1);
+			env.pages = cli_int_arg("-b/--buffer-pages", optarg, 1);
 			if (env.pages & (env.pages - 1))
-				usage_error("argument -b/--buffer-pages: must be a power of two: '%s'", optarg);
+				cli_usage_exit("argument -b/--buffer-pages: must be a power of two: '%s'", optarg);
 			break;
 		case OPT_EBPF:
 			env.ebpf = true;
 			break;
-		case OPT_NO_CACHE:
-			env.no_cache = true;
-			break;
 		case OPT_CGROUPMAP:
 		case OPT_MNTNSMAP:
-			usage_error("argument %s: not supported by this opensnoop", argv[optind - 2]);
-			break;
-		case CLI_OPT_VERSION:
-			cli_print_version("opensnoop");
-			exit(0);
-		case 'h':
-			fputs(usage_text, stdout);
-			fputs(help_text, stdout);
-			exit(0);
-		case ':':
-			usage_error("argument %s: expected one argument", argv[optind - 1]);
+			cli_usage_exit("argument %s: not supported by this opensnoop", argv[optind - 2]);
 			break;
 		default:
-			usage_error("unrecognized option '%s'", argv[optind - 1]);
+			cli_common_option(c, argv, &env.common);
 		}
 	}
 	if (optind < argc)
-		usage_error("unrecognized arguments: %s", argv[optind]);
+		cli_usage_exit("unrecognized arguments: %s", argv[optind]);
 	if (env.tid)
 		env.pid = 0; /* TID trumps PID, as in BCC */
 }
@@ -364,7 +334,7 @@ static void start(struct snoop *s, const char *src)
 	};
 	struct cbcc_err err;
 
-	s->bpf.no_cache = env.no_cache;
+	s->bpf.no_cache = env.common.no_cache;
 	if (rt_compile(&s->bpf, src, false, &err))
 		die(s, err.msg);
 	configure(s);
@@ -391,6 +361,7 @@ int main(int argc, char **argv)
 	struct cbcc_err err;
 	char *src;
 
+	cli_init("opensnoop", usage_text, help_text);
 	parse_args(argc, argv);
 	signals_install(&stop);
 	src = generate();

@@ -29,10 +29,10 @@
 #define NO_PID 0xffffffffu
 
 static struct env {
-	bool no_cache; /* --no-cache */
+	struct cli_common common; /* --no-cache, --json */
 	long pid, cpu, interval, duration;
 	bool timestamp, regexp, offset, perpid, kernel_only, user_only, verbose, delimited;
-	bool folded, debug, json;
+	bool folded, debug;
 	const char *pattern;
 } env = {.cpu = -1};
 
@@ -108,25 +108,9 @@ static const char help_text[] =
 	"    ./stackcount -U t:sched:sched_switch   # user stacks only\n"
 	"    ./stackcount --json -p 185 c:malloc    # JSON Lines, one object per summary\n";
 
-static void usage_error(const char *fmt, const char *arg)
-{
-	cli_usage_error("stackcount", fmt, arg);
-	exit(2);
-}
-
-static long int_arg(const char *opt, const char *arg, long min)
-{
-	struct cbcc_err err;
-	long v;
-
-	if (cli_int(opt, arg, min, &v, &err))
-		usage_error("%s", err.msg);
-	return v;
-}
-
 static void parse_args(int argc, char **argv)
 {
-	enum { OPT_DEBUG = 256, OPT_JSON, OPT_KPROBE, OPT_FENTRY };
+	enum { OPT_DEBUG = 256 };
 	static const struct option longopts[] = {
 		{"pid", required_argument, 0, 'p'},
 		{"cpu", required_argument, 0, 'c'},
@@ -142,23 +126,21 @@ static void parse_args(int argc, char **argv)
 		{"delimited", no_argument, 0, 'd'},
 		{"folded", no_argument, 0, 'f'},
 		{"debug", no_argument, 0, OPT_DEBUG},
-		{"json", no_argument, 0, OPT_JSON},
-		{"version", no_argument, 0, CLI_OPT_VERSION},
+		{"json", no_argument, 0, CLI_OPT_JSON},
 		{"no-cache", no_argument, 0, CLI_OPT_NO_CACHE},
-		{"kprobe", no_argument, 0, OPT_KPROBE},
-		{"fentry", no_argument, 0, OPT_FENTRY},
-		{"help", no_argument, 0, 'h'},
-		{0, 0, 0, 0},
+		{"kprobe", no_argument, 0, CLI_OPT_KPROBE},
+		{"fentry", no_argument, 0, CLI_OPT_FENTRY},
+		CLI_LONGOPTS_END,
 	};
 	int c;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":p:c:i:D:TrsPKUvdfh", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'p': env.pid = int_arg("-p/--pid", optarg, 1); break;
-		case 'c': env.cpu = int_arg("-c/--cpu", optarg, 0); break;
-		case 'i': env.interval = int_arg("-i/--interval", optarg, 1); break;
-		case 'D': env.duration = int_arg("-D/--duration", optarg, 1); break;
+		case 'p': env.pid = cli_int_arg("-p/--pid", optarg, 1); break;
+		case 'c': env.cpu = cli_int_arg("-c/--cpu", optarg, 0); break;
+		case 'i': env.interval = cli_int_arg("-i/--interval", optarg, 1); break;
+		case 'D': env.duration = cli_int_arg("-D/--duration", optarg, 1); break;
 		case 'T': env.timestamp = true; break;
 		case 'r': env.regexp = true; break;
 		case 's': env.offset = true; break;
@@ -169,38 +151,24 @@ static void parse_args(int argc, char **argv)
 		case 'd': env.delimited = true; break;
 		case 'f': env.folded = true; break;
 		case OPT_DEBUG: env.debug = true; break;
-		case OPT_JSON: env.json = true; break;
-		case CLI_OPT_VERSION:
-			cli_print_version("stackcount");
-			exit(0);
-		case CLI_OPT_NO_CACHE:
-			env.no_cache = true;
-			break;
-		case OPT_KPROBE:
+		case CLI_OPT_KPROBE:
 			break; /* kernel functions always use kprobes here */
-		case OPT_FENTRY:
-			usage_error("--fentry: stackcount attaches kernel functions with kprobes only "
+		case CLI_OPT_FENTRY:
+			cli_usage_exit("--fentry: stackcount attaches kernel functions with kprobes only "
 				    "(a stack walked from a BPF trampoline starts inside it)%s", "");
 			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			fputs(help_text, stdout);
-			exit(0);
-		case ':':
-			usage_error("argument %s: expected one argument", argv[optind - 1]);
-			break;
 		default:
-			usage_error("unrecognized option '%s'", argv[optind - 1]);
+			cli_common_option(c, argv, &env.common);
 		}
 	}
 	if (optind >= argc)
-		usage_error("the following arguments are required: pattern%s", "");
+		cli_usage_exit("the following arguments are required: pattern%s", "");
 	if (argc - optind > 1)
-		usage_error("unrecognized arguments: %s", argv[optind + 1]);
+		cli_usage_exit("unrecognized arguments: %s", argv[optind + 1]);
 	if (env.kernel_only && env.user_only)
-		usage_error("-K and -U are mutually exclusive; both stacks are the default%s", "");
-	if (env.json && env.folded)
-		usage_error("--json and -f cannot be used together%s", "");
+		cli_usage_exit("-K and -U are mutually exclusive; both stacks are the default%s", "");
+	if (env.common.json && env.folded)
+		cli_usage_exit("--json and -f cannot be used together%s", "");
 	env.pattern = argv[optind];
 	if (env.duration && !env.interval)
 		env.interval = env.duration;
@@ -515,7 +483,7 @@ static void print_counts(struct counter *c)
 	for (int i = 0; i < n; i++)
 		bpf_delete_elem(c->counts_fd, &all[i].key);
 	qsort(all, n, sizeof(*all), by_count);
-	if (env.json) {
+	if (env.common.json) {
 		print_json(c, all, n);
 		free(all);
 		return;
@@ -558,7 +526,7 @@ static void run_loop(struct counter *c)
 		exiting = stop || (env.duration && seconds >= env.duration);
 		print_counts(c);
 		if (exiting && !env.folded)
-			fputs("Detaching...\n", env.json ? stderr : stdout);
+			fputs("Detaching...\n", env.common.json ? stderr : stdout);
 		if (!output_flush() || exiting)
 			break;
 	}
@@ -581,6 +549,7 @@ int main(int argc, char **argv)
 	char warning[512];
 	char *src;
 
+	cli_init("stackcount", usage_text, help_text);
 	parse_args(argc, argv);
 	c.kstack = !env.user_only;
 	c.ustack = !env.kernel_only;
@@ -593,9 +562,9 @@ int main(int argc, char **argv)
 	find_probes(&c);
 	src = generate(&c);
 	if (env.debug)
-		fputs(src, env.json ? stderr : stdout); /* --json: stdout holds JSON only */
+		fputs(src, env.common.json ? stderr : stdout); /* --json: stdout holds JSON only */
 	fflush(stdout);
-	c.bpf.no_cache = env.no_cache;
+	c.bpf.no_cache = env.common.no_cache;
 	if (rt_compile(&c.bpf, src, env.debug, &err)) {
 		free(src);
 		die(&c, err.msg);
@@ -605,7 +574,7 @@ int main(int argc, char **argv)
 	attach_all(&c);
 	if (!stop) {
 		/* folded and JSON output stay machine-readable: the banner goes to stderr */
-		fprintf(env.folded || env.json ? stderr : stdout, "Tracing %d functions for \"%s\"... Hit Ctrl-C to end.\n",
+		fprintf(env.folded || env.common.json ? stderr : stdout, "Tracing %d functions for \"%s\"... Hit Ctrl-C to end.\n",
 			c.probes.n, env.pattern);
 		if (output_flush())
 			run_loop(&c);

@@ -18,6 +18,7 @@ static struct env {
 	const char *lib;
 	int verbosity;
 	const char *filter;
+	struct cli_common common; /* none of its options exist here */
 } env;
 
 static const char usage_text[] = "usage: tplist [-h] [-p PID] [-l LIB] [-v] [filter]\n";
@@ -33,30 +34,20 @@ static const char help_text[] =
 	"  -l LIB, --lib LIB  List USDT probes in the specified library or executable\n"
 	"  -v                 Increase verbosity level (print variables, arguments, etc.)\n";
 
-static void usage_error(const char *fmt, const char *arg)
-{
-	cli_usage_error("tplist", fmt, arg);
-	exit(2);
-}
-
 static void parse_args(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{"pid", required_argument, 0, 'p'},
 		{"lib", required_argument, 0, 'l'},
-		{"version", no_argument, 0, CLI_OPT_VERSION},
-		{"help", no_argument, 0, 'h'},
-		{0, 0, 0, 0},
+		CLI_LONGOPTS_END,
 	};
-	struct cbcc_err err;
 	int c;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":p:l:vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
-			if (cli_int("-p/--pid", optarg, 1, &env.pid, &err))
-				usage_error("%s", err.msg);
+			env.pid = cli_int_arg("-p/--pid", optarg, 1);
 			break;
 		case 'l':
 			env.lib = optarg;
@@ -64,22 +55,12 @@ static void parse_args(int argc, char **argv)
 		case 'v':
 			env.verbosity++;
 			break;
-		case CLI_OPT_VERSION:
-			cli_print_version("tplist");
-			exit(0);
-		case 'h':
-			fputs(usage_text, stdout);
-			fputs(help_text, stdout);
-			exit(0);
-		case ':':
-			usage_error("argument %s: expected one argument", argv[optind - 1]);
-			break;
 		default:
-			usage_error("unrecognized option '%s'", argv[optind - 1]);
+			cli_common_option(c, argv, &env.common);
 		}
 	}
 	if (argc - optind > 1)
-		usage_error("unrecognized arguments: %s", argv[optind + 1]);
+		cli_usage_exit("unrecognized arguments: %s", argv[optind + 1]);
 	env.filter = optind < argc ? argv[optind] : NULL;
 }
 
@@ -251,6 +232,7 @@ int main(int argc, char **argv)
 {
 	static volatile sig_atomic_t stop;
 
+	cli_init("tplist", usage_text, help_text);
 	parse_args(argc, argv);
 	signals_install(&stop); /* a closed stdout becomes a write error, exit 0 */
 	if (env.pid || (env.lib && *env.lib))

@@ -30,15 +30,15 @@
 static struct env {
 	int pages;
 	long tgid, tid, uid;
-	bool verbose, ebpf, include_self, no_cache;
+	bool verbose, ebpf, include_self;
 	int string_size;
 	long max_events;
 	bool timestamp, unix_ts, time;
-	bool print_cpu, bin_cmp, kstack, ustack, address, aggregate, json;
+	bool print_cpu, bin_cmp, kstack, ustack, address, aggregate;
 	const char *cgroup, *name, *msg_filter;
 	char **includes;
 	int nincludes;
-	enum kfunc_method kfunc; /* --kprobe / --fentry */
+	struct cli_common common; /* --no-cache, --json, --kprobe/--fentry */
 } env = {.pages = DEFAULT_PAGES, .tgid = 0, .tid = 0, .uid = -1, .string_size = 80};
 
 struct probe {
@@ -163,25 +163,9 @@ static const char help_text[] =
 	"trace -I 'linux/fs_struct.h' 'mntns_install \"users = %d\", $task->fs->users'\n"
 	"        Trace the number of users accessing the file system of the current task\n";
 
-static void usage_error(const char *fmt, const char *arg)
-{
-	cli_usage_error("trace", fmt, arg);
-	exit(2);
-}
-
-static long int_arg(const char *opt, const char *arg, long min)
-{
-	struct cbcc_err err;
-	long v;
-
-	if (cli_int(opt, arg, min, &v, &err))
-		usage_error("%s", err.msg);
-	return v;
-}
-
 static char **parse_args(int argc, char **argv, int *nprobes)
 {
-	enum { OPT_UID = 256, OPT_EBPF, OPT_NO_CACHE, OPT_KPROBE, OPT_FENTRY, OPT_JSON };
+	enum { OPT_UID = 256, OPT_EBPF };
 	static const struct option longopts[] = {
 		{"buffer-pages", required_argument, 0, 'b'},
 		{"pid", required_argument, 0, 'p'},
@@ -205,13 +189,11 @@ static char **parse_args(int argc, char **argv, int *nprobes)
 		{"include", required_argument, 0, 'I'},
 		{"aggregate", no_argument, 0, 'A'},
 		{"ebpf", no_argument, 0, OPT_EBPF},
-		{"no-cache", no_argument, 0, OPT_NO_CACHE},
-		{"kprobe", no_argument, 0, OPT_KPROBE},
-		{"fentry", no_argument, 0, OPT_FENTRY},
-		{"json", no_argument, 0, OPT_JSON},
-		{"version", no_argument, 0, CLI_OPT_VERSION},
-		{"help", no_argument, 0, 'h'},
-		{0, 0, 0, 0},
+		{"no-cache", no_argument, 0, CLI_OPT_NO_CACHE},
+		{"kprobe", no_argument, 0, CLI_OPT_KPROBE},
+		{"fentry", no_argument, 0, CLI_OPT_FENTRY},
+		{"json", no_argument, 0, CLI_OPT_JSON},
+		CLI_LONGOPTS_END,
 	};
 	int c;
 
@@ -219,32 +201,32 @@ static char **parse_args(int argc, char **argv, int *nprobes)
 	while ((c = getopt_long(argc, argv, ":b:p:L:vZ:SM:tuTCc:n:f:BKUaI:Ah", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'b':
-			env.pages = (int)int_arg("-b/--buffer-pages", optarg, 1);
+			env.pages = (int)cli_int_arg("-b/--buffer-pages", optarg, 1);
 			if (env.pages & (env.pages - 1))
-				usage_error("argument -b/--buffer-pages: must be a power of two: '%s'", optarg);
+				cli_usage_exit("argument -b/--buffer-pages: must be a power of two: '%s'", optarg);
 			break;
 		case 'p':
-			env.tgid = int_arg("-p/--pid", optarg, 1);
+			env.tgid = cli_int_arg("-p/--pid", optarg, 1);
 			break;
 		case 'L':
-			env.tid = int_arg("-L/--tid", optarg, 1);
+			env.tid = cli_int_arg("-L/--tid", optarg, 1);
 			break;
 		case OPT_UID:
-			env.uid = int_arg("--uid", optarg, 0);
+			env.uid = cli_int_arg("--uid", optarg, 0);
 			break;
 		case 'v':
 			env.verbose = true;
 			break;
 		case 'Z':
-			env.string_size = (int)int_arg("-Z/--string-size", optarg, 1);
+			env.string_size = (int)cli_int_arg("-Z/--string-size", optarg, 1);
 			if (env.string_size > 4096)
-				usage_error("argument -Z/--string-size: at most 4096: '%s'", optarg);
+				cli_usage_exit("argument -Z/--string-size: at most 4096: '%s'", optarg);
 			break;
 		case 'S':
 			env.include_self = true;
 			break;
 		case 'M':
-			env.max_events = int_arg("-M/--max-events", optarg, 1);
+			env.max_events = cli_int_arg("-M/--max-events", optarg, 1);
 			break;
 		case 't':
 			env.timestamp = true;
@@ -289,42 +271,18 @@ static char **parse_args(int argc, char **argv, int *nprobes)
 		case OPT_EBPF:
 			env.ebpf = true;
 			break;
-		case OPT_NO_CACHE:
-			env.no_cache = true;
-			break;
-		case OPT_JSON:
-			env.json = true;
-			break;
-		case OPT_KPROBE:
-		case OPT_FENTRY: {
-			struct cbcc_err err;
-
-			if (kfunc_method_option(c == OPT_FENTRY, &env.kfunc, &err))
-				usage_error("%s", err.msg);
-			break;
-		}
-		case CLI_OPT_VERSION:
-			cli_print_version("trace");
-			exit(0);
-		case 'h':
-			fputs(usage_text, stdout);
-			fputs(help_text, stdout);
-			exit(0);
-		case ':':
-			usage_error("argument %s: expected one argument", argv[optind - 1]);
-			break;
 		default:
-			usage_error("unrecognized option '%s'", argv[optind - 1]);
+			cli_common_option(c, argv, &env.common);
 		}
 	}
 	if (env.tgid && env.tid)
-		usage_error("only one of -p and -L may be specified%s", "");
-	if (env.aggregate && env.json)
-		usage_error("--json and -A/--aggregate cannot be used together%s", "");
+		cli_usage_exit("only one of -p and -L may be specified%s", "");
+	if (env.aggregate && env.common.json)
+		cli_usage_exit("--json and -A/--aggregate cannot be used together%s", "");
 	if (env.aggregate && !env.max_events)
-		usage_error("-M/--max-events should be specified with -A/--aggregate%s", "");
+		cli_usage_exit("-M/--max-events should be specified with -A/--aggregate%s", "");
 	if (optind >= argc)
-		usage_error("the following arguments are required: probe%s", "");
+		cli_usage_exit("the following arguments are required: probe%s", "");
 	*nprobes = argc - optind;
 	return argv + optind;
 }
@@ -344,7 +302,7 @@ static int choose_kfunc(struct tracer *t, int i, struct cbcc_err *err)
 	struct probe *p = &t->probes[i];
 	struct kfunc_choice c;
 
-	if (env.ebpf && !env.kfunc)
+	if (env.ebpf && !env.common.kfunc)
 		return 0; /* --ebpf alone: the portable kprobe program */
 	if (kfunc_plan_probe(&t->plan, &p->spec.loc, p->spec.raw, &c, &p->gen.fn_name, err))
 		return -1;
@@ -591,7 +549,7 @@ static bool format_message(struct tracer *t, const struct probe *p, const char *
 		vals[i].str = sb_str(&texts[i]);
 	}
 	fmt_render(f, vals, msg);
-	if (env.json) {
+	if (env.common.json) {
 		json_str(&t->json, "message", sb_str(msg));
 		json_args(t, f, vals);
 	}
@@ -677,13 +635,13 @@ static void on_event(void *cookie, void *data, int size)
 	comm[16] = '\0';
 	if (env.name && !strstr(comm, env.name))
 		return;
-	if (env.json)
+	if (env.common.json)
 		json_event_start(t, p, &h, comm);
 	if (!format_message(t, p, data, &h, &msg)) {
 		sb_free(&msg);
 		return;
 	}
-	if (env.json) {
+	if (env.common.json) {
 		json_event_end(t, &h);
 		goto counted;
 	}
@@ -733,7 +691,7 @@ static void attach_all(struct tracer *t)
 			char msg[1024];
 
 			if (!p->gen.fentry)
-				kfunc_explain(&err, env.kfunc, &p->spec.loc, p->kfunc_why);
+				kfunc_explain(&err, env.common.kfunc, &p->spec.loc, p->kfunc_why);
 			snprintf(msg, sizeof(msg), "error in probe '%s': %s", p->spec.raw, err.msg);
 			die(t, msg);
 		}
@@ -748,7 +706,7 @@ static void print_header(struct tracer *t)
 
 	for (int i = 0; i < t->nprobes; i++)
 		trivial = trivial && !t->probes[i].spec.format;
-	if (env.json) {
+	if (env.common.json) {
 		fprintf(stderr, "Tracing %d probe%s as JSON lines... Hit Ctrl-C to end.\n", t->nprobes,
 			t->nprobes == 1 ? "" : "s");
 		return;
@@ -831,13 +789,16 @@ int main(int argc, char **argv)
 	static struct tracer t;
 	struct cbcc_err err;
 	int nprobes;
-	char **texts = parse_args(argc, argv, &nprobes);
+	char **texts;
+
+	cli_init("trace", usage_text, help_text);
+	texts = parse_args(argc, argv, &nprobes);
 	char *src;
 
 	signals_install(&stop);
 	if (!env.ebpf)
 		check_system(&t);
-	t.plan = (struct kfunc_plan){.method = env.kfunc, .tool = "trace", .verbose = env.verbose};
+	t.plan = (struct kfunc_plan){.method = env.common.kfunc, .tool = "trace", .verbose = env.verbose};
 	build_probes(&t, texts, nprobes);
 	src = generate(&t);
 	if (env.verbose || env.ebpf)
@@ -848,7 +809,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	fflush(stdout);
-	t.bpf.no_cache = env.no_cache;
+	t.bpf.no_cache = env.common.no_cache;
 	if (rt_compile(&t.bpf, src, env.verbose, &err)) {
 		free(src);
 		die(&t, err.msg);
