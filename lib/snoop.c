@@ -78,8 +78,10 @@ int snoop_loop(struct cbcc_bpf *b, volatile sig_atomic_t *stop, double duration_
 	while (!*stop) {
 		if (rt_poll(b, 100) < 0 && !*stop)
 			return cbcc_errf(err, "polling the perf buffer failed");
-		if (!output_flush())
-			break; /* the reader of stdout has gone */
+		/* the reader of stdout has gone: a write failed, or, while no
+		 * events come, poll says so */
+		if (!output_flush() || output_wait_closed(0))
+			break;
 		if (duration_s > 0 && output_monotonic_ns() >= end)
 			break;
 	}

@@ -135,10 +135,10 @@ assert_count "$(last_block clear)" $'^\t[0-9]' 0
 pass "counts are cleared every interval without -c"
 
 # -n 2 and -d 2: exit 0 on their own after two intervals.
-start_tracer n "$ARGDIST" -i 1 -n 2 -C 'p:c:malloc()'
+start_tracer n "$ARGDIST" -i 1 -n 2 -C 't:syscalls:sys_enter_getppid()'
 wait_tracer
 assert_count "$WORK/n.out" '^\[[0-9:]{8}\]$' 2
-start_tracer d "$ARGDIST" -d 2 -C 'p:c:malloc()'
+start_tracer d "$ARGDIST" -d 2 -C 't:syscalls:sys_enter_getppid()'
 wait_tracer
 assert_count "$WORK/d.out" '^\[[0-9:]{8}\]$' 2
 pass "-n and -d exit 0 after two intervals"
@@ -158,7 +158,7 @@ pass "SIGTERM/SIGHUP/SIGINT exit 0, no leftover probes"
 
 # A closed stdout ends argdist cleanly at its next interval.
 rc=0
-timeout 20 bash -c "\"$ARGDIST\" -i 1 -C 'p:c:malloc()' 2>\"$WORK/pipe.err\" | head -1 >\"$WORK/pipe.out\"" || rc=$?
+timeout 20 bash -c "\"$ARGDIST\" -i 1 -C 't:syscalls:sys_enter_getppid()' 2>\"$WORK/pipe.err\" | head -1 >\"$WORK/pipe.out\"" || rc=$?
 [ "$rc" = 0 ] || fail "argdist | head exited $rc"
 assert_grep "$WORK/pipe.out" '^\[[0-9:]{8}\]$'
 assert_no_leftovers

@@ -140,13 +140,21 @@ exec(sys.stdin.read())
 }
 
 # No probe of ours may be left behind in tracefs.
+# No probe outlives its tool: no entries in the tracefs probe lists (libbcc's
+# fallback when the kernel lacks the perf uprobe/kprobe PMUs), and no tool
+# process still running (perf-event probes live exactly as long as it does).
 assert_no_leftovers() {
-	local f
+	local f left
 	for f in /sys/kernel/debug/tracing/uprobe_events /sys/kernel/debug/tracing/kprobe_events; do
 		[ -r "$f" ] || continue
 		grep -q cbcc_ "$f" && fail "leftover probe entries in $f: $(grep cbcc_ "$f")"
 	done
-	return 0
+	for _ in $(seq 50); do # a tool that was just signalled may still be closing
+		left=$(pgrep -a -f "^$CBCC_BIN/" || true)
+		[ -z "$left" ] && return 0
+		sleep 0.1
+	done
+	fail "tool processes still running: $left"
 }
 
 # expect_error EXPECTED_STATUS REGEX TOOL ARGS...: one line on stderr matching REGEX.
