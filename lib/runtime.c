@@ -245,10 +245,12 @@ int rt_attach_uprobe(struct cbcc_bpf *b, int prog_fd, bool ret, const char *path
 		free(ev);
 		/* 524 is the kernel's ENOTSUPP (an instruction uprobes cannot
 		 * handle there), which strerror() does not know */
-		return cbcc_errf(err, "cannot attach uprobe to %s+0x%llx: %s", path,
-				 (unsigned long long)offset,
-				 e == 524 ? "the kernel cannot put a uprobe on the instruction there (ENOTSUPP)"
-					  : strerror(e));
+		cbcc_errf(err, "cannot attach uprobe to %s+0x%llx: %s", path,
+			  (unsigned long long)offset,
+			  e == 524 ? "the kernel cannot put a uprobe on the instruction there (ENOTSUPP)"
+				   : strerror(e));
+		errno = e;
+		return -1;
 	}
 	add_attach(b, ATT_UPROBE, fd)->ev_name = ev;
 	return 0;

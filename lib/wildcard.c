@@ -4,6 +4,7 @@
 #include <bcc/bcc_syms.h>
 #include <bcc/bcc_usdt.h>
 #include <ctype.h>
+#include <errno.h>
 #include <dirent.h>
 #include <dlfcn.h>
 #include <link.h>
@@ -337,6 +338,18 @@ static int list_dirs(const char *dir, char ***names)
 	closedir(d);
 	qsort(*names, n, sizeof(char *), by_name);
 	return n;
+}
+
+int wc_attach_uprobe(struct cbcc_bpf *b, int prog_fd, const struct wc_pattern *p,
+		     const struct wc_list *l, int i, pid_t pid, const char *tool,
+		     struct cbcc_err *err)
+{
+	if (!rt_attach_uprobe(b, prog_fd, false, p->library, l->m[i].offset, pid, err))
+		return 0;
+	if (errno != 524 || l->n < 2)
+		return -1;
+	fprintf(stderr, "%s: warning: skipping %s: %s\n", tool, l->m[i].name, err->msg);
+	return 1;
 }
 
 bool wc_glob(const char *glob, const char *name)

@@ -55,6 +55,14 @@ int wc_find_probes(struct cbcc_bpf *b, const char *text, bool use_regex, pid_t p
 		   const char *prefix, struct wc_pattern *p, struct wc_list *probes,
 		   char ***fn_names, struct cbcc_err *err);
 
+/* Attaches prog_fd as a uprobe on match i of library pattern p. A function
+ * whose first instruction the kernel cannot probe (ENOTSUPP) is skipped with
+ * a warning on stderr when the pattern matched others: returns 1 then; 0
+ * when attached, -1 with err otherwise. */
+int wc_attach_uprobe(struct cbcc_bpf *b, int prog_fd, const struct wc_pattern *p,
+		     const struct wc_list *l, int i, pid_t pid, const char *tool,
+		     struct cbcc_err *err);
+
 /* Shell-style match ("sched:*") as tplist's fnmatch. */
 bool wc_glob(const char *glob, const char *name);
 

@@ -102,3 +102,19 @@ rc=0
 [ "$rc" = 0 ] || fail "funccount | head exited $rc"
 assert_no_leftovers
 pass "signals, closed stdout"
+
+# A libc function whose first instruction the kernel cannot uprobe (ENOTSUPP,
+# e.g. an AVX2 memchr variant) is skipped with a warning instead of failing
+# the whole pattern (BCC gives up). Only this process's libc is probed.
+start_waiting_target calls 1
+rc=0
+timeout -s KILL 120 "$FC" -d 1 -p "$TARGET_PID" 'c:*rawmemchr*' >"$WORK/skip.out" 2>"$WORK/skip.err" </dev/null || rc=$?
+kill "$TARGET_PID" 2>/dev/null
+wait "$TARGET_PID" 2>/dev/null
+[ "$rc" = 0 ] || fail "funccount on c:*rawmemchr* exited $rc: $(grep -v warning: "$WORK/skip.err" | head -2)"
+assert_grep "$WORK/skip.out" '^Tracing [0-9]+ functions for "c:\*rawmemchr\*"'
+if grep -q 'warning: skipping' "$WORK/skip.err"; then
+	assert_grep "$WORK/skip.err" '^funccount: warning: skipping [_a-z0-9]+: cannot attach uprobe to .*libc.*: the kernel cannot put a uprobe on the instruction there \(ENOTSUPP\)$'
+fi
+assert_no_leftovers
+pass "functions the kernel cannot uprobe are skipped with a warning"

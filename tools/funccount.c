@@ -245,6 +245,7 @@ static void attach_tracepoints(struct counter *c)
 static void attach_all(struct counter *c)
 {
 	struct cbcc_err err;
+	int skipped = 0;
 
 	if (c->pat.type == PROBE_TRACEPOINT) {
 		attach_tracepoints(c);
@@ -258,7 +259,7 @@ static void attach_all(struct counter *c)
 	for (int i = 0; i < c->probes.n && !stop; i++) {
 		const struct wc_match *m = &c->probes.m[i];
 		struct probe_loc loc = {.type = PROBE_ENTRY, .library = "", .function = m->name};
-		int fd;
+		int fd, rc;
 
 		if (c->fentry[i]) {
 			if (kfunc_attach(&c->bpf, c->fn_names[i], &err))
@@ -268,14 +269,18 @@ static void attach_all(struct counter *c)
 		fd = rt_load(&c->bpf, c->fn_names[i], BPF_PROG_TYPE_KPROBE, &err);
 		if (fd < 0)
 			die(c, err.msg);
-		if (c->pat.library ? rt_attach_uprobe(&c->bpf, fd, false, c->pat.library, m->offset,
-						      (pid_t)env.pid, &err)
-				   : rt_attach_kprobe(&c->bpf, fd, false, m->name, 0, &err)) {
+		rc = c->pat.library ? wc_attach_uprobe(&c->bpf, fd, &c->pat, &c->probes, i,
+						       (pid_t)env.pid, "funccount", &err)
+				    : rt_attach_kprobe(&c->bpf, fd, false, m->name, 0, &err);
+		if (rc < 0) {
 			if (!c->pat.library)
 				kfunc_explain(&err, env.common.kfunc, &loc, c->kfunc_why);
 			die(c, err.msg);
 		}
+		skipped += rc;
 	}
+	if (skipped && skipped == c->probes.n)
+		die(c, err.msg);
 }
 
 static void configure(struct counter *c)

@@ -240,7 +240,7 @@ static void find_probes(struct counter *c)
 static void attach_all(struct counter *c)
 {
 	struct cbcc_err err;
-	int fd;
+	int fd, skipped = 0;
 
 	if (c->pat.type == PROBE_USDT) {
 		if (rt_usdt_attach(&c->bpf, &err))
@@ -261,13 +261,17 @@ static void attach_all(struct counter *c)
 			rc = rt_attach_tracepoint(&c->bpf, fd, cat, strchr(m->name, ':') + 1, &err);
 			free(cat);
 		} else if (c->pat.library) {
-			rc = rt_attach_uprobe(&c->bpf, fd, false, c->pat.library, m->offset, (pid_t)env.pid, &err);
+			rc = wc_attach_uprobe(&c->bpf, fd, &c->pat, &c->probes, i, (pid_t)env.pid,
+					      "stackcount", &err);
+			skipped += rc > 0;
 		} else {
 			rc = rt_attach_kprobe(&c->bpf, fd, false, m->name, 0, &err);
 		}
-		if (rc)
+		if (rc < 0)
 			die(c, err.msg);
 	}
+	if (skipped && skipped == c->probes.n)
+		die(c, err.msg);
 }
 
 static void on_seen(void *cookie, void *data, int size)
