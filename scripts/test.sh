@@ -17,5 +17,5 @@ for variant in build build-asan; do
 		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		ctest --test-dir "$variant" --output-on-failure
 done
-echo "== fuzzing the parsers (${FUZZ_SECONDS:-30} s each)"
-FUZZ_SECONDS=${FUZZ_SECONDS:-30} bash scripts/fuzz.sh
+echo "== fuzzing the parsers (${FUZZ_SECONDS:-60} s each)"
+FUZZ_SECONDS=${FUZZ_SECONDS:-60} bash scripts/fuzz.sh
