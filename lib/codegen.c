@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kfunc.h"
 #include "template.h"
@@ -154,15 +155,46 @@ static void gen_struct(struct strbuf *out, const struct gen_probe *p, const stru
 	sb_append(out, "};\n\n");
 }
 
-/* One format value captured into the record. */
-static void gen_assign(struct strbuf *out, const struct fmt_conv *c, int i, const char *expr)
+bool codegen_can_retry_at_exit(const struct trace_spec *s)
+{
+	const char *ev = s->loc.function;
+	bool has_string = false;
+	char *path;
+	bool exists;
+
+	if (s->loc.type != PROBE_TRACEPOINT || !s->loc.category ||
+	    strcmp(s->loc.category, "syscalls") || !starts_with(ev, "sys_enter_") ||
+	    !strcmp(ev, "sys_enter_execve") || !strcmp(ev, "sys_enter_execveat"))
+		return false;
+	for (int i = 0; i < s->fmt.nconv; i++)
+		has_string = has_string || s->fmt.convs[i].kind == CONV_STRING;
+	if (!has_string)
+		return false;
+	path = xasprintf("/sys/kernel/debug/tracing/events/syscalls/sys_exit_%s", ev + 10);
+	exists = access(path, F_OK) == 0;
+	free(path);
+	return exists;
+}
+
+/* One format value captured into the record. With a retry at exit, a
+ * string that cannot be read now leaves its pointer in its slot and its bit
+ * in __retry. */
+static void gen_assign(struct strbuf *out, const struct fmt_conv *c, int i, const char *expr,
+		       bool retry)
 {
 	switch (c->kind) {
 	case CONV_STRING:
-		sb_printf(out,
-			  "\t{\n\t\tu64 __p = (u64)(%s);\n\n\t\t__data->v%d[0] = 0;\n"
-			  "\t\tif (__p)\n\t\t\tcbcc_read_str(&__data->v%d, sizeof(__data->v%d), (const void *)__p);\n\t}\n",
-			  expr, i, i, i);
+		sb_printf(out, "\t{\n\t\tu64 __p = (u64)(%s);\n\n\t\t__data->v%d[0] = 0;\n", expr, i);
+		if (retry)
+			sb_printf(out,
+				  "\t\tif (__p && cbcc_read_str(&__data->v%d, sizeof(__data->v%d), (const void *)__p) < 0) {\n"
+				  "\t\t\t__builtin_memcpy(&__data->v%d, &__p, 8);\n"
+				  "\t\t\t__retry |= 1U << %d;\n\t\t}\n\t}\n",
+				  i, i, i, i);
+		else
+			sb_printf(out,
+				  "\t\tif (__p)\n\t\t\tcbcc_read_str(&__data->v%d, sizeof(__data->v%d), (const void *)__p);\n\t}\n",
+				  i, i);
 		break;
 	case CONV_SIGNED:
 	case CONV_CHAR:
@@ -174,6 +206,33 @@ static void gen_assign(struct strbuf *out, const struct fmt_conv *c, int i, cons
 	}
 }
 
+/* The sys_exit program of a probe whose strings may be read again there. */
+static void gen_exit_fn(struct strbuf *out, const struct gen_probe *p, const char *idx,
+			const char *sname)
+{
+	struct strbuf reread = STRBUF_INIT;
+
+	for (int i = 0; i < p->spec->fmt.nconv && i < 32; i++)
+		if (p->spec->fmt.convs[i].kind == CONV_STRING)
+			sb_printf(&reread,
+				  "\tif (__retry & (1U << %d)) {\n\t\tu64 __p;\n\n"
+				  "\t\t__builtin_memcpy(&__p, &__data->v%d, 8);\n\t\t__data->v%d[0] = 0;\n"
+				  "\t\tcbcc_read_str(&__data->v%d, sizeof(__data->v%d), (const void *)__p);\n\t}\n",
+				  i, i, i, i, i);
+	{
+		struct tvar vars[] = {
+			{"INDEX", idx},
+			{"EXIT_FN", p->exit_fn},
+			{"STRUCT", sname},
+			{"REREAD", sb_str(&reread)},
+		};
+
+		template_render(out, "trace_exit.c", vars, ARRAY_SIZE(vars));
+		sb_append(out, "\n");
+	}
+	sb_free(&reread);
+}
+
 static int gen_probe_fn(struct strbuf *out, struct strbuf *helpers, int *helper_count,
 			const struct gen_probe *p, int index, const struct gen_opts *o,
 			struct cbcc_err *err)
@@ -181,6 +240,7 @@ static int gen_probe_fn(struct strbuf *out, struct strbuf *helpers, int *helper_
 	const struct trace_spec *s = p->spec;
 	struct expr_env env;
 	struct strbuf assign = STRBUF_INIT, usdt = STRBUF_INIT, stacks = STRBUF_INIT;
+	struct strbuf stash = STRBUF_INIT;
 	char *pred = NULL, *params = NULL, *sname = NULL, *prologue = NULL, idx[16];
 	const char *ctx = p->fentry ? KFUNC_CTX : codegen_ctx(&s->loc);
 	int rc = -1;
@@ -196,7 +256,7 @@ static int gen_probe_fn(struct strbuf *out, struct strbuf *helpers, int *helper_
 
 		if (!e)
 			goto out;
-		gen_assign(&assign, &s->fmt.convs[i], i, e);
+		gen_assign(&assign, &s->fmt.convs[i], i, e, p->exit_fn && i < 32);
 		free(e);
 	}
 	if (codegen_usdt_reads(&usdt, env.usdt_args, p, err))
@@ -211,6 +271,12 @@ static int gen_probe_fn(struct strbuf *out, struct strbuf *helpers, int *helper_
 	prologue = p->fentry ? kfunc_prologue(&s->loc, p->nargs, s->signature) : xstrdup("");
 	sname = xasprintf("%s_data", p->fn_name);
 	snprintf(idx, sizeof(idx), "%d", index);
+	if (p->exit_fn)
+		sb_printf(&stash,
+			  "\tif (__retry) { /* sent by %s */\n\t\tu64 __key = ((u64)%d << 32) | __pid;\n\n"
+			  "\t\t__data->hdr.pad = __retry;\n"
+			  "\t\tcbcc_retry.update(&__key, (union cbcc_scratch_t *)__data);\n\t\treturn 0;\n\t}\n",
+			  p->exit_fn, index);
 	{
 		struct tvar vars[] = {
 			{"INDEX", idx},
@@ -226,6 +292,8 @@ static int gen_probe_fn(struct strbuf *out, struct strbuf *helpers, int *helper_
 			{"ASSIGN", sb_str(&assign)},
 			{"STACK_IDS", sb_str(&stacks)},
 			{"CTX", ctx},
+			{"RETRY_DECL", p->exit_fn ? "\tu32 __retry = 0;\n" : ""},
+			{"RETRY_STASH", sb_str(&stash)},
 		};
 		char *raw = xstrdup(s->raw);
 
@@ -238,6 +306,8 @@ static int gen_probe_fn(struct strbuf *out, struct strbuf *helpers, int *helper_
 		sb_append(out, "\n");
 		free(raw);
 	}
+	if (p->exit_fn)
+		gen_exit_fn(out, p, idx, sname);
 	rc = 0;
 out:
 	if (rc) {
@@ -253,6 +323,7 @@ out:
 	sb_free(&assign);
 	sb_free(&usdt);
 	sb_free(&stacks);
+	sb_free(&stash);
 	return rc;
 }
 
@@ -265,6 +336,10 @@ char *codegen_trace(const struct gen_probe *probes, int n, const struct gen_opts
 	int helper_count = 0, rc = 0;
 
 	int ntexts = 0;
+	bool retry = false;
+
+	for (int i = 0; i < n; i++)
+		retry = retry || probes[i].exit_fn;
 
 	/* BCC's keyword auto-includes matter for kernel functions, whose
 	 * signatures name kernel types; for user-space probes and tracepoints
@@ -286,6 +361,9 @@ char *codegen_trace(const struct gen_probe *probes, int n, const struct gen_opts
 			{"STRUCTS", sb_str(&structs)},
 			{"UNION", sb_str(&uni)},
 			{"HELPERS", sb_str(&helpers)},
+			{"RETRY_MAP", retry ? "/* records waiting for their syscall's exit (trace_exit.c) */\n"
+					      "BPF_TABLE(\"lru_hash\", u64, union cbcc_scratch_t, cbcc_retry, 1024);\n"
+					    : ""},
 		};
 		template_render(&out, "trace_common.c", vars, ARRAY_SIZE(vars));
 		sb_append(&out, sb_str(&fns));

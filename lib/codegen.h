@@ -31,7 +31,16 @@ struct gen_probe {
 	int nusdt_args;
 	bool fentry;              /* kernel function attached by fentry/fexit (lib/kfunc.h) */
 	int nargs;                /* the kernel function's parameter count, for fentry */
+	/* syscalls:sys_enter_X with %s: a string the BPF program cannot read
+	 * yet (its page not resident) is read again at sys_exit_X, by the
+	 * program named exit_fn, and the event sent then. */
+	char *exit_fn; /* owned, or NULL */
 };
+
+/* Whether probe p can take a string retry at the syscall's exit: a
+ * syscalls:sys_enter_X tracepoint with a %s value, X having an exit
+ * tracepoint and keeping its address space (not execve/execveat). */
+bool codegen_can_retry_at_exit(const struct trace_spec *s);
 
 /* "probe_<display name>_<n>" with anything not [A-Za-z0-9_] replaced by '_'. */
 char *codegen_fn_name(const struct probe_loc *loc, int n);

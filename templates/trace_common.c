@@ -18,5 +18,5 @@ BPF_PERF_OUTPUT(cbcc_events);
 union cbcc_scratch_t {
 {{UNION}}};
 BPF_PERCPU_ARRAY(cbcc_scratch, union cbcc_scratch_t, 1);
-
+{{RETRY_MAP}}
 {{HELPERS}}

@@ -24,7 +24,7 @@ int {{NAME}}({{PARAMS}})
 	__data->hdr.kstack = -1;
 	__data->hdr.ustack = -1;
 	bpf_get_current_comm(&__data->hdr.comm, sizeof(__data->hdr.comm));
-{{ASSIGN}}{{STACK_IDS}}
+{{RETRY_DECL}}{{ASSIGN}}{{STACK_IDS}}{{RETRY_STASH}}
 	cbcc_events.perf_submit({{CTX}}, __data, sizeof(struct {{STRUCT}}));
 	return 0;
 }

@@ -12,6 +12,16 @@ assert_grep "$WORK/openat.out" '^PID +TID +COMM +FUNC +-$' "header"
 assert_grep "$WORK/openat.out" "^[0-9]+ +[0-9]+ +target +sys_enter_openat +$path\$"
 pass "openat tracepoint prints the path"
 
+# A path whose page is not yet mapped in at sys_enter (BCC prints an empty
+# string) is read again at sys_exit and printed.
+path="/tmp/cbcc-cold-$$-unique"
+start_tracer cold "$TRACE" 't:syscalls:sys_enter_openat "%s", args->filename'
+"$TARGET" coldopen "$path"
+stop_tracer
+assert_count "$WORK/cold.out" "^[0-9]+ +[0-9]+ +target +sys_enter_openat +$path\$" 1
+assert_no_grep "$WORK/cold.out" '^[0-9]+ +[0-9]+ +target +sys_enter_openat +$'
+pass "a path not yet paged in at sys_enter is read at sys_exit"
+
 # uprobe and uretprobe with arguments, return value and a string.
 start_tracer up "$TRACE" "p:$TARGET:cbcc_add \"a=%d b=%d\", arg1, arg2" \
 	"r:$TARGET:cbcc_add \"ret=%d\", retval" "p:$TARGET:cbcc_greet \"%s\", arg1"

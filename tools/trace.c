@@ -335,6 +335,8 @@ static void build_probes(struct tracer *t, char **texts, int n)
 		rc = probe_resolve(&t->bpf, &p->spec.loc, (pid_t)env.tgid, p->gen.fn_name, &p->res, &err);
 		if (!rc && probe_loc_is_kernel_function(&p->spec.loc))
 			rc = choose_kfunc(t, i, &err);
+		if (!rc && codegen_can_retry_at_exit(&p->spec))
+			p->gen.exit_fn = xasprintf("%s_exit", p->gen.fn_name);
 		if (!rc && p->spec.loc.type == PROBE_TRACEPOINT) {
 			const struct probe_loc *l = &p->spec.loc;
 
@@ -678,6 +680,17 @@ static void on_lost(void *cookie, uint64_t lost)
 	fprintf(stderr, "Possibly lost %llu samples\n", (unsigned long long)lost);
 }
 
+/* The sys_exit program that re-reads strings a sys_enter probe could not. */
+static int attach_exit(struct tracer *t, const struct probe *p, struct cbcc_err *err)
+{
+	char *exit_ev = xasprintf("sys_exit_%s", p->spec.loc.function + strlen("sys_enter_"));
+	int fd = rt_load(&t->bpf, p->gen.exit_fn, BPF_PROG_TYPE_TRACEPOINT, err);
+	int rc = fd < 0 ? -1 : rt_attach_tracepoint(&t->bpf, fd, "syscalls", exit_ev, err);
+
+	free(exit_ev);
+	return rc;
+}
+
 static void attach_all(struct tracer *t)
 {
 	struct cbcc_err err;
@@ -685,6 +698,12 @@ static void attach_all(struct tracer *t)
 	for (int i = 0; i < t->nprobes && !stop; i++) {
 		struct probe *p = &t->probes[i];
 
+		if (p->gen.exit_fn && attach_exit(t, p, &err)) {
+			char msg[1024];
+
+			snprintf(msg, sizeof(msg), "error in probe '%s': %s", p->spec.raw, err.msg);
+			die(t, msg);
+		}
 		if (p->gen.fentry ? kfunc_attach(&t->bpf, p->gen.fn_name, &err)
 				  : probe_attach(&t->bpf, &p->spec.loc, &p->res, p->gen.fn_name,
 						 (pid_t)env.tgid, &err)) {
@@ -772,6 +791,7 @@ static void free_tracer(struct tracer *t)
 	for (int i = 0; i < t->nprobes; i++) {
 		trace_spec_free(&t->probes[i].spec);
 		free(t->probes[i].gen.fn_name);
+		free(t->probes[i].gen.exit_fn);
 		resolved_probe_free(&t->probes[i].res);
 		free(t->probes[i].offsets);
 	}

@@ -75,6 +75,8 @@ union cbcc_scratch_t {
 	struct probe_sys_enter_openat_1_data p0;
 };
 BPF_PERCPU_ARRAY(cbcc_scratch, union cbcc_scratch_t, 1);
+/* records waiting for their syscall's exit (trace_exit.c) */
+BPF_TABLE("lru_hash", u64, union cbcc_scratch_t, cbcc_retry, 1024);
 
 
 /* trace probe 0: t:syscalls:sys_enter_openat "%s", args->filename */
@@ -103,15 +105,52 @@ int probe_sys_enter_openat_1(struct tracepoint__syscalls__sys_enter_openat *args
 	__data->hdr.kstack = -1;
 	__data->hdr.ustack = -1;
 	bpf_get_current_comm(&__data->hdr.comm, sizeof(__data->hdr.comm));
+	u32 __retry = 0;
 	{
 		u64 __p = (u64)(args->filename);
 
 		__data->v0[0] = 0;
-		if (__p)
-			cbcc_read_str(&__data->v0, sizeof(__data->v0), (const void *)__p);
+		if (__p && cbcc_read_str(&__data->v0, sizeof(__data->v0), (const void *)__p) < 0) {
+			__builtin_memcpy(&__data->v0, &__p, 8);
+			__retry |= 1U << 0;
+		}
+	}
+	if (__retry) { /* sent by probe_sys_enter_openat_1_exit */
+		u64 __key = ((u64)0 << 32) | __pid;
+
+		__data->hdr.pad = __retry;
+		cbcc_retry.update(&__key, (union cbcc_scratch_t *)__data);
+		return 0;
 	}
 
 	cbcc_events.perf_submit(args, __data, sizeof(struct probe_sys_enter_openat_1_data));
+	return 0;
+}
+
+/* trace probe 0 at the syscall's exit: the strings its entry could
+ * not read (their pages were not resident yet), read now that the kernel
+ * has copied them in; the record keeps its entry time. */
+int probe_sys_enter_openat_1_exit(void *ctx)
+{
+	u64 __key = ((u64)0 << 32) | (u32)bpf_get_current_pid_tgid();
+	union cbcc_scratch_t *__u = cbcc_retry.lookup(&__key);
+	struct probe_sys_enter_openat_1_data *__data;
+	u32 __retry;
+
+	if (!__u)
+		return 0;
+	__data = (struct probe_sys_enter_openat_1_data *)__u;
+	__retry = __data->hdr.pad;
+	__data->hdr.pad = 0;
+	if (__retry & (1U << 0)) {
+		u64 __p;
+
+		__builtin_memcpy(&__p, &__data->v0, 8);
+		__data->v0[0] = 0;
+		cbcc_read_str(&__data->v0, sizeof(__data->v0), (const void *)__p);
+	}
+	cbcc_events.perf_submit(ctx, __data, sizeof(struct probe_sys_enter_openat_1_data));
+	cbcc_retry.delete(&__key);
 	return 0;
 }
 

@@ -9,6 +9,8 @@
  *   usdt N       USDT probe cbcc:ping(i, "usdt-str") for i < N
  *   chain        top_fn -> mid_fn -> leaf_fn -> malloc(4242)
  *   open PATH    open(PATH) and close it
+ *   coldopen PATH  open(PATH) with the path in a page not yet mapped in: a file
+ *                written, then mmap()ed and never touched before the open
  *   getppid N    N getppid() system calls
  *   sleep MS     cbcc_sleep(MS)
  *   writes       write() 3 times to fd 1 (stdout, /dev/null in tests) and 5 times to a pipe
@@ -20,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/sdt.h>
 #include <time.h>
 #include <unistd.h>
@@ -121,6 +124,33 @@ static void do_strs(long n)
 	}
 }
 
+/* open(path) with path stored in a fresh file mapping the process has never
+ * touched: a BPF program at sys_enter cannot read it (no page-table entry
+ * yet); the kernel's own copy faults it in. */
+static void cold_open(const char *path)
+{
+	char tmpl[] = "/tmp/cbcc-coldpath-XXXXXX";
+	int tfd = mkstemp(tmpl), fd;
+	size_t len = strlen(path) + 1;
+	char *mapped;
+
+	if (tfd < 0 || write(tfd, path, len) != (ssize_t)len) {
+		perror("coldopen");
+		exit(1);
+	}
+	unlink(tmpl);
+	mapped = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, tfd, 0);
+	if (mapped == MAP_FAILED) {
+		perror("mmap");
+		exit(1);
+	}
+	fd = open(mapped, O_RDONLY);
+	if (fd >= 0)
+		close(fd);
+	munmap(mapped, 4096);
+	close(tfd);
+}
+
 int main(int argc, char **argv)
 {
 	int i = 1;
@@ -156,6 +186,8 @@ int main(int argc, char **argv)
 
 		if (fd >= 0)
 			close(fd);
+	} else if (!strcmp(argv[i], "coldopen")) {
+		cold_open(argv[i + 1]);
 	} else if (!strcmp(argv[i], "getppid")) {
 		for (long k = 0; k < n; k++)
 			sink += getppid();
