@@ -115,8 +115,12 @@ static void gen_entry(struct strbuf *out, const struct argdist_gen_probe *p, con
 	entry_fields(p->spec, &fields, &stash);
 	{
 		struct tvar vars[] = {
-			{"INDEX", index},   {"NAME", p->fn_name},	 {"FIELDS", sb_str(&fields)},
-			{"PARAMS", params}, {"STASH", sb_str(&stash)}, {"FN", fn},
+			{"INDEX", index},
+			{"NAME", p->fn_name},
+			{"FIELDS", sb_str(&fields)},
+			{"PARAMS", params},
+			{"STASH", sb_str(&stash)},
+			{"FN", fn},
 			{"PROLOGUE", prologue},
 		};
 		template_render(out, "argdist_entry.c", vars, ARRAY_SIZE(vars));
@@ -182,11 +186,20 @@ static void render_probe(struct strbuf *out, const struct argdist_gen_probe *p, 
 	snprintf(max, sizeof(max), "%d", ARGDIST_MAX_ENTRIES);
 	{
 		struct tvar vars[] = {
-			{"INDEX", index},     {"RAW", raw},	     {"NAME", p->fn_name},
-			{"PARAMS", params},   {"USDT_ARGS", usdt},   {"ENTRY", entry},
-			{"FILTER", filter},   {"FIELDS", fields},    {"KEY", key},
-			{"MAX_ENTRIES", max}, {"TYPE", s->types[0]}, {"EXPR", hist_expr},
-			{"FN", p->prog ? p->prog : p->fn_name},	     {"PROLOGUE", prologue},
+			{"INDEX", index},
+			{"RAW", raw},
+			{"NAME", p->fn_name},
+			{"PARAMS", params},
+			{"USDT_ARGS", usdt},
+			{"ENTRY", entry},
+			{"FILTER", filter},
+			{"FIELDS", fields},
+			{"KEY", key},
+			{"MAX_ENTRIES", max},
+			{"TYPE", s->types[0]},
+			{"EXPR", hist_expr},
+			{"FN", p->prog ? p->prog : p->fn_name},
+			{"PROLOGUE", prologue},
 		};
 		template_render(out, s->kind == ARGDIST_HIST ? "argdist_hist.c" : "argdist_count.c",
 				vars, ARRAY_SIZE(vars));

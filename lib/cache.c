@@ -605,7 +605,8 @@ static struct cache_prog *parse_entry(const char *buf, size_t len, const struct 
 	memcpy(&plen, buf + 8, 8);
 	memcpy(&sum, buf + 16, 8);
 	if (plen != len - 24 || fnv1a(buf + 24, plen, FNV_INIT) != sum) {
-		snprintf(why, size, "corrupt entry (%s)", plen != len - 24 ? "truncated" : "checksum mismatch");
+		snprintf(why, size, "corrupt entry (%s)",
+			 plen != len - 24 ? "truncated" : "checksum mismatch");
 		return NULL;
 	}
 	c = (struct cursor){buf + 24, buf + len, false};
@@ -725,8 +726,8 @@ int cache_prog_load(const struct cache_prog *p, const char *name, int prog_type,
 		i++;
 	}
 	fd = bcc_prog_load((enum bpf_prog_type)prog_type, name, insns,
-			   (int)(f->ninsns * sizeof(*insns)), p->license, p->kern_version, log_level,
-			   log, log_size);
+			   (int)(f->ninsns * sizeof(*insns)), p->license, p->kern_version,
+			   log_level, log, log_size);
 	free(insns);
 	return fd;
 }

@@ -16,9 +16,9 @@
 #include "util.h"
 
 struct cache_key {
-	char *src;        /* the generated source */
+	char *src;	  /* the generated source */
 	char *components; /* "name=value\n" lines */
-	uint64_t hash;    /* of the source: names the entry file */
+	uint64_t hash;	  /* of the source: names the entry file */
 };
 
 /* A program loaded from the cache: its maps exist, its functions are ready

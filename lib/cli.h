@@ -30,7 +30,10 @@ long cli_int_arg(const char *opt, const char *arg, long min);
 #define CLI_OPT_FENTRY 0x1005
 /* Ends a tool's getopt_long table: --version, --help and the terminator. */
 #define CLI_LONGOPTS_END                                                                           \
-	{"version", no_argument, 0, CLI_OPT_VERSION}, {"help", no_argument, 0, 'h'}, { 0, 0, 0, 0 }
+	{"version", no_argument, 0, CLI_OPT_VERSION}, {"help", no_argument, 0, 'h'},               \
+	{                                                                                          \
+		0, 0, 0, 0                                                                         \
+	}
 
 /* What the shared options set. */
 struct cli_common {

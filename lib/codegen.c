@@ -102,8 +102,8 @@ void codegen_env(struct expr_env *env, const struct probe_loc *loc, const struct
 	memset(env, 0, sizeof(*env));
 	env->type = loc->type;
 	env->kernel = probe_loc_is_kernel_function(loc);
-	env->syscall_wrapper = env->kernel && loc->type == PROBE_ENTRY &&
-			       starts_with(loc->function, "__x64_sys_");
+	env->syscall_wrapper =
+		env->kernel && loc->type == PROBE_ENTRY && starts_with(loc->function, "__x64_sys_");
 	env->bin_cmp = o->bin_cmp;
 	env->ctx = codegen_ctx(loc);
 	env->helpers = helpers;
@@ -117,7 +117,8 @@ int codegen_usdt_reads(struct strbuf *out, unsigned mask, const struct gen_probe
 		if (!(mask & (1u << i)))
 			continue;
 		if (i >= p->nusdt_args)
-			return cbcc_errf(err, "USDT probe '%s' has %d argument%s, arg%d does not exist",
+			return cbcc_errf(err,
+					 "USDT probe '%s' has %d argument%s, arg%d does not exist",
 					 p->spec->loc.function, p->nusdt_args,
 					 p->nusdt_args == 1 ? "" : "s", i + 1);
 		sb_printf(out, "\t%s __arg%d = 0;\n\tbpf_usdt_readarg(%d, ctx, &__arg%d);\n",
@@ -184,16 +185,19 @@ static void gen_assign(struct strbuf *out, const struct fmt_conv *c, int i, cons
 {
 	switch (c->kind) {
 	case CONV_STRING:
-		sb_printf(out, "\t{\n\t\tu64 __p = (u64)(%s);\n\n\t\t__data->v%d[0] = 0;\n", expr, i);
+		sb_printf(out, "\t{\n\t\tu64 __p = (u64)(%s);\n\n\t\t__data->v%d[0] = 0;\n", expr,
+			  i);
 		if (retry)
 			sb_printf(out,
-				  "\t\tif (__p && cbcc_read_str(&__data->v%d, sizeof(__data->v%d), (const void *)__p) < 0) {\n"
+				  "\t\tif (__p && cbcc_read_str(&__data->v%d, sizeof(__data->v%d), "
+				  "(const void *)__p) < 0) {\n"
 				  "\t\t\t__builtin_memcpy(&__data->v%d, &__p, 8);\n"
 				  "\t\t\t__retry |= 1U << %d;\n\t\t}\n\t}\n",
 				  i, i, i, i);
 		else
 			sb_printf(out,
-				  "\t\tif (__p)\n\t\t\tcbcc_read_str(&__data->v%d, sizeof(__data->v%d), (const void *)__p);\n\t}\n",
+				  "\t\tif (__p)\n\t\t\tcbcc_read_str(&__data->v%d, "
+				  "sizeof(__data->v%d), (const void *)__p);\n\t}\n",
 				  i, i);
 		break;
 	case CONV_SIGNED:
@@ -216,8 +220,10 @@ static void gen_exit_fn(struct strbuf *out, const struct gen_probe *p, const cha
 		if (p->spec->fmt.convs[i].kind == CONV_STRING)
 			sb_printf(&reread,
 				  "\tif (__retry & (1U << %d)) {\n\t\tu64 __p;\n\n"
-				  "\t\t__builtin_memcpy(&__p, &__data->v%d, 8);\n\t\t__data->v%d[0] = 0;\n"
-				  "\t\tcbcc_read_str(&__data->v%d, sizeof(__data->v%d), (const void *)__p);\n\t}\n",
+				  "\t\t__builtin_memcpy(&__p, &__data->v%d, "
+				  "8);\n\t\t__data->v%d[0] = 0;\n"
+				  "\t\tcbcc_read_str(&__data->v%d, sizeof(__data->v%d), (const "
+				  "void *)__p);\n\t}\n",
 				  i, i, i, i, i);
 	{
 		struct tvar vars[] = {
@@ -262,7 +268,8 @@ static int gen_probe_fn(struct strbuf *out, struct strbuf *helpers, int *helper_
 	if (codegen_usdt_reads(&usdt, env.usdt_args, p, err))
 		goto out;
 	if (o->ustack)
-		sb_printf(&stacks, "\t__data->hdr.ustack = cbcc_stacks.get_stackid(%s, BPF_F_USER_STACK);\n",
+		sb_printf(&stacks,
+			  "\t__data->hdr.ustack = cbcc_stacks.get_stackid(%s, BPF_F_USER_STACK);\n",
 			  ctx);
 	if (o->kstack)
 		sb_printf(&stacks, "\t__data->hdr.kstack = cbcc_stacks.get_stackid(%s, 0);\n", ctx);
@@ -273,9 +280,11 @@ static int gen_probe_fn(struct strbuf *out, struct strbuf *helpers, int *helper_
 	snprintf(idx, sizeof(idx), "%d", index);
 	if (p->exit_fn)
 		sb_printf(&stash,
-			  "\tif (__retry) { /* sent by %s */\n\t\tu64 __key = ((u64)%d << 32) | __pid;\n\n"
+			  "\tif (__retry) { /* sent by %s */\n\t\tu64 __key = ((u64)%d << 32) | "
+			  "__pid;\n\n"
 			  "\t\t__data->hdr.pad = __retry;\n"
-			  "\t\tcbcc_retry.update(&__key, (union cbcc_scratch_t *)__data);\n\t\treturn 0;\n\t}\n",
+			  "\t\tcbcc_retry.update(&__key, (union cbcc_scratch_t "
+			  "*)__data);\n\t\treturn 0;\n\t}\n",
 			  p->exit_fn, index);
 	{
 		struct tvar vars[] = {
@@ -285,7 +294,9 @@ static int gen_probe_fn(struct strbuf *out, struct strbuf *helpers, int *helper_
 			{"PARAMS", params},
 			{"PROLOGUE", prologue},
 			{"CGROUP_FILTER",
-			 o->cgroup ? "\tif (cbcc_cgroup.check_current_task(0) <= 0)\n\t\treturn 0;\n" : ""},
+			 o->cgroup
+				 ? "\tif (cbcc_cgroup.check_current_task(0) <= 0)\n\t\treturn 0;\n"
+				 : ""},
 			{"USDT_ARGS", sb_str(&usdt)},
 			{"PREDICATE", pred},
 			{"STRUCT", sname},
@@ -357,13 +368,16 @@ char *codegen_trace(const struct gen_probe *probes, int n, const struct gen_opts
 	}
 	if (!rc) {
 		struct tvar vars[] = {
-			{"STACKS", (o->kstack || o->ustack) ? "BPF_STACK_TRACE(cbcc_stacks, 1024);\n" : ""},
+			{"STACKS",
+			 (o->kstack || o->ustack) ? "BPF_STACK_TRACE(cbcc_stacks, 1024);\n" : ""},
 			{"STRUCTS", sb_str(&structs)},
 			{"UNION", sb_str(&uni)},
 			{"HELPERS", sb_str(&helpers)},
-			{"RETRY_MAP", retry ? "/* records waiting for their syscall's exit (trace_exit.c) */\n"
-					      "BPF_TABLE(\"lru_hash\", u64, union cbcc_scratch_t, cbcc_retry, 1024);\n"
-					    : ""},
+			{"RETRY_MAP",
+			 retry ? "/* records waiting for their syscall's exit (trace_exit.c) */\n"
+				 "BPF_TABLE(\"lru_hash\", u64, union cbcc_scratch_t, cbcc_retry, "
+				 "1024);\n"
+			       : ""},
 		};
 		template_render(&out, "trace_common.c", vars, ARRAY_SIZE(vars));
 		sb_append(&out, sb_str(&fns));

@@ -16,21 +16,21 @@
 struct gen_opts {
 	char **includes; /* -I headers */
 	int nincludes;
-	bool cgroup;     /* -c: BPF_CGROUP_ARRAY filter */
-	bool bin_cmp;    /* -B */
+	bool cgroup;	 /* -c: BPF_CGROUP_ARRAY filter */
+	bool bin_cmp;	 /* -B */
 	int string_size; /* -Z */
-	bool kstack;     /* -K */
-	bool ustack;     /* -U */
+	bool kstack;	 /* -K */
+	bool ustack;	 /* -U */
 };
 
 /* Per-probe facts the generator needs from the runtime. */
 struct gen_probe {
 	const struct trace_spec *spec;
-	char *fn_name;            /* owned: "probe_<name>_<n>" */
-	char **usdt_argtypes;     /* owned: C type of each USDT argument */
+	char *fn_name;	      /* owned: "probe_<name>_<n>" */
+	char **usdt_argtypes; /* owned: C type of each USDT argument */
 	int nusdt_args;
-	bool fentry;              /* kernel function attached by fentry/fexit (lib/kfunc.h) */
-	int nargs;                /* the kernel function's parameter count, for fentry */
+	bool fentry; /* kernel function attached by fentry/fexit (lib/kfunc.h) */
+	int nargs;   /* the kernel function's parameter count, for fentry */
 	/* syscalls:sys_enter_X with %s: a string the BPF program cannot read
 	 * yet (its page not resident) is read again at sys_exit_X, by the
 	 * program named exit_fn, and the event sent then. */

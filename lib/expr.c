@@ -81,7 +81,8 @@ static int rewrite_arg(int idx, struct expr_env *env, struct strbuf *out, struct
 {
 	switch (env->type) {
 	case PROBE_TRACEPOINT:
-		return cbcc_errf(err, "arg%d is not available in tracepoint probes; use args->field", idx);
+		return cbcc_errf(
+			err, "arg%d is not available in tracepoint probes; use args->field", idx);
 	case PROBE_USDT:
 		env->usdt_args |= 1u << (idx - 1);
 		sb_printf(out, "__arg%d", idx);
@@ -89,8 +90,10 @@ static int rewrite_arg(int idx, struct expr_env *env, struct strbuf *out, struct
 	default:
 		if (env->syscall_wrapper)
 			sb_printf(out,
-				  "({ u64 __v; struct pt_regs *__r = (struct pt_regs *)PT_REGS_PARM1(ctx); "
-				  "bpf_probe_read_kernel(&__v, sizeof(__v), &PT_REGS_PARM%d(__r)); __v; })",
+				  "({ u64 __v; struct pt_regs *__r = (struct pt_regs "
+				  "*)PT_REGS_PARM1(ctx); "
+				  "bpf_probe_read_kernel(&__v, sizeof(__v), &PT_REGS_PARM%d(__r)); "
+				  "__v; })",
 				  idx);
 		else
 			sb_printf(out, "PT_REGS_PARM%d(ctx)", idx);
@@ -125,7 +128,8 @@ static int rewrite_strcmp(const char *p, struct expr_env *env, struct strbuf *ou
 			return cbcc_errf(err, "line breaks are not allowed in STRCMP's string");
 		if (*lit_end == '\\') {
 			if (!lit_end[1] || !strchr("nt\\\"", lit_end[1]))
-				return cbcc_errf(err, "only \\n \\t \\\\ and \\\" escapes are allowed in STRCMP's string");
+				return cbcc_errf(err, "only \\n \\t \\\\ and \\\" escapes are "
+						      "allowed in STRCMP's string");
 			lit_end++;
 		}
 		if (!isprint((unsigned char)*lit_end))
@@ -154,7 +158,8 @@ static int rewrite_strcmp(const char *p, struct expr_env *env, struct strbuf *ou
 			  "\t\tif (needle[i] != haystack[i])\n\t\t\treturn false;\n"
 			  "\treturn true;\n}\n\n",
 			  id, (int)(lit_end - lit + 1), lit,
-			  env->bin_cmp ? "cbcc_read_mem" : "cbcc_read_str", env->bin_cmp ? " - 1" : "");
+			  env->bin_cmp ? "cbcc_read_mem" : "cbcc_read_str",
+			  env->bin_cmp ? " - 1" : "");
 	sb_printf(out, "cbcc_streq_%d((u64)(%s))", id, inner);
 	free(inner);
 	return (int)(q + close + 1 - p);
@@ -191,8 +196,10 @@ static int rewrite_ident(const char *p, size_t n, struct expr_env *env, struct s
 		}
 	}
 	if (name[0] == '$')
-		return cbcc_errf(err, "unknown special variable '%s' (known: $uid $gid $pid $tgid $cpu $task%s)",
-				 name, env->type == PROBE_RETURN ? " $retval" : "");
+		return cbcc_errf(
+			err,
+			"unknown special variable '%s' (known: $uid $gid $pid $tgid $cpu $task%s)",
+			name, env->type == PROBE_RETURN ? " $retval" : "");
 	sb_append(out, name);
 	return 0;
 }
@@ -235,7 +242,8 @@ char *expr_rewrite(const char *expr, struct expr_env *env, struct cbcc_err *err)
 			continue;
 		}
 		if (*p == '"') {
-			cbcc_errf(err, "string literals are only allowed as STRCMP's first argument");
+			cbcc_errf(err,
+				  "string literals are only allowed as STRCMP's first argument");
 			goto fail;
 		}
 		if (*p == '\'') {

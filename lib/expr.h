@@ -12,14 +12,14 @@
 
 struct expr_env {
 	enum probe_type type;
-	bool kernel;          /* kernel function (kprobe) */
+	bool kernel;	      /* kernel function (kprobe) */
 	bool syscall_wrapper; /* __x64_sys_*: arguments live in the inner pt_regs */
-	bool bin_cmp;         /* -B: STRCMP compares bytes, not strings */
+	bool bin_cmp;	      /* -B: STRCMP compares bytes, not strings */
 	const char *ctx;      /* name of the context variable: "ctx" or "args" */
 	/* outputs */
-	unsigned usdt_args;     /* bit i set when USDT argument i+1 is used */
+	unsigned usdt_args;	/* bit i set when USDT argument i+1 is used */
 	struct strbuf *helpers; /* STRCMP helper functions are appended here */
-	int helper_count;       /* numbering for the helpers, shared by a program */
+	int helper_count;	/* numbering for the helpers, shared by a program */
 };
 
 /* Returns the C text of expr (caller frees), or NULL with err set. */

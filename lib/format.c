@@ -31,7 +31,8 @@ static int parse_conv(const char *p, struct fmt_conv *c, struct cbcc_err *err)
 	q = p + flags + width + prec;
 	lenlen = strspn(q, "hl");
 	if (lenlen > 2)
-		return cbcc_errf(err, "invalid length modifier in '%%%.*s'", (int)(q - p + lenlen + 1), p);
+		return cbcc_errf(err, "invalid length modifier in '%%%.*s'",
+				 (int)(q - p + lenlen + 1), p);
 	memcpy(len, q, lenlen);
 	conv = q[lenlen];
 	if (!conv)
@@ -66,7 +67,7 @@ static int parse_conv(const char *p, struct fmt_conv *c, struct cbcc_err *err)
 	case 'p':
 	case 'K':
 	case 'U':
-		c->kind = conv == 's'   ? CONV_STRING
+		c->kind = conv == 's'	? CONV_STRING
 			  : conv == 'p' ? CONV_POINTER
 			  : conv == 'K' ? CONV_KSYM
 					: CONV_USYM;
@@ -74,7 +75,9 @@ static int parse_conv(const char *p, struct fmt_conv *c, struct cbcc_err *err)
 		snprintf(c->spec, sizeof(c->spec), "%%%.*ss", (int)(q - p), p);
 		break;
 	default:
-		return cbcc_errf(err, "unsupported conversion '%%%.*s' (supported: %%d %%i %%u %%x %%c %%s %%p %%K %%U)",
+		return cbcc_errf(err,
+				 "unsupported conversion '%%%.*s' (supported: %%d %%i %%u %%x %%c "
+				 "%%s %%p %%K %%U)",
 				 (int)(q - p + lenlen + 1), p);
 	}
 	return (int)(q - p + lenlen + 1);

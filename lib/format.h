@@ -21,7 +21,7 @@ enum conv_kind {
 struct fmt_conv {
 	enum conv_kind kind;
 	const char *ctype; /* C type the value is cast to in BPF ("char[]" for %s) */
-	char spec[32];     /* printf spec that renders the captured value */
+	char spec[32];	   /* printf spec that renders the captured value */
 };
 
 struct fmt {

@@ -73,7 +73,8 @@ static bool fentry_works(const struct probe_loc *loc, struct kfunc_choice *c)
 	}
 	c->nargs = func_nargs(loc->function);
 	if (c->nargs < 0) {
-		snprintf(c->why, sizeof(c->why), "kernel BTF does not describe '%s'", loc->function);
+		snprintf(c->why, sizeof(c->why), "kernel BTF does not describe '%s'",
+			 loc->function);
 		return false;
 	}
 	if (loc->offset) {
@@ -82,8 +83,10 @@ static bool fentry_works(const struct probe_loc *loc, struct kfunc_choice *c)
 		return false;
 	}
 	if (test_load(loc)) {
-		snprintf(c->why, sizeof(c->why), "the kernel refused a test %s program for '%s': %s",
-			 loc->type == PROBE_RETURN ? "fexit" : "fentry", loc->function, strerror(errno));
+		snprintf(c->why, sizeof(c->why),
+			 "the kernel refused a test %s program for '%s': %s",
+			 loc->type == PROBE_RETURN ? "fexit" : "fentry", loc->function,
+			 strerror(errno));
 		return false;
 	}
 	snprintf(c->why, sizeof(c->why), "kernel BTF describes '%s' and a test %s program loaded",
@@ -102,7 +105,8 @@ int kfunc_choose(const struct probe_loc *loc, enum kfunc_method method, struct k
 	c->fentry = fentry_works(loc, c);
 	if (!c->fentry && method == KFUNC_FENTRY)
 		return cbcc_errf(err, "cannot use %s for kernel function '%s' (--fentry): %s",
-				 loc->type == PROBE_RETURN ? "fexit" : "fentry", loc->function, c->why);
+				 loc->type == PROBE_RETURN ? "fexit" : "fentry", loc->function,
+				 c->why);
 	if (method == KFUNC_FENTRY)
 		snprintf(c->why, sizeof(c->why), "forced by --fentry");
 	return 0;
@@ -129,8 +133,10 @@ int kfunc_plan_probe(struct kfunc_plan *pl, const struct probe_loc *loc, const c
 		name = NULL;
 		c->fentry = false;
 		if (pl->method == KFUNC_FENTRY)
-			return cbcc_errf(err, "--fentry allows one probe per kernel function and kind");
-		snprintf(c->why, sizeof(c->why), "another probe already is the fentry/fexit program");
+			return cbcc_errf(err,
+					 "--fentry allows one probe per kernel function and kind");
+		snprintf(c->why, sizeof(c->why),
+			 "another probe already is the fentry/fexit program");
 	}
 	if (name) {
 		pl->taken = xrealloc(pl->taken, (pl->ntaken + 1) * sizeof(char *));
@@ -140,7 +146,10 @@ int kfunc_plan_probe(struct kfunc_plan *pl, const struct probe_loc *loc, const c
 	}
 	if (pl->verbose)
 		fprintf(stderr, "%s: %s: %s (%s)\n", pl->tool, what,
-			!c->fentry ? "kprobe" : loc->type == PROBE_RETURN ? "fexit" : "fentry", c->why);
+			!c->fentry		    ? "kprobe"
+			: loc->type == PROBE_RETURN ? "fexit"
+						    : "fentry",
+			c->why);
 	return 0;
 }
 
@@ -199,7 +208,8 @@ static void declare_signature(struct strbuf *out, const char *signature, int nar
 		char *name = param_name(params[i]);
 
 		if (*name)
-			sb_printf(out, "\t%s = (typeof(%s))" KFUNC_CTX "[%d];\n", params[i], name, i);
+			sb_printf(out, "\t%s = (typeof(%s))" KFUNC_CTX "[%d];\n", params[i], name,
+				  i);
 		free(name);
 	}
 	free_strv(params, n);
@@ -209,7 +219,9 @@ char *kfunc_prologue(const struct probe_loc *loc, int nargs, const char *signatu
 {
 	struct strbuf out = STRBUF_INIT;
 
-	sb_append(&out, "\tstruct { u64 di, si, dx, cx, r8, r9, ax; } __fregs = {}, *ctx = &__fregs;\n\n");
+	sb_append(
+		&out,
+		"\tstruct { u64 di, si, dx, cx, r8, r9, ax; } __fregs = {}, *ctx = &__fregs;\n\n");
 	for (int i = 0; i < nargs && i < (int)ARRAY_SIZE(fregs); i++)
 		sb_printf(&out, "\t__fregs.%s = " KFUNC_CTX "[%d];\n", fregs[i], i);
 	if (loc->type == PROBE_RETURN)

@@ -37,7 +37,9 @@ int probe_attach(struct cbcc_bpf *b, const struct probe_loc *loc, const struct r
 	if (loc->type == PROBE_USDT)
 		return 0;
 	fd = rt_load(b, fn_name,
-		     loc->type == PROBE_TRACEPOINT ? BPF_PROG_TYPE_TRACEPOINT : BPF_PROG_TYPE_KPROBE, err);
+		     loc->type == PROBE_TRACEPOINT ? BPF_PROG_TYPE_TRACEPOINT
+						   : BPF_PROG_TYPE_KPROBE,
+		     err);
 	if (fd < 0)
 		return -1;
 	if (loc->type == PROBE_TRACEPOINT)

@@ -10,7 +10,7 @@
 #include "sysenv.h"
 
 struct resolved_probe {
-	char *path;      /* library or binary, for uprobes and USDT */
+	char *path;	 /* library or binary, for uprobes and USDT */
 	uint64_t offset; /* uprobe file offset */
 	char **usdt_argtypes;
 	int nusdt_args;

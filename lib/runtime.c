@@ -153,13 +153,14 @@ int rt_load(struct cbcc_bpf *b, const char *name, int prog_type, struct cbcc_err
 	int fd;
 
 	if (b->mod ? !start : !cache_prog_has_function(b->cached, name))
-		return cbcc_errf(err, "internal error: no function %s in the compiled program", name);
+		return cbcc_errf(err, "internal error: no function %s in the compiled program",
+				 name);
 	log = xcalloc(1, 1 << 20);
 	quiet_begin(&q);
 	if (b->mod)
-		fd = bcc_func_load(b->mod, prog_type, name, start, (int)size, bpf_module_license(b->mod),
-				   bpf_module_kern_version(b->mod), b->verbose ? 1 : 0, log, 1 << 20,
-				   NULL, -1);
+		fd = bcc_func_load(b->mod, prog_type, name, start, (int)size,
+				   bpf_module_license(b->mod), bpf_module_kern_version(b->mod),
+				   b->verbose ? 1 : 0, log, 1 << 20, NULL, -1);
 	else
 		fd = cache_prog_load(b->cached, name, prog_type, b->verbose ? 1 : 0, log, 1 << 20);
 	free(quiet_end(&q, b->verbose));
@@ -247,7 +248,8 @@ int rt_attach_uprobe(struct cbcc_bpf *b, int prog_fd, bool ret, const char *path
 		 * handle there), which strerror() does not know */
 		cbcc_errf(err, "cannot attach uprobe to %s+0x%llx: %s", path,
 			  (unsigned long long)offset,
-			  e == 524 ? "the kernel cannot put a uprobe on the instruction there (ENOTSUPP)"
+			  e == 524 ? "the kernel cannot put a uprobe on the instruction there "
+				     "(ENOTSUPP)"
 				   : strerror(e));
 		errno = e;
 		return -1;
@@ -264,7 +266,8 @@ int rt_attach_kprobe(struct cbcc_bpf *b, int prog_fd, bool ret, const char *func
 	int fd;
 
 	quiet_begin(&q);
-	fd = bpf_attach_kprobe(prog_fd, ret ? BPF_PROBE_RETURN : BPF_PROBE_ENTRY, ev, func, offset, 0);
+	fd = bpf_attach_kprobe(prog_fd, ret ? BPF_PROBE_RETURN : BPF_PROBE_ENTRY, ev, func, offset,
+			       0);
 	free(quiet_end(&q, b->verbose));
 	if (fd < 0) {
 		int e = errno;
@@ -272,7 +275,10 @@ int rt_attach_kprobe(struct cbcc_bpf *b, int prog_fd, bool ret, const char *func
 		detach_failed(ev, bpf_detach_kprobe);
 		free(ev);
 		if (!sysenv_has_kprobes())
-			return cbcc_errf(err, "this kernel has no kprobe support (CONFIG_KPROBES is off), so kernel function '%s' cannot be probed; use a tracepoint (t:) instead",
+			return cbcc_errf(err,
+					 "this kernel has no kprobe support (CONFIG_KPROBES is "
+					 "off), so kernel function '%s' cannot be probed; use a "
+					 "tracepoint (t:) instead",
 					 func);
 		return cbcc_errf(err, "cannot attach kprobe to kernel function '%s': %s", func,
 				 strerror(e));
@@ -313,7 +319,8 @@ int rt_table_info(struct cbcc_bpf *b, const char *name, size_t *key_size, size_t
 		*key_size = bpf_table_key_size(b->mod, name);
 		*value_size = bpf_table_leaf_size(b->mod, name);
 		*max_entries = bpf_table_max_entries(b->mod, name);
-	} else if (cache_prog_table_info(b->cached, name, &type, key_size, value_size, max_entries)) {
+	} else if (cache_prog_table_info(b->cached, name, &type, key_size, value_size,
+					 max_entries)) {
 		return cbcc_errf(err, "internal error: no table %s", name);
 	}
 	return rt_table_fd(b, name, err);
@@ -330,7 +337,8 @@ int rt_open_perf(struct cbcc_bpf *b, const char *table, rt_event_cb event_cb, rt
 	for (int cpu = 0; cpu < ncpu; cpu++) {
 		/* Waking the reader for every event costs the traced process
 		 * microseconds per event; rt_poll drains what is below the mark. */
-		struct bcc_perf_buffer_opts opts = {.pid = -1, .cpu = cpu, .wakeup_events = RT_WAKEUP_EVENTS};
+		struct bcc_perf_buffer_opts opts = {
+			.pid = -1, .cpu = cpu, .wakeup_events = RT_WAKEUP_EVENTS};
 		struct perf_reader *r;
 		int fd;
 
@@ -338,8 +346,8 @@ int rt_open_perf(struct cbcc_bpf *b, const char *table, rt_event_cb event_cb, rt
 			continue;
 		r = bpf_open_perf_buffer_opts(event_cb, lost_cb, cookie, pages, &opts);
 		if (!r)
-			return cbcc_errf(err, "cannot open perf buffer on CPU %d (%d pages): %s", cpu,
-					 pages, strerror(errno));
+			return cbcc_errf(err, "cannot open perf buffer on CPU %d (%d pages): %s",
+					 cpu, pages, strerror(errno));
 		b->readers = xrealloc(b->readers, (b->nreaders + 1) * sizeof(*b->readers));
 		b->readers[b->nreaders++] = r;
 		fd = perf_reader_fd(r);
@@ -414,7 +422,8 @@ int rt_usdt_add(struct cbcc_bpf *b, const char *path, pid_t pid, const char *pro
 	*argtypes = NULL;
 	*nargs = 0;
 	for (int i = 0; i < usdt_count_args(ctx, provider, probe); i++) {
-		const char *t = provider ? bcc_usdt_get_fully_specified_probe_argctype(ctx, provider, probe, i)
+		const char *t = provider ? bcc_usdt_get_fully_specified_probe_argctype(
+						   ctx, provider, probe, i)
 					 : bcc_usdt_get_probe_argctype(ctx, probe, i);
 
 		if (!t || !*t)
@@ -566,7 +575,7 @@ char *rt_find_library(const char *name, pid_t pid)
 
 	if (strchr(name, '/'))
 		return realpath(name, resolved) && access(resolved, R_OK) == 0 ? xstrdup(resolved)
-										 : NULL;
+									       : NULL;
 	found = bcc_procutils_which_so(name, pid);
 	if (!found)
 		found = bcc_procutils_which(name);

@@ -14,9 +14,9 @@ struct perf_reader;
 struct cache_prog;
 
 struct cbcc_bpf {
-	void *mod;                 /* compiled by clang this run, or NULL */
+	void *mod;		   /* compiled by clang this run, or NULL */
 	struct cache_prog *cached; /* loaded from the program cache, or NULL */
-	bool no_cache;             /* --no-cache */
+	bool no_cache;		   /* --no-cache */
 	bool verbose;
 	struct rt_attach *att;
 	int natt;

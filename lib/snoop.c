@@ -34,8 +34,8 @@ bool snoop_tp_exists(const char *category, const char *event)
 	return ok;
 }
 
-int snoop_attach(struct cbcc_bpf *b, const struct snoop_tp *tps, int n,
-		 volatile sig_atomic_t *stop, struct cbcc_err *err)
+int snoop_attach(struct cbcc_bpf *b, const struct snoop_tp *tps, int n, volatile sig_atomic_t *stop,
+		 struct cbcc_err *err)
 {
 	for (int i = 0; i < n && !*stop; i++) {
 		int fd;
@@ -107,8 +107,7 @@ bool snoop_parse_uid(const char *arg, long *uid)
 	return true;
 }
 
-int snoop_set_config(struct cbcc_bpf *b, const char *name, const void *bytes,
-		     struct cbcc_err *err)
+int snoop_set_config(struct cbcc_bpf *b, const char *name, const void *bytes, struct cbcc_err *err)
 {
 	int zero = 0, fd = rt_table_fd(b, name, err);
 

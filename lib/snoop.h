@@ -22,7 +22,7 @@ struct snoop_tp {
 };
 
 struct snoop_perf {
-	const char *tool;  /* prefix of the lost-events messages */
+	const char *tool; /* prefix of the lost-events messages */
 	rt_event_cb on_event;
 	void *cookie;
 	unsigned long long lost;
@@ -31,8 +31,8 @@ struct snoop_perf {
 /* The prelude followed by template `name` rendered with vars (new string). */
 char *snoop_source(const char *name, const struct tvar *vars, int nvars, struct cbcc_err *err);
 /* Loads and attaches every tracepoint of tps; stops early when *stop is set. */
-int snoop_attach(struct cbcc_bpf *b, const struct snoop_tp *tps, int n,
-		 volatile sig_atomic_t *stop, struct cbcc_err *err);
+int snoop_attach(struct cbcc_bpf *b, const struct snoop_tp *tps, int n, volatile sig_atomic_t *stop,
+		 struct cbcc_err *err);
 bool snoop_tp_exists(const char *category, const char *event);
 /* Opens perf buffer `table`: events go to p->on_event, losses are counted
  * in p->lost and reported on stderr as they happen. */
@@ -47,7 +47,6 @@ void snoop_report_lost(const struct snoop_perf *p);
 /* A user name or a numeric uid; false when neither. */
 bool snoop_parse_uid(const char *arg, long *uid);
 /* Writes `bytes` to config table `name` (a one-entry array). */
-int snoop_set_config(struct cbcc_bpf *b, const char *name, const void *bytes,
-		     struct cbcc_err *err);
+int snoop_set_config(struct cbcc_bpf *b, const char *name, const void *bytes, struct cbcc_err *err);
 
 #endif

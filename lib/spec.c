@@ -89,7 +89,8 @@ static int check_name(const char *what, const char *name, struct cbcc_err *err)
 		return cbcc_errf(err, "missing %s name", what);
 	for (const char *p = name; *p; p++)
 		if (!isalnum((unsigned char)*p) && !strchr("_.@$*?[]-", *p))
-			return cbcc_errf(err, "invalid character '%c' in %s name '%s'", *p, what, name);
+			return cbcc_errf(err, "invalid character '%c' in %s name '%s'", *p, what,
+					 name);
 	return 0;
 }
 
@@ -107,7 +108,8 @@ int probe_loc_parse(const char *text, struct probe_loc *loc, struct cbcc_err *er
 		else if (strlen(parts[0]) == 1 && strchr("rtu", parts[0][0]))
 			loc->type = (enum probe_type)parts[0][0];
 		else {
-			cbcc_errf(err, "probe type must be '', 'p', 't', 'r', or 'u', but got '%s'", parts[0]);
+			cbcc_errf(err, "probe type must be '', 'p', 't', 'r', or 'u', but got '%s'",
+				  parts[0]);
 			goto out;
 		}
 		first = 1;
@@ -155,7 +157,8 @@ int probe_loc_parse(const char *text, struct probe_loc *loc, struct cbcc_err *er
 			if (parse_offset(plus + 1, &loc->offset, err))
 				goto out;
 			if (loc->type == PROBE_RETURN) {
-				cbcc_errf(err, "an offset is only allowed on entry probes, not on r:");
+				cbcc_errf(err,
+					  "an offset is only allowed on entry probes, not on r:");
 				goto out;
 			}
 		}
@@ -240,9 +243,12 @@ int trace_spec_parse(const char *text, struct trace_spec *spec, struct cbcc_err 
 		const char *open = strchr(rest + 1, '(');
 
 		if (!close || (open && open < close))
-			return cbcc_errf(err, "unbalanced or nested parentheses in the function signature");
+			return cbcc_errf(
+				err, "unbalanced or nested parentheses in the function signature");
 		if (spec->loc.type == PROBE_USDT || spec->loc.type == PROBE_TRACEPOINT)
-			return cbcc_errf(err, "USDT and tracepoint probes can't have a function signature; use arg1, arg2, ... or args->field instead");
+			return cbcc_errf(err,
+					 "USDT and tracepoint probes can't have a function "
+					 "signature; use arg1, arg2, ... or args->field instead");
 		spec->signature = xstrndup(rest + 1, close - rest - 1);
 		rest = close + 1;
 	}

@@ -10,18 +10,18 @@
 #include "util.h"
 
 enum probe_type {
-	PROBE_ENTRY = 'p',      /* kprobe (no library) or uprobe */
-	PROBE_RETURN = 'r',     /* kretprobe or uretprobe */
+	PROBE_ENTRY = 'p',	/* kprobe (no library) or uprobe */
+	PROBE_RETURN = 'r',	/* kretprobe or uretprobe */
 	PROBE_TRACEPOINT = 't', /* t:category:event */
-	PROBE_USDT = 'u',       /* u:library[:provider]:probe */
+	PROBE_USDT = 'u',	/* u:library[:provider]:probe */
 };
 
 /* Where a probe attaches: the part before the signature. */
 struct probe_loc {
 	enum probe_type type;
-	char *library;  /* "" for the kernel; "c", a soname or a path otherwise */
-	char *category; /* tracepoint category, or USDT provider (may be NULL) */
-	char *function; /* function, tracepoint event or USDT probe name */
+	char *library;	 /* "" for the kernel; "c", a soname or a path otherwise */
+	char *category;	 /* tracepoint category, or USDT provider (may be NULL) */
+	char *function;	 /* function, tracepoint event or USDT probe name */
 	uint64_t offset; /* func+offset, entry probes only */
 };
 
@@ -31,7 +31,7 @@ struct trace_spec {
 	struct probe_loc loc;
 	char *signature; /* parameters inside "(...)", or NULL */
 	char *predicate; /* the predicate including its outer parens, or NULL */
-	char *format;    /* format without quotes, or NULL for the default action */
+	char *format;	 /* format without quotes, or NULL for the default action */
 	struct fmt fmt;
 	char **args;
 	int nargs;

@@ -15,7 +15,9 @@
 int sysenv_check_root(struct cbcc_err *err)
 {
 	if (geteuid() != 0)
-		return cbcc_errf(err, "must run as root (tracing needs CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN)");
+		return cbcc_errf(
+			err,
+			"must run as root (tracing needs CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN)");
 	return 0;
 }
 
@@ -57,7 +59,9 @@ int sysenv_check_headers(char *warning, size_t size, struct cbcc_err *err)
 	uname(&u);
 	snprintf(path, sizeof(path), "/lib/modules/%s/build", u.release);
 	if (!is_dir(path))
-		return cbcc_errf(err, "kernel headers not found: %s is missing (install linux-headers and run scripts/setup.sh)",
+		return cbcc_errf(err,
+				 "kernel headers not found: %s is missing (install linux-headers "
+				 "and run scripts/setup.sh)",
 				 path);
 	release = headers_release(u.release);
 	if (release) {
@@ -65,7 +69,8 @@ int sysenv_check_headers(char *warning, size_t size, struct cbcc_err *err)
 
 		if (*r && strcmp(r, u.release))
 			snprintf(warning, size,
-				 "kernel headers are version %s but the running kernel is %s; struct layouts may differ",
+				 "kernel headers are version %s but the running kernel is %s; "
+				 "struct layouts may differ",
 				 r, u.release);
 		free(release);
 	}
@@ -75,13 +80,16 @@ int sysenv_check_headers(char *warning, size_t size, struct cbcc_err *err)
 int sysenv_check_tracefs(struct cbcc_err *err)
 {
 	if (!is_dir("/sys/kernel/debug/tracing/events"))
-		return cbcc_errf(err, "tracefs is not available at /sys/kernel/debug/tracing: mount it with 'mount -t debugfs debugfs /sys/kernel/debug' (scripts/setup.sh does this)");
+		return cbcc_errf(err, "tracefs is not available at /sys/kernel/debug/tracing: "
+				      "mount it with 'mount -t debugfs debugfs /sys/kernel/debug' "
+				      "(scripts/setup.sh does this)");
 	return 0;
 }
 
 const char *sysenv_tracefs(void)
 {
-	return is_dir("/sys/kernel/tracing/events") ? "/sys/kernel/tracing" : "/sys/kernel/debug/tracing";
+	return is_dir("/sys/kernel/tracing/events") ? "/sys/kernel/tracing"
+						    : "/sys/kernel/debug/tracing";
 }
 
 bool sysenv_has_kprobes(void)
@@ -139,7 +147,8 @@ bool sysenv_kernel_function_exists(const char *name)
 		if (!sym || !(sym = strchr(sym + 1, ' ')))
 			continue;
 		sym++;
-		found = !strncmp(sym, name, n) && (sym[n] == '\n' || sym[n] == '\t' || sym[n] == '\0');
+		found = !strncmp(sym, name, n) &&
+			(sym[n] == '\n' || sym[n] == '\t' || sym[n] == '\0');
 	}
 	fclose(f);
 	return found;
@@ -198,11 +207,13 @@ int tp_fields(const char *category, const char *event, struct tp_field **fields,
 		free(dir);
 		free(path);
 		if (access(sysenv_tracefs(), R_OK) != 0)
-			return cbcc_errf(err, "cannot read tracepoints under %s (mounted? root?)", sysenv_tracefs());
+			return cbcc_errf(err, "cannot read tracepoints under %s (mounted? root?)",
+					 sysenv_tracefs());
 		if (!cat_exists)
-			return cbcc_errf(err, "unknown tracepoint category '%s' (see tplist)", category);
-		return cbcc_errf(err, "unknown tracepoint '%s:%s' (see tplist '%s:*')", category, event,
-				 category);
+			return cbcc_errf(err, "unknown tracepoint category '%s' (see tplist)",
+					 category);
+		return cbcc_errf(err, "unknown tracepoint '%s:%s' (see tplist '%s:*')", category,
+				 event, category);
 	}
 	free(path);
 	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
@@ -231,15 +242,17 @@ int tp_check_refs(const char *category, const char *event, const struct tp_field
 		while (isalnum((unsigned char)name[len]) || name[len] == '_')
 			len++;
 		for (int i = 0; i < n && !found; i++)
-			found = strlen(fields[i].name) == len && !strncmp(fields[i].name, name, len);
+			found = strlen(fields[i].name) == len &&
+				!strncmp(fields[i].name, name, len);
 		if (!found) {
 			struct strbuf known = STRBUF_INIT;
 
 			for (int i = 0; i < n; i++)
 				if (!fields[i].common)
-					sb_printf(&known, "%s%s", known.len ? ", " : "", fields[i].name);
-			cbcc_errf(err, "tracepoint %s:%s has no field '%.*s' (fields: %s)", category, event,
-				  (int)len, name, sb_str(&known));
+					sb_printf(&known, "%s%s", known.len ? ", " : "",
+						  fields[i].name);
+			cbcc_errf(err, "tracepoint %s:%s has no field '%.*s' (fields: %s)",
+				  category, event, (int)len, name, sb_str(&known));
 			sb_free(&known);
 			return -1;
 		}

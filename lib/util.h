@@ -14,8 +14,7 @@ struct cbcc_err {
 };
 
 /* Formats msg into err and returns -1, so callers can `return cbcc_errf(...)`. */
-int cbcc_errf(struct cbcc_err *err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+int cbcc_errf(struct cbcc_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Surrounds the message already in err: "<before><msg><after>"; returns -1. */
 int cbcc_err_wrap(struct cbcc_err *err, const char *before, const char *after);

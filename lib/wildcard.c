@@ -134,9 +134,11 @@ static int check_regex(const char *text, struct cbcc_err *err)
 		    (*c == '{' && regex_interval(c, &copies, &end))) {
 			/* one lazy '?' or possessive '+' may follow a repetition */
 			if (repeats > 1 || (repeats && *c != '?' && *c != '+'))
-				return cbcc_errf(err, "multiple repeat in regular expression '%s'", text);
+				return cbcc_errf(err, "multiple repeat in regular expression '%s'",
+						 text);
 			if (!last)
-				return cbcc_errf(err, "nothing to repeat in regular expression '%s'", text);
+				return cbcc_errf(
+					err, "nothing to repeat in regular expression '%s'", text);
 			if (*c == '+' && !repeats)
 				copies = 2;
 			size[depth] = size[depth] - last + sat_mul(last, copies);
@@ -147,13 +149,18 @@ static int check_regex(const char *text, struct cbcc_err *err)
 			repeats = 0;
 			if (*c == '(') {
 				if (depth == REGEX_MAX_DEPTH)
-					return cbcc_errf(err, "regular expression '%s' is nested too deeply", text);
+					return cbcc_errf(
+						err, "regular expression '%s' is nested too deeply",
+						text);
 				size[++depth] = 0;
 				last = 0;
 				continue;
 			} else if (*c == ')') {
 				if (!depth)
-					return cbcc_errf(err, "unbalanced parenthesis in regular expression '%s'", text);
+					return cbcc_errf(
+						err,
+						"unbalanced parenthesis in regular expression '%s'",
+						text);
 				last = size[depth--] + 1;
 			} else if (*c == '|') {
 				last = 0;
@@ -169,7 +176,9 @@ static int check_regex(const char *text, struct cbcc_err *err)
 			size[depth] += last;
 		}
 		if (size[depth] > REGEX_MAX_NODES)
-			return cbcc_errf(err, "regular expression '%s' is too large once expanded (more than %d nodes)",
+			return cbcc_errf(err,
+					 "regular expression '%s' is too large once expanded (more "
+					 "than %d nodes)",
 					 text, REGEX_MAX_NODES);
 	}
 	return 0;
@@ -208,14 +217,16 @@ int wc_parse(const char *text, bool use_regex, pid_t pid, struct wc_pattern *p,
 		return -1;
 	rc = 0;
 	if (strcmp(type, "p") && strcmp(type, "t") && strcmp(type, "u"))
-		rc = cbcc_errf(err, "type must be 'p', 't', or 'u', but got '%s' in pattern '%s'", type, text);
+		rc = cbcc_errf(err, "type must be 'p', 't', or 'u', but got '%s' in pattern '%s'",
+			       type, text);
 	else if (!*name)
 		rc = cbcc_errf(err, "empty function name in pattern '%s'", text);
 	else if (*type == 'u' && !*lib)
-		rc = cbcc_errf(err, "USDT pattern '%s' needs a library or binary (u:LIB:PROBE)", text);
+		rc = cbcc_errf(err, "USDT pattern '%s' needs a library or binary (u:LIB:PROBE)",
+			       text);
 	if (rc)
 		goto out;
-	p->type = (enum probe_type)*type;
+	p->type = (enum probe_type) * type;
 	p->text = name;
 	name = NULL;
 	if (*lib) {
@@ -442,7 +453,8 @@ static int expand_kernel(const struct wc_pattern *p, struct wc_list *out, struct
 
 	free(path);
 	if (!f && !(f = fopen("/proc/kallsyms", "r")))
-		return cbcc_errf(err, "cannot read kernel functions from available_filter_functions or /proc/kallsyms");
+		return cbcc_errf(err, "cannot read kernel functions from "
+				      "available_filter_functions or /proc/kallsyms");
 	while (fgets(line, sizeof(line), f)) {
 		char *name = line;
 
@@ -503,7 +515,8 @@ static int ifunc_target_offset(const char *path, const char *name, uint64_t *off
 		return -1;
 	impl = dlsym(h, name);
 	if (impl && dlinfo(h, RTLD_DI_LINKMAP, &map) == 0 && map &&
-	    bcc_resolve_symname(path, NULL, (uint64_t)(uintptr_t)impl - map->l_addr, 0, NULL, &sym) == 0) {
+	    bcc_resolve_symname(path, NULL, (uint64_t)(uintptr_t)impl - map->l_addr, 0, NULL,
+				&sym) == 0) {
 		*offset = sym.offset;
 		free((void *)sym.module);
 		rc = 0;
@@ -638,7 +651,9 @@ int wc_expand(const struct wc_pattern *p, pid_t pid, int limit, struct wc_list *
 							   : "functions",
 			       p->text, p->library ? " in " : "", p->library ? p->library : "");
 	else if (!rc && out->n > limit)
-		rc = cbcc_errf(err, "pattern '%s' matched %d probes, more than the maximum of %d allowed; narrow it down",
+		rc = cbcc_errf(err,
+			       "pattern '%s' matched %d probes, more than the maximum of %d "
+			       "allowed; narrow it down",
 			       p->text, out->n, limit);
 	if (rc)
 		wc_list_free(out);
@@ -649,7 +664,8 @@ int wc_find_probes(struct cbcc_bpf *b, const char *text, bool use_regex, pid_t p
 		   const char *prefix, struct wc_pattern *p, struct wc_list *probes,
 		   char ***fn_names, struct cbcc_err *err)
 {
-	if (wc_parse(text, use_regex, pid, p, err) || wc_expand(p, pid, WC_PROBE_LIMIT, probes, err))
+	if (wc_parse(text, use_regex, pid, p, err) ||
+	    wc_expand(p, pid, WC_PROBE_LIMIT, probes, err))
 		return -1;
 	*fn_names = xcalloc(probes->n, sizeof(char *));
 	for (int i = 0; i < probes->n; i++) {

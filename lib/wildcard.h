@@ -17,15 +17,15 @@
 
 struct wc_pattern {
 	enum probe_type type; /* PROBE_ENTRY, PROBE_TRACEPOINT or PROBE_USDT */
-	char *library;        /* resolved path for user probes, else NULL */
-	char *text;           /* the name part: "func*", "cat:event*" or "probe*" */
-	regex_t re;           /* anchored like BCC's re.match */
+	char *library;	      /* resolved path for user probes, else NULL */
+	char *text;	      /* the name part: "func*", "cat:event*" or "probe*" */
+	regex_t re;	      /* anchored like BCC's re.match */
 };
 
 /* One expanded probe. */
 struct wc_match {
-	char *name;      /* function, "category:event" or USDT probe name */
-	char *provider;  /* USDT provider, else NULL */
+	char *name;	 /* function, "category:event" or USDT probe name */
+	char *provider;	 /* USDT provider, else NULL */
 	uint64_t offset; /* uprobe file offset */
 };
 

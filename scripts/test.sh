@@ -6,6 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+echo "== clang-format (layout of every C source, .clang-format)"
+clang-format --dry-run -Werror -style=file lib/*.[ch] tools/*.c tests/unit/*.c tests/fuzz/*.c tests/progs/*.c
 for variant in build build-asan; do
 	flags=()
 	[ "$variant" = build-asan ] && flags=(-DCBCC_SANITIZE=ON)

@@ -41,7 +41,7 @@ struct probe {
 	struct argdist_spec spec;
 	struct argdist_gen_probe gen;
 	char *fn_name;
-	char *enter_name; /* entry probe of $entry()/$latency, or NULL */
+	char *enter_name;	 /* entry probe of $entry()/$latency, or NULL */
 	char *prog, *enter_prog; /* their fentry/fexit programs, when used */
 	char kfunc_why[320];	 /* why a kernel function got kprobes */
 	struct resolved_probe res;
@@ -240,7 +240,8 @@ static void parse_args(int argc, char **argv)
 		case 'z':
 			env.string_size = (int)cli_int_arg("-z/--string-size", optarg, 1);
 			if (env.string_size > ARGDIST_MAX_KEY)
-				cli_usage_exit("argument -z/--string-size: at most 400: '%s'", optarg);
+				cli_usage_exit("argument -z/--string-size: at most 400: '%s'",
+					       optarg);
 			break;
 		case 'i':
 			env.interval = cli_int_arg("-i/--interval", optarg, 1);
@@ -278,7 +279,7 @@ static void parse_args(int argc, char **argv)
 	}
 	if (optind < argc)
 		cli_usage_exit("unrecognized arguments: %s (probes are given with -C or -H)",
-			    argv[optind]);
+			       argv[optind]);
 	if (env.ncount + env.nhist == 0)
 		cli_usage_exit("at least one specifier is required (-C or -H)%s", "");
 }
@@ -352,7 +353,9 @@ static void build_probe(struct argdist *a, struct probe *p, const char *text,
 		die(a, "error parsing probe '%s': %s", text, err.msg);
 	key_size = argdist_key_layout(&p->spec, env.string_size, NULL);
 	if (kind == ARGDIST_COUNT && key_size > ARGDIST_MAX_KEY)
-		die(a, "error in probe '%s': its key needs %zu bytes, more than the %d the BPF stack allows; use a smaller -z",
+		die(a,
+		    "error in probe '%s': its key needs %zu bytes, more than the %d the BPF stack "
+		    "allows; use a smaller -z",
 		    text, key_size, ARGDIST_MAX_KEY);
 	p->offsets = xcalloc(p->spec.nexprs, sizeof(size_t));
 	argdist_key_layout(&p->spec, env.string_size, p->offsets);
@@ -731,7 +734,8 @@ int main(int argc, char **argv)
 	signals_install(&stop);
 	if (!env.ebpf)
 		check_system();
-	a.plan = (struct kfunc_plan){.method = env.common.kfunc, .tool = "argdist", .verbose = env.verbose};
+	a.plan = (struct kfunc_plan){
+		.method = env.common.kfunc, .tool = "argdist", .verbose = env.verbose};
 	build_probes(&a);
 	src = generate(&a);
 	if (env.ebpf)

@@ -94,7 +94,8 @@ static const char help_text[] =
 	"    ./execsnoop -t                   # include timestamps\n"
 	"    ./execsnoop -q                   # add \"quotemarks\" around arguments\n"
 	"    ./execsnoop -n main              # only print command lines containing \"main\"\n"
-	"    ./execsnoop -l tpkg              # only print command where arguments contains \"tpkg\"\n"
+	"    ./execsnoop -l tpkg              # only print command where arguments contains "
+	"\"tpkg\"\n"
 	"    ./execsnoop --exit               # include each program's run time until exit\n";
 
 static void compile_regex(regex_t *re, const char *opt, const char *text)
@@ -144,7 +145,9 @@ static void parse_args(int argc, char **argv)
 			break;
 		case 'u':
 			if (!snoop_parse_uid(optarg, &env.uid))
-				cli_usage_exit("argument -u/--uid: '%s' is not valid UID or user entry", optarg);
+				cli_usage_exit(
+					"argument -u/--uid: '%s' is not valid UID or user entry",
+					optarg);
 			break;
 		case 'q':
 			env.quote = true;
@@ -176,7 +179,8 @@ static void parse_args(int argc, char **argv)
 			break;
 		case OPT_CGROUPMAP:
 		case OPT_MNTNSMAP:
-			cli_usage_exit("argument %s: not supported by this execsnoop", argv[optind - 2]);
+			cli_usage_exit("argument %s: not supported by this execsnoop",
+				       argv[optind - 2]);
 			break;
 		default:
 			cli_common_option(c, argv, &env.common);
@@ -232,7 +236,8 @@ static void configure(struct snoop *s)
 		cfg.real_parent_off = (uint64_t)parent;
 		cfg.tgid_off = (uint64_t)tgid;
 	} else if (env.ppid) {
-		die(s, "-P/--ppid needs the kernel's BTF (/sys/kernel/btf/vmlinux) to find parent pids");
+		die(s, "-P/--ppid needs the kernel's BTF (/sys/kernel/btf/vmlinux) to find parent "
+		       "pids");
 	}
 	if (snoop_set_config(&s->bpf, "snoop_config", &cfg, &err) ||
 	    filters_configure(&s->bpf, &f, &err))

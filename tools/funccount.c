@@ -162,7 +162,8 @@ static char *generate(struct counter *c)
 	char nslots[16], cpu[96], *usdt;
 
 	snprintf(nslots, sizeof(nslots), "%d", c->probes.n);
-	snprintf(cpu, sizeof(cpu), "\tif (bpf_get_smp_processor_id() != %ld)\n\t\treturn;\n", env.cpu);
+	snprintf(cpu, sizeof(cpu), "\tif (bpf_get_smp_processor_id() != %ld)\n\t\treturn;\n",
+		 env.cpu);
 	if (codegen_prelude(&out, &o, NULL, 0, &err))
 		die(c, err.msg);
 	{
@@ -181,7 +182,9 @@ static char *generate(struct counter *c)
 		};
 
 		snprintf(slot, sizeof(slot), "%d", i);
-		template_render(&out, c->pat.type == PROBE_TRACEPOINT ? "funccount_tp.c" : "funccount_probe.c",
+		template_render(&out,
+				c->pat.type == PROBE_TRACEPOINT ? "funccount_tp.c"
+								: "funccount_probe.c",
 				vars, ARRAY_SIZE(vars));
 		free(params);
 	}
@@ -200,9 +203,11 @@ static void choose_kfuncs(struct counter *c)
 {
 	struct cbcc_err err;
 
-	c->plan = (struct kfunc_plan){.method = env.common.kfunc, .tool = "funccount", .verbose = env.debug};
+	c->plan = (struct kfunc_plan){
+		.method = env.common.kfunc, .tool = "funccount", .verbose = env.debug};
 	for (int i = 0; i < c->probes.n; i++) {
-		struct probe_loc loc = {.type = PROBE_ENTRY, .library = "", .function = c->probes.m[i].name};
+		struct probe_loc loc = {
+			.type = PROBE_ENTRY, .library = "", .function = c->probes.m[i].name};
 		struct kfunc_choice ch;
 
 		if (kfunc_plan_probe(&c->plan, &loc, loc.function, &ch, &c->fn_names[i], &err))
@@ -373,7 +378,8 @@ static void wait_interval(void)
 
 		if (now >= end)
 			break;
-		if (output_wait_closed((int)((end - now) / 1000000 > 200 ? 200 : (end - now) / 1000000 + 1)))
+		if (output_wait_closed(
+			    (int)((end - now) / 1000000 > 200 ? 200 : (end - now) / 1000000 + 1)))
 			stop = SIGPIPE;
 	}
 }
@@ -436,8 +442,9 @@ int main(int argc, char **argv)
 	configure(&c);
 	attach_all(&c);
 	if (!stop) {
-		fprintf(env.common.json ? stderr : stdout, "Tracing %d functions for \"%s\"... Hit Ctrl-C to end.\n",
-			c.probes.n, env.pattern);
+		fprintf(env.common.json ? stderr : stdout,
+			"Tracing %d functions for \"%s\"... Hit Ctrl-C to end.\n", c.probes.n,
+			env.pattern);
 		if (output_flush())
 			run_loop(&c);
 	}

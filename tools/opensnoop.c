@@ -53,12 +53,12 @@ static const struct {
 	const char *name;
 	unsigned value;
 } open_flags[] = {
-	{"O_RDONLY", O_RDONLY},     {"O_WRONLY", O_WRONLY},	  {"O_RDWR", O_RDWR},
+	{"O_RDONLY", O_RDONLY},	    {"O_WRONLY", O_WRONLY},	  {"O_RDWR", O_RDWR},
 	{"O_ACCMODE", O_ACCMODE},   {"O_CREAT", O_CREAT},	  {"O_EXCL", O_EXCL},
-	{"O_NOCTTY", O_NOCTTY},     {"O_TRUNC", O_TRUNC},	  {"O_APPEND", O_APPEND},
+	{"O_NOCTTY", O_NOCTTY},	    {"O_TRUNC", O_TRUNC},	  {"O_APPEND", O_APPEND},
 	{"O_NONBLOCK", O_NONBLOCK}, {"O_NDELAY", O_NDELAY},	  {"O_DSYNC", O_DSYNC},
 	{"O_SYNC", O_SYNC},	    {"O_RSYNC", O_RSYNC},	  {"O_ASYNC", O_ASYNC},
-	{"O_DIRECT", O_DIRECT},     {"O_LARGEFILE", O_LARGEFILE}, {"O_DIRECTORY", O_DIRECTORY},
+	{"O_DIRECT", O_DIRECT},	    {"O_LARGEFILE", O_LARGEFILE}, {"O_DIRECTORY", O_DIRECTORY},
 	{"O_NOFOLLOW", O_NOFOLLOW}, {"O_NOATIME", O_NOATIME},	  {"O_CLOEXEC", O_CLOEXEC},
 	{"O_PATH", O_PATH},	    {"O_TMPFILE", O_TMPFILE},
 };
@@ -104,7 +104,8 @@ static const char help_text[] =
 	"    ./opensnoop -n main                # only print process names containing \"main\"\n"
 	"    ./opensnoop -e                     # show extended fields\n"
 	"    ./opensnoop -f O_WRONLY -f O_RDWR  # only print calls for writing\n"
-	"    ./opensnoop -F                     # show full path for an open file with relative path\n";
+	"    ./opensnoop -F                     # show full path for an open file with relative "
+	"path\n";
 
 static void add_flag_filter(const char *name)
 {
@@ -161,7 +162,9 @@ static void parse_args(int argc, char **argv)
 			break;
 		case 'u':
 			if (!snoop_parse_uid(optarg, &env.uid))
-				cli_usage_exit("argument -u/--uid: '%s' is not valid UID or user entry", optarg);
+				cli_usage_exit(
+					"argument -u/--uid: '%s' is not valid UID or user entry",
+					optarg);
 			break;
 		case 'd':
 			env.duration = cli_int_arg("-d/--duration", optarg, 1);
@@ -181,14 +184,17 @@ static void parse_args(int argc, char **argv)
 		case 'b':
 			env.pages = cli_int_arg("-b/--buffer-pages", optarg, 1);
 			if (env.pages & (env.pages - 1))
-				cli_usage_exit("argument -b/--buffer-pages: must be a power of two: '%s'", optarg);
+				cli_usage_exit(
+					"argument -b/--buffer-pages: must be a power of two: '%s'",
+					optarg);
 			break;
 		case OPT_EBPF:
 			env.ebpf = true;
 			break;
 		case OPT_CGROUPMAP:
 		case OPT_MNTNSMAP:
-			cli_usage_exit("argument %s: not supported by this opensnoop", argv[optind - 2]);
+			cli_usage_exit("argument %s: not supported by this opensnoop",
+				       argv[optind - 2]);
 			break;
 		default:
 			cli_common_option(c, argv, &env.common);

@@ -137,25 +137,55 @@ static void parse_args(int argc, char **argv)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":p:c:i:D:TrsPKUvdfh", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'p': env.pid = cli_int_arg("-p/--pid", optarg, 1); break;
-		case 'c': env.cpu = cli_int_arg("-c/--cpu", optarg, 0); break;
-		case 'i': env.interval = cli_int_arg("-i/--interval", optarg, 1); break;
-		case 'D': env.duration = cli_int_arg("-D/--duration", optarg, 1); break;
-		case 'T': env.timestamp = true; break;
-		case 'r': env.regexp = true; break;
-		case 's': env.offset = true; break;
-		case 'P': env.perpid = true; break;
-		case 'K': env.kernel_only = true; break;
-		case 'U': env.user_only = true; break;
-		case 'v': env.verbose = true; break;
-		case 'd': env.delimited = true; break;
-		case 'f': env.folded = true; break;
-		case OPT_DEBUG: env.debug = true; break;
+		case 'p':
+			env.pid = cli_int_arg("-p/--pid", optarg, 1);
+			break;
+		case 'c':
+			env.cpu = cli_int_arg("-c/--cpu", optarg, 0);
+			break;
+		case 'i':
+			env.interval = cli_int_arg("-i/--interval", optarg, 1);
+			break;
+		case 'D':
+			env.duration = cli_int_arg("-D/--duration", optarg, 1);
+			break;
+		case 'T':
+			env.timestamp = true;
+			break;
+		case 'r':
+			env.regexp = true;
+			break;
+		case 's':
+			env.offset = true;
+			break;
+		case 'P':
+			env.perpid = true;
+			break;
+		case 'K':
+			env.kernel_only = true;
+			break;
+		case 'U':
+			env.user_only = true;
+			break;
+		case 'v':
+			env.verbose = true;
+			break;
+		case 'd':
+			env.delimited = true;
+			break;
+		case 'f':
+			env.folded = true;
+			break;
+		case OPT_DEBUG:
+			env.debug = true;
+			break;
 		case CLI_OPT_KPROBE:
 			break; /* kernel functions always use kprobes here */
 		case CLI_OPT_FENTRY:
-			cli_usage_exit("--fentry: stackcount attaches kernel functions with kprobes only "
-				    "(a stack walked from a BPF trampoline starts inside it)%s", "");
+			cli_usage_exit(
+				"--fentry: stackcount attaches kernel functions with kprobes only "
+				"(a stack walked from a BPF trampoline starts inside it)%s",
+				"");
 			break;
 		default:
 			cli_common_option(c, argv, &env.common);
@@ -166,7 +196,8 @@ static void parse_args(int argc, char **argv)
 	if (argc - optind > 1)
 		cli_usage_exit("unrecognized arguments: %s", argv[optind + 1]);
 	if (env.kernel_only && env.user_only)
-		cli_usage_exit("-K and -U are mutually exclusive; both stacks are the default%s", "");
+		cli_usage_exit("-K and -U are mutually exclusive; both stacks are the default%s",
+			       "");
 	if (env.common.json && env.folded)
 		cli_usage_exit("--json and -f cannot be used together%s", "");
 	env.pattern = argv[optind];
@@ -200,21 +231,25 @@ static char *generate(struct counter *c)
 	char cpu[96], *usdt, *all;
 	int nfn = c->pat.type == PROBE_USDT ? c->probes.n : 1;
 
-	snprintf(cpu, sizeof(cpu), "\tif (bpf_get_smp_processor_id() != %ld)\n\t\treturn 0;\n", env.cpu);
+	snprintf(cpu, sizeof(cpu), "\tif (bpf_get_smp_processor_id() != %ld)\n\t\treturn 0;\n",
+		 env.cpu);
 	if (codegen_prelude(&out, &o, NULL, 0, &err))
 		die(c, err.msg);
 	template_render(&out, "stackcount_common.c", NULL, 0);
 	for (int i = 0; i < nfn; i++) {
 		struct tvar vars[] = {
 			{"NAME", c->fn_names[i]},
-			{"PARAMS", c->pat.type == PROBE_TRACEPOINT ? "void *ctx" : "struct pt_regs *ctx"},
+			{"PARAMS",
+			 c->pat.type == PROBE_TRACEPOINT ? "void *ctx" : "struct pt_regs *ctx"},
 			{"CPU_FILTER", env.cpu >= 0 ? cpu : ""},
 			{"PER_PID", env.perpid ? "1" : "0"},
 			{"KSTACK", c->kstack ? "1" : "0"},
 			{"USTACK", c->ustack ? "1" : "0"},
-			{"CALLER", user_entry(c) ? "\t/* at entry the caller's frame is not linked yet: keep its return address */\n"
+			{"CALLER", user_entry(c) ? "\t/* at entry the caller's frame is not linked "
+						   "yet: keep its return address */\n"
 						   "\tif (key.ustack >= 0)\n"
-						   "\t\tbpf_probe_read_user(&key.caller, sizeof(key.caller), (void *)PT_REGS_SP(ctx));\n"
+						   "\t\tbpf_probe_read_user(&key.caller, "
+						   "sizeof(key.caller), (void *)PT_REGS_SP(ctx));\n"
 						 : ""},
 		};
 
@@ -248,7 +283,9 @@ static void attach_all(struct counter *c)
 		return;
 	}
 	fd = rt_load(&c->bpf, c->fn_names[0],
-		     c->pat.type == PROBE_TRACEPOINT ? BPF_PROG_TYPE_TRACEPOINT : BPF_PROG_TYPE_KPROBE, &err);
+		     c->pat.type == PROBE_TRACEPOINT ? BPF_PROG_TYPE_TRACEPOINT
+						     : BPF_PROG_TYPE_KPROBE,
+		     &err);
 	if (fd < 0)
 		die(c, err.msg);
 	for (int i = 0; i < c->probes.n && !stop; i++) {
@@ -578,8 +615,9 @@ int main(int argc, char **argv)
 	attach_all(&c);
 	if (!stop) {
 		/* folded and JSON output stay machine-readable: the banner goes to stderr */
-		fprintf(env.folded || env.common.json ? stderr : stdout, "Tracing %d functions for \"%s\"... Hit Ctrl-C to end.\n",
-			c.probes.n, env.pattern);
+		fprintf(env.folded || env.common.json ? stderr : stdout,
+			"Tracing %d functions for \"%s\"... Hit Ctrl-C to end.\n", c.probes.n,
+			env.pattern);
 		if (output_flush())
 			run_loop(&c);
 	}

@@ -217,8 +217,11 @@ static void list_usdt(void)
 	}
 	usdt.ctx = env.pid ? bcc_usdt_new_frompid((int)env.pid, path) : bcc_usdt_new_frompath(path);
 	if (!usdt.ctx) {
-		char *msg = env.pid ? xasprintf("cannot read USDT probes of process %ld (does it exist?)", env.pid)
-				    : xasprintf("cannot read USDT probes of %s", path);
+		char *msg =
+			env.pid ? xasprintf(
+					  "cannot read USDT probes of process %ld (does it exist?)",
+					  env.pid)
+				: xasprintf("cannot read USDT probes of %s", path);
 
 		die(msg);
 	}

@@ -45,8 +45,8 @@ struct probe {
 	struct trace_spec spec;
 	struct gen_probe gen;
 	struct resolved_probe res;
-	size_t *offsets; /* of each format value in the record */
-	size_t size;     /* of the record */
+	size_t *offsets;     /* of each format value in the record */
+	size_t size;	     /* of the record */
 	char kfunc_why[320]; /* why a kernel function got a kprobe, not fentry */
 	unsigned long hits;  /* events seen, for -v's hint at exit */
 };
@@ -111,7 +111,8 @@ static const char help_text[] =
 	"  -M MAX_EVENTS, --max-events MAX_EVENTS\n"
 	"                        number of events to print before quitting\n"
 	"  -t, --timestamp       print timestamp column (offset from trace start)\n"
-	"  -u, --unix-timestamp  print UNIX timestamp instead of offset from trace start, requires -t\n"
+	"  -u, --unix-timestamp  print UNIX timestamp instead of offset from trace start, requires "
+	"-t\n"
 	"  -T, --time            print time column\n"
 	"  -C, --print_cpu       print CPU id\n"
 	"  -c CGROUP_PATH, --cgroup-path CGROUP_PATH\n"
@@ -198,12 +199,15 @@ static char **parse_args(int argc, char **argv, int *nprobes)
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":b:p:L:vZ:SM:tuTCc:n:f:BKUaI:Ah", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":b:p:L:vZ:SM:tuTCc:n:f:BKUaI:Ah", longopts, NULL)) !=
+	       -1) {
 		switch (c) {
 		case 'b':
 			env.pages = (int)cli_int_arg("-b/--buffer-pages", optarg, 1);
 			if (env.pages & (env.pages - 1))
-				cli_usage_exit("argument -b/--buffer-pages: must be a power of two: '%s'", optarg);
+				cli_usage_exit(
+					"argument -b/--buffer-pages: must be a power of two: '%s'",
+					optarg);
 			break;
 		case 'p':
 			env.tgid = cli_int_arg("-p/--pid", optarg, 1);
@@ -220,7 +224,8 @@ static char **parse_args(int argc, char **argv, int *nprobes)
 		case 'Z':
 			env.string_size = (int)cli_int_arg("-Z/--string-size", optarg, 1);
 			if (env.string_size > 4096)
-				cli_usage_exit("argument -Z/--string-size: at most 4096: '%s'", optarg);
+				cli_usage_exit("argument -Z/--string-size: at most 4096: '%s'",
+					       optarg);
 			break;
 		case 'S':
 			env.include_self = true;
@@ -332,7 +337,8 @@ static void build_probes(struct tracer *t, char **texts, int n)
 		}
 		p->gen.spec = &p->spec;
 		p->gen.fn_name = codegen_fn_name(&p->spec.loc, i + 1);
-		rc = probe_resolve(&t->bpf, &p->spec.loc, (pid_t)env.tgid, p->gen.fn_name, &p->res, &err);
+		rc = probe_resolve(&t->bpf, &p->spec.loc, (pid_t)env.tgid, p->gen.fn_name, &p->res,
+				   &err);
 		if (!rc && probe_loc_is_kernel_function(&p->spec.loc))
 			rc = choose_kfunc(t, i, &err);
 		if (!rc && codegen_can_retry_at_exit(&p->spec))
@@ -406,7 +412,8 @@ static void configure_filters(struct tracer *t)
 
 		fd = rt_table_fd(&t->bpf, "cbcc_cgroup", &err);
 		if (cg < 0) {
-			snprintf(msg, sizeof(msg), "cannot open cgroup '%s': %s", env.cgroup, strerror(errno));
+			snprintf(msg, sizeof(msg), "cannot open cgroup '%s': %s", env.cgroup,
+				 strerror(errno));
 			die(t, msg);
 		}
 		if (bpf_update_elem(fd, &zero, &cg, 0) < 0) {
@@ -490,8 +497,8 @@ static void format_time(struct tracer *t, uint64_t ts)
 static void json_args(struct tracer *t, const struct fmt *f, const struct fmt_value *vals)
 {
 	static const char *const kinds[] = {
-		[CONV_SIGNED] = "signed",   [CONV_UNSIGNED] = "unsigned", [CONV_CHAR] = "char",
-		[CONV_STRING] = "string",   [CONV_POINTER] = "pointer",   [CONV_KSYM] = "ksym",
+		[CONV_SIGNED] = "signed", [CONV_UNSIGNED] = "unsigned", [CONV_CHAR] = "char",
+		[CONV_STRING] = "string", [CONV_POINTER] = "pointer",	[CONV_KSYM] = "ksym",
 		[CONV_USYM] = "usym",
 	};
 	struct json *j = &t->json;
@@ -534,7 +541,10 @@ static bool format_message(struct tracer *t, const struct probe *p, const char *
 		memcpy(&vals[i].num, field, sizeof(uint64_t));
 		switch (f->convs[i].kind) {
 		case CONV_STRING:
-			sb_appendn(&texts[i], field, strnlen(field, (size_t)env.string_size < str_size ? (size_t)env.string_size : str_size));
+			sb_appendn(&texts[i], field,
+				   strnlen(field, (size_t)env.string_size < str_size
+							  ? (size_t)env.string_size
+							  : str_size));
 			break;
 		case CONV_POINTER:
 			sb_printf(&texts[i], "0x%llx", (unsigned long long)vals[i].num);
@@ -726,8 +736,8 @@ static void print_header(struct tracer *t)
 	for (int i = 0; i < t->nprobes; i++)
 		trivial = trivial && !t->probes[i].spec.format;
 	if (env.common.json) {
-		fprintf(stderr, "Tracing %d probe%s as JSON lines... Hit Ctrl-C to end.\n", t->nprobes,
-			t->nprobes == 1 ? "" : "s");
+		fprintf(stderr, "Tracing %d probe%s as JSON lines... Hit Ctrl-C to end.\n",
+			t->nprobes, t->nprobes == 1 ? "" : "s");
 		return;
 	}
 	if (env.timestamp || env.time)
@@ -780,8 +790,11 @@ static void hint_silent_probes(const struct tracer *t)
 		for (size_t k = 0; k < ARRAY_SIZE(known); k++)
 			if (!strcmp(p->spec.loc.function, known[k][0]))
 				instead = known[k][1];
-		fprintf(stderr, "trace: %s: no event seen; the function may be inlined into its callers on this kernel%s%s%s\n",
-			p->spec.raw, instead ? " (try " : "", instead ? instead : "", instead ? ")" : "");
+		fprintf(stderr,
+			"trace: %s: no event seen; the function may be inlined into its callers on "
+			"this kernel%s%s%s\n",
+			p->spec.raw, instead ? " (try " : "", instead ? instead : "",
+			instead ? ")" : "");
 	}
 }
 
@@ -820,7 +833,8 @@ int main(int argc, char **argv)
 	signals_install(&stop);
 	if (!env.ebpf)
 		check_system(&t);
-	t.plan = (struct kfunc_plan){.method = env.common.kfunc, .tool = "trace", .verbose = env.verbose};
+	t.plan = (struct kfunc_plan){
+		.method = env.common.kfunc, .tool = "trace", .verbose = env.verbose};
 	build_probes(&t, texts, nprobes);
 	src = generate(&t);
 	if (env.verbose || env.ebpf)

@@ -153,7 +153,8 @@ int main(void)
 	check("one", one, want_one);
 	check("empty", empty, want_empty);
 	check_json("small", small,
-		   "{\"buckets\":[{\"low\":0,\"high\":1,\"count\":1},{\"low\":2,\"high\":3,\"count\":2},"
+		   "{\"buckets\":[{\"low\":0,\"high\":1,\"count\":1},{\"low\":2,\"high\":3,"
+		   "\"count\":2},"
 		   "{\"low\":4,\"high\":7,\"count\":3},{\"low\":8,\"high\":15,\"count\":0},"
 		   "{\"low\":16,\"high\":31,\"count\":0},{\"low\":32,\"high\":63,\"count\":0},"
 		   "{\"low\":64,\"high\":127,\"count\":5}]}\n");

@@ -36,7 +36,8 @@ int main(void)
 	json_object(&j, "empty");
 	json_end(&j);
 	expect(j.sb.buf, "{\"s\":\"a\\\"b\\\\c\\n\\t\\u0001\\u007f\",\"u\":18446744073709551615,"
-			 "\"i\":-5,\"d\":0.5,\"f\":1795681560.250000,\"a\":[1,{\"t\":true},[]],\"empty\":{}}\n");
+			 "\"i\":-5,\"d\":0.5,\"f\":1795681560.250000,\"a\":[1,{\"t\":true},[]],"
+			 "\"empty\":{}}\n");
 
 	json_begin(&j);
 	json_strn(&j, "utf8", "h\xc3\xa9 \xff\xe2\x82", 7);

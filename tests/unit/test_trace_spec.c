@@ -9,22 +9,22 @@
 
 static int failures;
 
-#define CHECK(cond)                                                                \
-	do {                                                                       \
-		if (!(cond)) {                                                     \
-			fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-			failures++;                                                \
-		}                                                                  \
+#define CHECK(cond)                                                                                \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);   \
+			failures++;                                                                \
+		}                                                                                  \
 	} while (0)
 
-#define CHECK_STR(a, b)                                                                 \
-	do {                                                                            \
-		const char *a_ = (a), *b_ = (b);                                        \
-		if (!a_ || strcmp(a_, b_)) {                                            \
-			fprintf(stderr, "%s:%d: '%s' != '%s'\n", __FILE__, __LINE__,   \
-				a_ ? a_ : "(null)", b_);                                \
-			failures++;                                                     \
-		}                                                                       \
+#define CHECK_STR(a, b)                                                                            \
+	do {                                                                                       \
+		const char *a_ = (a), *b_ = (b);                                                   \
+		if (!a_ || strcmp(a_, b_)) {                                                       \
+			fprintf(stderr, "%s:%d: '%s' != '%s'\n", __FILE__, __LINE__,               \
+				a_ ? a_ : "(null)", b_);                                           \
+			failures++;                                                                \
+		}                                                                                  \
 	} while (0)
 
 static void test_locations(void)
@@ -56,7 +56,8 @@ static void test_locations(void)
 	CHECK(s.loc.offset == 0x10);
 	trace_spec_free(&s);
 
-	CHECK(trace_spec_parse("t:syscalls:sys_enter_openat \"%s\", args->filename", &s, &err) == 0);
+	CHECK(trace_spec_parse("t:syscalls:sys_enter_openat \"%s\", args->filename", &s, &err) ==
+	      0);
 	CHECK(s.loc.type == PROBE_TRACEPOINT);
 	CHECK_STR(s.loc.category, "syscalls");
 	CHECK_STR(s.loc.function, "sys_enter_openat");
@@ -73,7 +74,8 @@ static void test_locations(void)
 	CHECK_STR(s.predicate, "(arg4 != 0)");
 	trace_spec_free(&s);
 
-	CHECK(trace_spec_parse("tcp_connect(struct sock *sk) (sk->x == 1) \"%x, %d\", sk->sk_daddr, STRCMP(\"a,b\", arg1)",
+	CHECK(trace_spec_parse("tcp_connect(struct sock *sk) (sk->x == 1) \"%x, %d\", "
+			       "sk->sk_daddr, STRCMP(\"a,b\", arg1)",
 			       &s, &err) == 0);
 	CHECK_STR(s.signature, "struct sock *sk");
 	CHECK_STR(s.predicate, "(sk->x == 1)");
@@ -124,7 +126,8 @@ static void test_format(void)
 	struct fmt f;
 	struct cbcc_err err;
 	struct strbuf out = STRBUF_INIT;
-	struct fmt_value v[] = {{(uint64_t)-5, NULL}, {0xff, NULL}, {0, "str"}, {'A', NULL}, {7, NULL}};
+	struct fmt_value v[] = {
+		{(uint64_t)-5, NULL}, {0xff, NULL}, {0, "str"}, {'A', NULL}, {7, NULL}};
 
 	CHECK(fmt_parse("a=%d x=%llx s=%-5s| c=%c %% %05u", &f, &err) == 0);
 	CHECK(f.nconv == 5);
@@ -211,7 +214,8 @@ static void test_expr(void)
 	expect_reject("\"str\"", PROBE_ENTRY, "string literals are only allowed");
 	expect_reject("STRCMP(arg1, arg2)", PROBE_ENTRY, "must be a string literal");
 	expect_reject("STRCMP(\"a\\q\", arg1)", PROBE_ENTRY, "escapes are allowed");
-	expect_rewrite("STRCMP(\"a\\\"); }\", arg1)", PROBE_ENTRY, "cbcc_streq_0((u64)(PT_REGS_PARM1(ctx)))");
+	expect_rewrite("STRCMP(\"a\\\"); }\", arg1)", PROBE_ENTRY,
+		       "cbcc_streq_0((u64)(PT_REGS_PARM1(ctx)))");
 	expect_reject("retval", PROBE_ENTRY, "only available in return probes");
 	expect_reject("arg7", PROBE_ENTRY, "only arg1..arg6");
 	expect_reject("arg1", PROBE_TRACEPOINT, "not available in tracepoint probes");

@@ -55,7 +55,8 @@ int main(void)
 	good("vfs_*", false, "vfs_read", "do_vfs_read");
 	good("t:sched:sched_sw*", false, "sched:sched_switch", "sched:sched_wakeup");
 	good("a.b", false, "a.b", "axb"); /* a glob's '.' is literal */
-	good("vfs_(read|write)", true, "vfs_write", "do_vfs_read"); /* re.match: anchored at the start only */
+	good("vfs_(read|write)", true, "vfs_write",
+	     "do_vfs_read"); /* re.match: anchored at the start only */
 	good("^tcp.*v[46]$", true, "tcp_v4", "tcp_v5");
 	good("a*?", true, "aaa", NULL);
 	good("a{1,999}", true, "aa", NULL);
