@@ -186,8 +186,6 @@ int main(int argc, char **argv)
 
 		if (fd >= 0)
 			close(fd);
-	} else if (!strcmp(argv[i], "coldopen")) {
-		cold_open(argv[i + 1]);
 	} else if (!strcmp(argv[i], "getppid")) {
 		for (long k = 0; k < n; k++)
 			sink += getppid();
@@ -199,6 +197,8 @@ int main(int argc, char **argv)
 		do_reads();
 	} else if (!strcmp(argv[i], "strs")) {
 		do_strs(n);
+	} else if (!strcmp(argv[i], "coldopen")) { /* after strs: its compares are counted */
+		cold_open(argv[i + 1]);
 	} else {
 		fprintf(stderr, "target: unknown mode %s\n", argv[i]);
 		return 2;
