@@ -436,7 +436,8 @@ static void evict(const char *dir)
 		total += st.st_size;
 	}
 	closedir(d);
-	qsort(e, n, sizeof(*e), older_first);
+	if (n > 1) /* e is NULL when empty */
+		qsort(e, n, sizeof(*e), older_first);
 	for (size_t i = 0; i < n; i++) {
 		if (total > (off_t)max_mb << 20 && unlink(e[i].path) == 0)
 			total -= e[i].size;

@@ -347,7 +347,8 @@ static int list_dirs(const char *dir, char ***names)
 		(*names)[n++] = xstrdup(e->d_name);
 	}
 	closedir(d);
-	qsort(*names, n, sizeof(char *), by_name);
+	if (n > 1) /* *names is NULL when empty */
+		qsort(*names, n, sizeof(char *), by_name);
 	return n;
 }
 

@@ -348,7 +348,8 @@ static void print_counts(struct counter *c)
 			bpf_update_elem(c->counts_fd, &i, &zero, 0);
 		}
 	}
-	qsort(rows, n, sizeof(*rows), by_count);
+	if (n > 1)
+		qsort(rows, n, sizeof(*rows), by_count);
 	if (env.common.json) {
 		print_json(c, rows, n);
 		free(rows);

@@ -523,7 +523,8 @@ static void print_counts(struct counter *c)
 	}
 	for (int i = 0; i < n; i++)
 		bpf_delete_elem(c->counts_fd, &all[i].key);
-	qsort(all, n, sizeof(*all), by_count);
+	if (n > 1) /* all is NULL when nothing was counted */
+		qsort(all, n, sizeof(*all), by_count);
 	if (env.common.json) {
 		print_json(c, all, n);
 		free(all);

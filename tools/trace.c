@@ -593,7 +593,8 @@ static int by_count_desc(const void *a, const void *b)
 
 static void print_aggregate(struct tracer *t)
 {
-	qsort(t->agg, t->nagg, sizeof(*t->agg), by_count_desc);
+	if (t->nagg > 1) /* t->agg is NULL without events */
+		qsort(t->agg, t->nagg, sizeof(*t->agg), by_count_desc);
 	for (int i = 0; i < t->nagg; i++)
 		printf("%s-->COUNT %lu\n\n", t->agg[i].text, t->agg[i].count);
 }
