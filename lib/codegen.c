@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "kfunc.h"
+#include "sysenv.h"
 #include "template.h"
 
 /* BCC's auto-includes: a header is added when a keyword appears in a probe. */
@@ -160,7 +161,7 @@ bool codegen_can_retry_at_exit(const struct trace_spec *s)
 {
 	const char *ev = s->loc.function;
 	bool has_string = false;
-	char *path;
+	char *path, *exit_ev;
 	bool exists;
 
 	if (s->loc.type != PROBE_TRACEPOINT || !s->loc.category ||
@@ -171,10 +172,17 @@ bool codegen_can_retry_at_exit(const struct trace_spec *s)
 		has_string = has_string || s->fmt.convs[i].kind == CONV_STRING;
 	if (!has_string)
 		return false;
-	path = xasprintf("/sys/kernel/debug/tracing/events/syscalls/sys_exit_%s", ev + 10);
+	exit_ev = codegen_sys_exit_event(s);
+	path = xasprintf("%s/events/syscalls/%s", sysenv_tracefs(), exit_ev);
 	exists = access(path, F_OK) == 0;
 	free(path);
+	free(exit_ev);
 	return exists;
+}
+
+char *codegen_sys_exit_event(const struct trace_spec *s)
+{
+	return xasprintf("sys_exit_%s", s->loc.function + strlen("sys_enter_"));
 }
 
 /* One format value captured into the record. With a retry at exit, a

@@ -41,6 +41,8 @@ struct gen_probe {
  * syscalls:sys_enter_X tracepoint with a %s value, X having an exit
  * tracepoint and keeping its address space (not execve/execveat). */
 bool codegen_can_retry_at_exit(const struct trace_spec *s);
+/* "sys_exit_X" for a syscalls:sys_enter_X probe (caller frees). */
+char *codegen_sys_exit_event(const struct trace_spec *s);
 
 /* "probe_<display name>_<n>" with anything not [A-Za-z0-9_] replaced by '_'. */
 char *codegen_fn_name(const struct probe_loc *loc, int n);

@@ -694,7 +694,7 @@ static void on_lost(void *cookie, uint64_t lost)
 /* The sys_exit program that re-reads strings a sys_enter probe could not. */
 static int attach_exit(struct tracer *t, const struct probe *p, struct cbcc_err *err)
 {
-	char *exit_ev = xasprintf("sys_exit_%s", p->spec.loc.function + strlen("sys_enter_"));
+	char *exit_ev = codegen_sys_exit_event(&p->spec);
 	int fd = rt_load(&t->bpf, p->gen.exit_fn, BPF_PROG_TYPE_TRACEPOINT, err);
 	int rc = fd < 0 ? -1 : rt_attach_tracepoint(&t->bpf, fd, "syscalls", exit_ev, err);
 
