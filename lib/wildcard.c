@@ -684,3 +684,30 @@ int wc_find_probes(struct cbcc_bpf *b, const char *text, bool use_regex, pid_t p
 	}
 	return 0;
 }
+
+int wc_plan_kfuncs(const struct wc_list *l, enum kfunc_method m, const char *tool, bool verbose,
+		   char **fn_names, struct wc_kfuncs *k, struct cbcc_err *err)
+{
+	struct kfunc_plan plan = {.method = m, .tool = tool, .verbose = verbose};
+	int rc = 0;
+
+	k->fentry = xcalloc(l->n ? l->n : 1, sizeof(bool));
+	for (int i = 0; i < l->n && !rc; i++) {
+		struct probe_loc loc = {
+			.type = PROBE_ENTRY, .library = "", .function = l->m[i].name};
+		struct kfunc_choice ch;
+
+		rc = kfunc_plan_probe(&plan, &loc, loc.function, &ch, &fn_names[i], err);
+		k->fentry[i] = ch.fentry;
+		if (!rc && !ch.fentry && !*k->why)
+			snprintf(k->why, sizeof(k->why), "%s", ch.why);
+	}
+	kfunc_plan_free(&plan);
+	return rc;
+}
+
+void wc_kfuncs_free(struct wc_kfuncs *k)
+{
+	free(k->fentry);
+	k->fentry = NULL;
+}

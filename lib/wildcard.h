@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "kfunc.h"
 #include "spec.h"
 #include "util.h"
 
@@ -62,6 +63,25 @@ int wc_find_probes(struct cbcc_bpf *b, const char *text, bool use_regex, pid_t p
 int wc_attach_uprobe(struct cbcc_bpf *b, int prog_fd, const struct wc_pattern *p,
 		     const struct wc_list *l, int i, pid_t pid, const char *tool,
 		     struct cbcc_err *err);
+
+/* How a pattern's kernel functions attach: fentry where it works (one
+ * program each), else kprobes. */
+struct wc_kfuncs {
+	bool *fentry;  /* per match: attached with fentry */
+	char why[320]; /* why the first one left to kprobes is not fentry */
+};
+
+/* Plans every match of kernel-function pattern l under method m (-v lines
+ * as "TOOL: FUNC: ..." when verbose); a fentry match's fn_names[i] becomes
+ * its program's name. */
+int wc_plan_kfuncs(const struct wc_list *l, enum kfunc_method m, const char *tool, bool verbose,
+		   char **fn_names, struct wc_kfuncs *k, struct cbcc_err *err);
+void wc_kfuncs_free(struct wc_kfuncs *k);
+/* Whether match i attaches with fentry (false when nothing was planned). */
+static inline bool wc_uses_fentry(const struct wc_kfuncs *k, int i)
+{
+	return k->fentry && k->fentry[i];
+}
 
 /* Shell-style match ("sched:*") as tplist's fnmatch. */
 bool wc_glob(const char *glob, const char *name);

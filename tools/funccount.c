@@ -36,10 +36,8 @@ static struct env {
 struct counter {
 	struct wc_pattern pat;
 	struct wc_list probes;
-	char **fn_names; /* per probe, for uprobes, kprobes and USDT */
-	bool *fentry;	 /* per probe: a kernel function attached with fentry */
-	struct kfunc_plan plan;
-	char kfunc_why[320]; /* why the first kernel function got a kprobe */
+	char **fn_names;	 /* per probe, for uprobes, kprobes and USDT */
+	struct wc_kfuncs kfuncs; /* kernel functions: which ones use fentry */
 	struct cbcc_bpf bpf;
 	int counts_fd;
 	struct json json; /* --json: the interval's line */
@@ -173,7 +171,8 @@ static char *generate(struct counter *c)
 	}
 	for (int i = 0; i < c->probes.n; i++) {
 		char slot[16];
-		char *params = c->fentry[i] ? kfunc_params() : xstrdup("struct pt_regs *ctx");
+		char *params = wc_uses_fentry(&c->kfuncs, i) ? kfunc_params()
+							     : xstrdup("struct pt_regs *ctx");
 		struct tvar vars[] = {
 			{"SLOT", slot},
 			{"WHAT", c->probes.m[i].name},
@@ -198,26 +197,6 @@ static char *generate(struct counter *c)
 	}
 }
 
-/* Kernel functions: fentry for each one that can have it, else kprobes. */
-static void choose_kfuncs(struct counter *c)
-{
-	struct cbcc_err err;
-
-	c->plan = (struct kfunc_plan){
-		.method = env.common.kfunc, .tool = "funccount", .verbose = env.debug};
-	for (int i = 0; i < c->probes.n; i++) {
-		struct probe_loc loc = {
-			.type = PROBE_ENTRY, .library = "", .function = c->probes.m[i].name};
-		struct kfunc_choice ch;
-
-		if (kfunc_plan_probe(&c->plan, &loc, loc.function, &ch, &c->fn_names[i], &err))
-			die(c, err.msg);
-		c->fentry[i] = ch.fentry;
-		if (!ch.fentry && !*c->kfunc_why)
-			snprintf(c->kfunc_why, sizeof(c->kfunc_why), "%s", ch.why);
-	}
-}
-
 static void find_probes(struct counter *c)
 {
 	struct cbcc_err err;
@@ -225,9 +204,10 @@ static void find_probes(struct counter *c)
 	if (wc_find_probes(&c->bpf, env.pattern, env.regexp, (pid_t)env.pid, "cbcc_count_", &c->pat,
 			   &c->probes, &c->fn_names, &err))
 		die(c, err.msg);
-	c->fentry = xcalloc(c->probes.n ? c->probes.n : 1, sizeof(bool));
-	if (c->pat.type == PROBE_ENTRY && !c->pat.library)
-		choose_kfuncs(c);
+	if (c->pat.type == PROBE_ENTRY && !c->pat.library &&
+	    wc_plan_kfuncs(&c->probes, env.common.kfunc, "funccount", env.debug, c->fn_names,
+			   &c->kfuncs, &err))
+		die(c, err.msg);
 }
 
 static void attach_tracepoints(struct counter *c)
@@ -266,7 +246,7 @@ static void attach_all(struct counter *c)
 		struct probe_loc loc = {.type = PROBE_ENTRY, .library = "", .function = m->name};
 		int fd, rc;
 
-		if (c->fentry[i]) {
+		if (wc_uses_fentry(&c->kfuncs, i)) {
 			if (kfunc_attach(&c->bpf, c->fn_names[i], &err))
 				die(c, err.msg);
 			continue;
@@ -279,7 +259,7 @@ static void attach_all(struct counter *c)
 				    : rt_attach_kprobe(&c->bpf, fd, false, m->name, 0, &err);
 		if (rc < 0) {
 			if (!c->pat.library)
-				kfunc_explain(&err, env.common.kfunc, &loc, c->kfunc_why);
+				kfunc_explain(&err, env.common.kfunc, &loc, c->kfuncs.why);
 			die(c, err.msg);
 		}
 		skipped += rc;
@@ -408,8 +388,7 @@ static void free_counter(struct counter *c)
 {
 	rt_close(&c->bpf);
 	free_strv(c->fn_names, c->probes.n);
-	free(c->fentry);
-	kfunc_plan_free(&c->plan);
+	wc_kfuncs_free(&c->kfuncs);
 	wc_list_free(&c->probes);
 	wc_pattern_free(&c->pat);
 	json_free(&c->json);
