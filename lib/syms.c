@@ -1,6 +1,7 @@
 #include "syms.h"
 
 #include <bcc/bcc_syms.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -88,4 +89,52 @@ void syms_format(struct syms *s, int pid, uint64_t addr, bool show_module, bool 
 	}
 	if (sym.demangle_name)
 		bcc_symbol_free_demangle_name(&sym);
+}
+
+bool syms_is_bpf_symbol(const char *name)
+{
+	const char *p;
+
+	if (!strncmp(name, "bpf_prog_", 9)) {
+		for (p = name + 9; isxdigit((unsigned char)*p); p++)
+			;
+		return p - name == 9 + 16 && *p == '_';
+	}
+	if (!strncmp(name, "bpf_trampoline_", 15)) {
+		for (p = name + 15; isdigit((unsigned char)*p); p++)
+			;
+		return p > name + 15 && !*p;
+	}
+	return false;
+}
+
+static bool bpf_frame(void *kernel, uint64_t addr)
+{
+	struct bcc_symbol sym = {0};
+
+	return bcc_symcache_resolve_no_demangle(kernel, addr, &sym) == 0 && sym.name &&
+	       syms_is_bpf_symbol(sym.name);
+}
+
+/* x86-64: the call to the trampoline is 5 bytes; a kprobe's ip is 1 byte in */
+#define TRAMPOLINE_CALL_LEN 5
+#define KPROBE_IP_OFFSET 1
+
+int syms_trim_bpf_frames(struct syms *s, uint64_t *ips, int n, bool returned)
+{
+	void *kernel = cache_for(s, -1);
+	int drop = 0;
+
+	if (!kernel)
+		return n;
+	while (drop < n && bpf_frame(kernel, ips[drop]))
+		drop++;
+	if (!drop || drop == n)
+		return n;
+	if (returned && drop + 1 < n)
+		drop++; /* the function's own frame: it has returned */
+	else
+		ips[drop] -= TRAMPOLINE_CALL_LEN - KPROBE_IP_OFFSET;
+	memmove(ips, ips + drop, (size_t)(n - drop) * sizeof(*ips));
+	return n - drop;
 }

@@ -14,6 +14,17 @@ void syms_free(struct syms *s);
 /* Appends "name[+0xoff][ [module]]" or "[unknown]"; pid < 0 means kernel. */
 void syms_format(struct syms *s, int pid, uint64_t addr, bool show_module, bool show_offset,
 		 struct strbuf *out);
+/* A kernel stack walked from a fentry/fexit program starts with the frames
+ * of the BPF program and its trampoline, then the traced function at the
+ * return address of its call to the trampoline. Drops those frames and moves
+ * that address back to where a kprobe sees the function (its ftrace call
+ * site + 1); after fexit (returned) the function's frame goes too, as a
+ * kretprobe's stack starts at the caller. So stacks read the same whichever
+ * attached; kprobe stacks are left alone. Returns the frames left in ips. */
+/* Whether a kernel symbol names BPF code: "bpf_prog_<16 hex digit tag>_<name>"
+ * or "bpf_trampoline_<key>", as the kernel lists them in kallsyms. */
+bool syms_is_bpf_symbol(const char *name);
+int syms_trim_bpf_frames(struct syms *s, uint64_t *ips, int n, bool returned);
 /* Reads a live process's memory maps now, so its addresses still resolve
  * after it exits. */
 void syms_prepare(struct syms *s, int pid);

@@ -1,4 +1,5 @@
-/* stackcount probe (one function attached to every match; USDT probes get one each) */
+/* stackcount probe (one function attached to every match; USDT probes and
+ * fentry programs get one each) */
 int {{NAME}}({{PARAMS}})
 {
 	u64 __pid_tgid = bpf_get_current_pid_tgid();
@@ -10,15 +11,15 @@ int {{NAME}}({{PARAMS}})
 {{CPU_FILTER}}	key.tgid = {{PER_PID}} ? __tgid : 0xffffffff;
 	if ({{PER_PID}})
 		bpf_get_current_comm(&key.comm, sizeof(key.comm));
-	key.kstack = {{KSTACK}} ? cbcc_stacks.get_stackid(ctx, 0) : -1;
-	key.ustack = {{USTACK}} ? cbcc_stacks.get_stackid(ctx, BPF_F_USER_STACK) : -1;
+	key.kstack = {{KSTACK}} ? cbcc_stacks.get_stackid({{CTX}}, 0) : -1;
+	key.ustack = {{USTACK}} ? cbcc_stacks.get_stackid({{CTX}}, BPF_F_USER_STACK) : -1;
 {{CALLER}}	if (key.ustack >= 0) {
 		u32 one = 1;
 
 		cbcc_stack_pid.update(&key.ustack, &__tgid);
 		if (!cbcc_seen.lookup(&__tgid)) {
 			cbcc_seen.update(&__tgid, &one);
-			cbcc_events.perf_submit(ctx, &__tgid, sizeof(__tgid));
+			cbcc_events.perf_submit({{CTX}}, &__tgid, sizeof(__tgid));
 		}
 	}
 	cbcc_counts.atomic_increment(key);

@@ -11,5 +11,13 @@ expect_error 1 "type must be 'p', 't', or 'u'" "$SC" 'q:c:malloc'
 expect_error 1 "no functions matched by pattern 'nosuchfn_\*'" "$SC" 'c:nosuchfn_*'
 expect_error 1 "no tracepoints matched" "$SC" 't:sched:nosuch'
 expect_error 1 "process 2147483646 does not exist" "$SC" -p 2147483646 c:malloc
-expect_error 2 "--fentry: stackcount attaches kernel functions with kprobes only" "$CBCC_BIN/stackcount" --fentry ktime_get
+expect_error 2 "only one of --kprobe and --fentry may be specified" "$SC" --kprobe --fentry ktime_get
 pass "usage errors and bad patterns"
+
+# Our machines' kernel has neither kprobes nor fentry (the VM test runs both).
+if [ ! -e /sys/bus/event_source/devices/kprobe/type ] && [ ! -e /sys/kernel/debug/tracing/kprobe_events ]; then
+	expect_error 1 "cannot use fentry for kernel function 'ktime_get' \(--fentry\): " "$SC" --fentry ktime_get
+	expect_error 1 "no kprobe support .*\(fentry not used: " "$SC" ktime_get
+	expect_error 1 "no kprobe support \(CONFIG_KPROBES is off\)" "$SC" --kprobe ktime_get
+	pass "kernel functions on a kernel without kprobes and fentry: why, for each method"
+fi

@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "codegen.h"
 #include "json.h"
+#include "kfunc.h"
 #include "output.h"
 #include "runtime.h"
 #include "signals.h"
@@ -46,7 +47,9 @@ struct stack_key {
 struct counter {
 	struct wc_pattern pat;
 	struct wc_list probes;
-	char **fn_names;
+	char **fn_names;	 /* per match: USDT probes' and fentry programs' names */
+	char *shared;		 /* the program attached to everything else */
+	struct wc_kfuncs kfuncs; /* kernel functions: which ones use fentry */
 	struct cbcc_bpf bpf;
 	struct syms *syms;
 	int counts_fd, stacks_fd, stack_pid_fd;
@@ -59,7 +62,7 @@ static volatile sig_atomic_t stop;
 static const char usage_text[] =
 	"usage: stackcount [-h] [-p PID] [-c CPU] [-i INTERVAL] [-D DURATION] [-T]\n"
 	"                  [-r] [-s] [-P] [-K] [-U] [-v] [-d] [-f] [--debug] [--json]\n"
-	"                  [--kprobe]\n"
+	"                  [--kprobe | --fentry]\n"
 	"                  pattern\n";
 
 static const char help_text[] =
@@ -70,8 +73,9 @@ static const char help_text[] =
 	"  -h, --help            show this help message and exit\n"
 	"  --version             show the version and exit\n"
 	"  --no-cache            compile with clang even when the program cache has this program\n"
-	"  --kprobe              attach kernel functions with kprobes (always: stacks are\n"
-	"                        walked from the probed function's own frame; no --fentry)\n"
+	"  --kprobe              attach kernel functions with kprobes\n"
+	"  --fentry              attach kernel functions with fentry (default when the\n"
+	"                        kernel supports it; the stacks are the same either way)\n"
 	"  -p PID, --pid PID     trace this PID only\n"
 	"  -c CPU, --cpu CPU     trace this CPU only\n"
 	"  -i INTERVAL, --interval INTERVAL\n"
@@ -179,14 +183,6 @@ static void parse_args(int argc, char **argv)
 		case OPT_DEBUG:
 			env.debug = true;
 			break;
-		case CLI_OPT_KPROBE:
-			break; /* kernel functions always use kprobes here */
-		case CLI_OPT_FENTRY:
-			cli_usage_exit(
-				"--fentry: stackcount attaches kernel functions with kprobes only "
-				"(a stack walked from a BPF trampoline starts inside it)%s",
-				"");
-			break;
 		default:
 			cli_common_option(c, argv, &env.common);
 		}
@@ -223,38 +219,50 @@ static bool user_entry(const struct counter *c)
 	return c->pat.type == PROBE_ENTRY && c->pat.library;
 }
 
+/* One probe function: kprobes, uprobes, tracepoints and USDT probes get a
+ * pt_regs context, fentry programs their own (with the same stacks). */
+static void render_probe(struct counter *c, struct strbuf *out, const char *name, bool fentry)
+{
+	char cpu[96], *params = fentry				  ? kfunc_params()
+				: c->pat.type == PROBE_TRACEPOINT ? xstrdup("void *ctx")
+								  : xstrdup("struct pt_regs *ctx");
+	struct tvar vars[] = {
+		{"NAME", name},
+		{"PARAMS", params},
+		{"CTX", fentry ? KFUNC_CTX : "ctx"},
+		{"CPU_FILTER", env.cpu >= 0 ? cpu : ""},
+		{"PER_PID", env.perpid ? "1" : "0"},
+		{"KSTACK", c->kstack ? "1" : "0"},
+		{"USTACK", c->ustack ? "1" : "0"},
+		{"CALLER", user_entry(c) ? "\t/* at entry the caller's frame is not linked "
+					   "yet: keep its return address */\n"
+					   "\tif (key.ustack >= 0)\n"
+					   "\t\tbpf_probe_read_user(&key.caller, "
+					   "sizeof(key.caller), (void *)PT_REGS_SP(ctx));\n"
+					 : ""},
+	};
+
+	snprintf(cpu, sizeof(cpu), "\tif (bpf_get_smp_processor_id() != %ld)\n\t\treturn 0;\n",
+		 env.cpu);
+	template_render(out, "stackcount_probe.c", vars, ARRAY_SIZE(vars));
+	free(params);
+}
+
 static char *generate(struct counter *c)
 {
 	struct strbuf out = STRBUF_INIT;
 	struct gen_opts o = {0};
 	struct cbcc_err err;
-	char cpu[96], *usdt, *all;
-	int nfn = c->pat.type == PROBE_USDT ? c->probes.n : 1;
+	char *usdt, *all;
 
-	snprintf(cpu, sizeof(cpu), "\tif (bpf_get_smp_processor_id() != %ld)\n\t\treturn 0;\n",
-		 env.cpu);
 	if (codegen_prelude(&out, &o, NULL, 0, &err))
 		die(c, err.msg);
 	template_render(&out, "stackcount_common.c", NULL, 0);
-	for (int i = 0; i < nfn; i++) {
-		struct tvar vars[] = {
-			{"NAME", c->fn_names[i]},
-			{"PARAMS",
-			 c->pat.type == PROBE_TRACEPOINT ? "void *ctx" : "struct pt_regs *ctx"},
-			{"CPU_FILTER", env.cpu >= 0 ? cpu : ""},
-			{"PER_PID", env.perpid ? "1" : "0"},
-			{"KSTACK", c->kstack ? "1" : "0"},
-			{"USTACK", c->ustack ? "1" : "0"},
-			{"CALLER", user_entry(c) ? "\t/* at entry the caller's frame is not linked "
-						   "yet: keep its return address */\n"
-						   "\tif (key.ustack >= 0)\n"
-						   "\t\tbpf_probe_read_user(&key.caller, "
-						   "sizeof(key.caller), (void *)PT_REGS_SP(ctx));\n"
-						 : ""},
-		};
-
-		template_render(&out, "stackcount_probe.c", vars, ARRAY_SIZE(vars));
-	}
+	if (c->pat.type != PROBE_USDT)
+		render_probe(c, &out, c->shared, false);
+	for (int i = 0; i < c->probes.n; i++)
+		if (c->pat.type == PROBE_USDT || wc_uses_fentry(&c->kfuncs, i))
+			render_probe(c, &out, c->fn_names[i], c->pat.type != PROBE_USDT);
 	usdt = rt_usdt_genargs(&c->bpf);
 	all = xasprintf("%s%s", usdt, sb_str(&out));
 	free(usdt);
@@ -269,43 +277,63 @@ static void find_probes(struct counter *c)
 	if (wc_find_probes(&c->bpf, env.pattern, env.regexp, (pid_t)env.pid, "cbcc_stack_", &c->pat,
 			   &c->probes, &c->fn_names, &err))
 		die(c, err.msg);
+	c->shared = xstrdup(c->fn_names[0]);
+	if (wc_is_kernel(&c->pat) && c->pat.type == PROBE_ENTRY &&
+	    wc_plan_kfuncs(&c->probes, env.common.kfunc, "stackcount", env.debug, c->fn_names,
+			   &c->kfuncs, &err))
+		die(c, err.msg);
 }
 
-/* One program attached everywhere (USDT probes have their own). */
+/* Attaches match i of a function or tracepoint pattern: with its own fentry
+ * program, or with the shared one (loaded on first use into *shared_fd).
+ * Returns 1 when a library function was skipped (see wc_attach_uprobe). */
+static int attach_one(struct counter *c, int i, int *shared_fd, struct cbcc_err *err)
+{
+	const struct wc_match *m = &c->probes.m[i];
+	struct probe_loc loc = {.type = PROBE_ENTRY, .library = "", .function = m->name};
+	int rc;
+
+	if (wc_uses_fentry(&c->kfuncs, i))
+		return kfunc_attach(&c->bpf, c->fn_names[i], err);
+	if (*shared_fd < 0)
+		*shared_fd = rt_load(&c->bpf, c->shared,
+				     c->pat.type == PROBE_TRACEPOINT ? BPF_PROG_TYPE_TRACEPOINT
+								     : BPF_PROG_TYPE_KPROBE,
+				     err);
+	if (*shared_fd < 0)
+		return -1;
+	if (c->pat.type == PROBE_TRACEPOINT) {
+		char *cat = xstrndup(m->name, strcspn(m->name, ":"));
+
+		rc = rt_attach_tracepoint(&c->bpf, *shared_fd, cat, strchr(m->name, ':') + 1, err);
+		free(cat);
+		return rc;
+	}
+	if (c->pat.library)
+		return wc_attach_uprobe(&c->bpf, *shared_fd, &c->pat, &c->probes, i, (pid_t)env.pid,
+					"stackcount", err);
+	rc = rt_attach_kprobe(&c->bpf, *shared_fd, false, m->name, 0, err);
+	if (rc < 0)
+		kfunc_explain(err, env.common.kfunc, &loc, c->kfuncs.why);
+	return rc;
+}
+
 static void attach_all(struct counter *c)
 {
 	struct cbcc_err err;
-	int fd, skipped = 0;
+	int shared_fd = -1, skipped = 0;
 
 	if (c->pat.type == PROBE_USDT) {
 		if (rt_usdt_attach(&c->bpf, &err))
 			die(c, err.msg);
 		return;
 	}
-	fd = rt_load(&c->bpf, c->fn_names[0],
-		     c->pat.type == PROBE_TRACEPOINT ? BPF_PROG_TYPE_TRACEPOINT
-						     : BPF_PROG_TYPE_KPROBE,
-		     &err);
-	if (fd < 0)
-		die(c, err.msg);
 	for (int i = 0; i < c->probes.n && !stop; i++) {
-		const struct wc_match *m = &c->probes.m[i];
-		int rc;
+		int rc = attach_one(c, i, &shared_fd, &err);
 
-		if (c->pat.type == PROBE_TRACEPOINT) {
-			char *cat = xstrndup(m->name, strcspn(m->name, ":"));
-
-			rc = rt_attach_tracepoint(&c->bpf, fd, cat, strchr(m->name, ':') + 1, &err);
-			free(cat);
-		} else if (c->pat.library) {
-			rc = wc_attach_uprobe(&c->bpf, fd, &c->pat, &c->probes, i, (pid_t)env.pid,
-					      "stackcount", &err);
-			skipped += rc > 0;
-		} else {
-			rc = rt_attach_kprobe(&c->bpf, fd, false, m->name, 0, &err);
-		}
 		if (rc < 0)
 			die(c, err.msg);
+		skipped += rc;
 	}
 	if (skipped && skipped == c->probes.n)
 		die(c, err.msg);
@@ -382,6 +410,12 @@ static int stack_frames(struct counter *c, int id, uint64_t caller, uint64_t *ip
 	return n;
 }
 
+/* A kernel stack, read the same whether kprobe or fentry saw it. */
+static int kernel_frames(struct counter *c, int id, uint64_t *ips)
+{
+	return syms_trim_bpf_frames(c->syms, ips, stack_frames(c, id, 0, ips), false);
+}
+
 static void frame_name(struct counter *c, int pid, uint64_t addr, struct strbuf *out)
 {
 	syms_format(c->syms, pid, addr, false, env.offset, out);
@@ -402,7 +436,7 @@ static int symbol_pid(struct counter *c, const struct stack_key *k)
 static void print_folded(struct counter *c, const struct entry *e)
 {
 	uint64_t kips[MAX_FRAMES + 1], uips[MAX_FRAMES + 1];
-	int nk = stack_frames(c, e->key.kstack, 0, kips);
+	int nk = kernel_frames(c, e->key.kstack, kips);
 	int nu = stack_frames(c, e->key.ustack, e->key.caller, uips);
 	int pid = symbol_pid(c, &e->key);
 	struct strbuf line = STRBUF_INIT;
@@ -443,7 +477,7 @@ static void print_frame(struct counter *c, int pid, uint64_t addr)
 static void print_stack(struct counter *c, const struct entry *e)
 {
 	uint64_t kips[MAX_FRAMES + 1], uips[MAX_FRAMES + 1];
-	int nk = stack_frames(c, e->key.kstack, 0, kips);
+	int nk = kernel_frames(c, e->key.kstack, kips);
 	int nu = stack_frames(c, e->key.ustack, e->key.caller, uips);
 	int pid = symbol_pid(c, &e->key);
 
@@ -476,7 +510,7 @@ static void json_frames(struct counter *c, const char *key, int pid, const uint6
 static void json_stack(struct counter *c, const struct entry *e)
 {
 	uint64_t kips[MAX_FRAMES + 1], uips[MAX_FRAMES + 1];
-	int nk = stack_frames(c, e->key.kstack, 0, kips);
+	int nk = kernel_frames(c, e->key.kstack, kips);
 	int nu = stack_frames(c, e->key.ustack, e->key.caller, uips);
 	int pid = symbol_pid(c, &e->key);
 
@@ -579,6 +613,8 @@ static void free_counter(struct counter *c)
 	rt_close(&c->bpf);
 	syms_free(c->syms);
 	free_strv(c->fn_names, c->probes.n);
+	free(c->shared);
+	wc_kfuncs_free(&c->kfuncs);
 	wc_list_free(&c->probes);
 	wc_pattern_free(&c->pat);
 	json_free(&c->json);

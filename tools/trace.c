@@ -426,23 +426,27 @@ static void configure_filters(struct tracer *t)
 
 #define MAX_FRAMES 127
 
-/* The addresses of a stack (leaf first); how many. */
-static size_t read_stack(struct tracer *t, int stack_id, uint64_t ips[MAX_FRAMES])
+/* The addresses of a stack (leaf first); how many. pid < 0: a kernel stack,
+ * read the same whether a kprobe or a fentry/fexit program of p walked it. */
+static size_t read_stack(struct tracer *t, const struct probe *p, int stack_id, int pid,
+			 uint64_t ips[MAX_FRAMES])
 {
-	size_t n = 0;
+	int n = 0;
 
 	memset(ips, 0, MAX_FRAMES * sizeof(*ips));
 	if (stack_id < 0 || bpf_lookup_elem(t->stacks_fd, &stack_id, ips) < 0)
 		return 0;
 	while (n < MAX_FRAMES && ips[n])
 		n++;
-	return n;
+	if (pid < 0)
+		n = syms_trim_bpf_frames(t->syms, ips, n, p->spec.loc.type == PROBE_RETURN);
+	return (size_t)n;
 }
 
-static void format_stack(struct tracer *t, int stack_id, int pid)
+static void format_stack(struct tracer *t, const struct probe *p, int stack_id, int pid)
 {
 	uint64_t ips[MAX_FRAMES];
-	size_t n = read_stack(t, stack_id, ips);
+	size_t n = read_stack(t, p, stack_id, pid, ips);
 
 	if (stack_id < 0)
 		sb_printf(&t->line, "        %d\n", stack_id);
@@ -456,10 +460,11 @@ static void format_stack(struct tracer *t, int stack_id, int pid)
 }
 
 /* --json: the frames as an array of strings ("0x... sym" with -a). */
-static void json_stack(struct tracer *t, const char *key, int stack_id, int pid)
+static void json_stack(struct tracer *t, const struct probe *p, const char *key, int stack_id,
+		       int pid)
 {
 	uint64_t ips[MAX_FRAMES];
-	size_t n = read_stack(t, stack_id, ips);
+	size_t n = read_stack(t, p, stack_id, pid, ips);
 	struct strbuf frame = STRBUF_INIT;
 
 	json_array(&t->json, key);
@@ -620,12 +625,13 @@ static void json_event_start(struct tracer *t, const struct probe *p,
 	json_str(&t->json, "func", probe_loc_display(&p->spec.loc));
 }
 
-static void json_event_end(struct tracer *t, const struct cbcc_event_hdr_view *h)
+static void json_event_end(struct tracer *t, const struct probe *p,
+			   const struct cbcc_event_hdr_view *h)
 {
 	if (env.kstack)
-		json_stack(t, "kstack", h->kstack, -1);
+		json_stack(t, p, "kstack", h->kstack, -1);
 	if (env.ustack)
-		json_stack(t, "ustack", h->ustack, (int)h->tgid);
+		json_stack(t, p, "ustack", h->ustack, (int)h->tgid);
 	json_end(&t->json);
 	json_print(&t->json);
 }
@@ -655,7 +661,7 @@ static void on_event(void *cookie, void *data, int size)
 		return;
 	}
 	if (env.common.json) {
-		json_event_end(t, &h);
+		json_event_end(t, p, &h);
 		goto counted;
 	}
 	sb_reset(&t->line);
@@ -666,9 +672,9 @@ static void on_event(void *cookie, void *data, int size)
 		  probe_loc_display(&p->spec.loc), sb_str(&msg));
 	sb_free(&msg);
 	if (env.kstack)
-		format_stack(t, h.kstack, -1);
+		format_stack(t, p, h.kstack, -1);
 	if (env.ustack)
-		format_stack(t, h.ustack, (int)h.tgid);
+		format_stack(t, p, h.ustack, (int)h.tgid);
 	if (env.aggregate)
 		aggregate(t, sb_str(&t->line));
 	else {

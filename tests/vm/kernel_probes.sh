@@ -65,7 +65,29 @@ check_tcp_connect() {
 	pass "$m: tcp_connect(struct sock *sk) prints sk->sk_daddr of 127.0.0.1"
 }
 
+# Kernel stacks (-K -a) at the entry and the return of vfs_read (6 reads):
+# from fentry/fexit the BPF trampoline's frames are dropped, so they read as
+# a kprobe's (the function first) and a kretprobe's (its caller first).
+check_kstack() {
+	local m=$1 out
+	start_waiting_target reads
+	start_trace kstack "$m" -K -a -p "$TARGET_PID" 'vfs_read "n=%d", arg3' 'r::vfs_read "r=%d", retval'
+	go_target
+	stop_tracer
+	out=$WORK/kstack-$m.out
+	assert_count "$out" ' target +vfs_read +n=10000$' 3
+	assert_count "$out" ' target +vfs_read +r=10000$' 3
+	# each entry's stack starts at vfs_read, each return's at ksys_read
+	assert_count "$out" '^        [0-9a-f]{16} vfs_read\+0x[0-9a-f]+ \[kernel\]$' 6
+	assert_count "$out" '^        [0-9a-f]{16} ksys_read\+0x[0-9a-f]+ \[kernel\]$' 12
+	assert_no_grep "$out" 'bpf_(prog|trampoline)_'
+	awk '/ target +vfs_read /{ sub(/^[0-9]+ +[0-9]+ +/, ""); print; getline; print }' "$out" |
+		sort | uniq -c >"$WORK/kstack-$m.cmp"
+	pass "$m: trace -K: vfs_read's kernel stacks at entry and return"
+}
+
 for m in $(methods); do
+	check_kstack "$m"
 	check_openat2 "$m"
 	check_kernel_string "$m"
 	check_tcp_connect "$m"
@@ -85,7 +107,9 @@ if [ "$(methods)" != default ]; then
 		cmp -s "$WORK/$name-kprobe.cmp" "$WORK/$name-fentry.cmp" ||
 			fail "$name: kprobe and fentry output differ: $(diff "$WORK/$name-kprobe.cmp" "$WORK/$name-fentry.cmp" | head -5)"
 	done
-	pass "kprobe and fentry print the same lines"
+	cmp -s "$WORK/kstack-kprobe.cmp" "$WORK/kstack-fentry.cmp" ||
+		fail "kstack: kprobe and fentry stacks differ: $(diff "$WORK/kstack-kprobe.cmp" "$WORK/kstack-fentry.cmp" | head -5)"
+	pass "kprobe and fentry print the same lines and kernel stacks"
 fi
 
 # Without --kprobe/--fentry, -v says fentry was chosen (this kernel has it);

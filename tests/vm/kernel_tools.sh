@@ -62,14 +62,36 @@ else
 	echo "note: funccount not built, its kernel-function check not run"
 fi
 
+# Kernel stacks of vfs_read (6 reads), with offsets and addresses: a fentry
+# program's stacks lose the BPF trampoline's frames and read as a kprobe's.
+# 'vfs_rea*' also matches vfs_readv and vfs_readlink: one fentry program each.
 if has_tool stackcount; then
+	for m in kprobe fentry; do
+		# --debug prints the program first: ready once the banner is out
+		READY_RE='^Tracing' with_waiting_target "stackcount-$m" reads -- "$CBCC_BIN/stackcount" "--$m" --debug \
+			-K -s -v -p @PID@ 'vfs_rea*'
+		out=$WORK/stackcount-$m.out
+		sed -n '/^Tracing 3 functions for "vfs_rea\*"/,$p' "$out" >"$WORK/stackcount-$m.cmp"
+		out=$WORK/stackcount-$m.cmp
+		assert_grep "$out" '^  [0-9a-f]{16} vfs_read\+0x[0-9a-f]+$' "the probed function, first"
+		assert_grep "$out" '^  [0-9a-f]{16} ksys_read\+0x[0-9a-f]+$' "its caller"
+		assert_count "$out" '^    6$' 1
+		assert_no_grep "$out" 'bpf_(prog|trampoline)_'
+		assert_count "$WORK/stackcount-$m.err" "^stackcount: vfs_read: $m \\(forced by --$m\\)$" 1
+		pass "$m: stackcount -K -s -v 'vfs_rea*' prints vfs_read's kernel stack"
+	done
+	cmp -s "$WORK/stackcount-kprobe.cmp" "$WORK/stackcount-fentry.cmp" ||
+		fail "stackcount: kprobe and fentry stacks differ: $(diff "$WORK/stackcount-kprobe.cmp" "$WORK/stackcount-fentry.cmp" | head -8)"
+	pass "stackcount: kprobe and fentry print the same stacks, offsets and addresses"
+
 	start_tracer stackcount "$CBCC_BIN/stackcount" ktime_get
 	"$TARGET" sleep 50
 	sleep 2
 	stop_tracer
 	assert_grep "$WORK/stackcount.out" '^  ktime_get$' "the probed function"
 	assert_grep "$WORK/stackcount.out" '^    [0-9]+$' "a count"
-	pass "stackcount ktime_get prints kernel stacks"
+	assert_no_grep "$WORK/stackcount.out" 'bpf_(prog|trampoline)_'
+	pass "stackcount ktime_get (fentry by default) prints kernel stacks"
 else
 	echo "note: stackcount not built, its kernel-function check not run"
 fi

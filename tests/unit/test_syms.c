@@ -1,0 +1,37 @@
+/* lib/syms: which kernel symbols are BPF programs and trampolines (the
+ * frames dropped from stacks walked by fentry/fexit programs). */
+#include <stdio.h>
+
+#include "syms.h"
+
+static int failures;
+
+static void check(const char *name, bool want)
+{
+	if (syms_is_bpf_symbol(name) != want) {
+		fprintf(stderr, "FAIL: '%s' should %sbe a BPF symbol\n", name, want ? "" : "not ");
+		failures++;
+	}
+}
+
+int main(void)
+{
+	check("bpf_prog_6deef7357e7b4530_kfunc__vfs_read", true);
+	check("bpf_prog_6deef7357e7b4530_", true);
+	check("bpf_trampoline_6442491234", true);
+	/* kernel functions with the same prefixes */
+	check("bpf_prog_alloc", false);
+	check("bpf_prog_load", false);
+	check("bpf_prog_6deef7357e7b453_short_tag", false);
+	check("bpf_prog_6deef7357e7b45301_long_tag", false);
+	check("bpf_prog_6deef7357e7b4530", false);
+	check("bpf_trampoline_link_prog", false);
+	check("bpf_trampoline_", false);
+	check("bpf_trampoline_12x", false);
+	check("vfs_read", false);
+	check("", false);
+	if (failures)
+		return 1;
+	puts("ok: test_syms");
+	return 0;
+}
