@@ -1,6 +1,7 @@
 /* What the syscall-tracepoint "snoop" tools (execsnoop, opensnoop) share:
- * building the program from a template, attaching a list of tracepoints,
- * the perf buffer with lost-event accounting, and the poll loop. */
+ * their whole life after the command line (snoop_main): the program built
+ * from a template, a list of tracepoints attached, the perf buffer with
+ * lost-event accounting, the poll loop and a clean exit. */
 #ifndef CBCC_SNOOP_H
 #define CBCC_SNOOP_H
 
@@ -21,28 +22,31 @@ struct snoop_tp {
 	bool optional;
 };
 
-struct snoop_perf {
-	const char *tool; /* prefix of the lost-events messages */
+/* A snoop tool, as its command line set it up. The program's events arrive
+ * in perf buffer "snoop_events". */
+struct snoop_tool {
+	const char *name;     /* "execsnoop": prefix of messages */
+	const char *template; /* in templates/, rendered after the prelude */
+	const struct tvar *vars;
+	int nvars;
+	bool ebpf;	 /* --ebpf: print the program and exit */
+	bool no_cache;	 /* --no-cache */
+	long pid;	 /* the process the tool is limited to, or 0 */
+	double duration; /* seconds, 0: until Ctrl-C */
+	int pages;	 /* perf buffer pages per CPU */
+	const struct snoop_tp *tps;
+	int ntps;
+	void *cookie; /* passed to the callbacks */
 	rt_event_cb on_event;
-	void *cookie;
-	unsigned long long lost;
+	/* after the compile, before attaching: fills the program's tables */
+	int (*configure)(struct cbcc_bpf *b, void *cookie, struct cbcc_err *err);
+	void (*header)(void *cookie); /* once attached */
+	void (*finish)(void *cookie); /* after detaching, before the lost count */
 };
 
-/* The prelude followed by template `name` rendered with vars (new string). */
-char *snoop_source(const char *name, const struct tvar *vars, int nvars, struct cbcc_err *err);
-/* Loads and attaches every tracepoint of tps; stops early when *stop is set. */
-int snoop_attach(struct cbcc_bpf *b, const struct snoop_tp *tps, int n, volatile sig_atomic_t *stop,
-		 struct cbcc_err *err);
-bool snoop_tp_exists(const char *category, const char *event);
-/* Opens perf buffer `table`: events go to p->on_event, losses are counted
- * in p->lost and reported on stderr as they happen. */
-int snoop_open_perf(struct cbcc_bpf *b, const char *table, struct snoop_perf *p, int pages,
-		    struct cbcc_err *err);
-/* Polls until *stop, stdout closes or duration_s seconds (0: no limit) pass. */
-int snoop_loop(struct cbcc_bpf *b, volatile sig_atomic_t *stop, double duration_s,
-	       struct cbcc_err *err);
-/* Prints the total of lost events on stderr, if any. */
-void snoop_report_lost(const struct snoop_perf *p);
+/* Runs the tool until Ctrl-C/SIGTERM (*stop), -d's end or a closed stdout;
+ * returns main's exit status. Any failure is one line on stderr, status 1. */
+int snoop_main(const struct snoop_tool *t, volatile sig_atomic_t *stop);
 
 /* A user name or a numeric uid; false when neither. */
 bool snoop_parse_uid(const char *arg, long *uid);

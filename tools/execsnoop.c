@@ -51,8 +51,6 @@ struct pending {
 };
 
 struct snoop {
-	struct cbcc_bpf bpf;
-	struct snoop_perf perf;
 	uint64_t first_ts;
 	struct pending *pending;
 	int npending;
@@ -190,32 +188,8 @@ static void parse_args(int argc, char **argv)
 		cli_usage_exit("unrecognized arguments: %s", argv[optind]);
 }
 
-static void die(struct snoop *s, const char *msg)
-{
-	fprintf(stderr, "execsnoop: %s\n", msg);
-	fflush(stdout);
-	if (s)
-		rt_close(&s->bpf);
-	exit(1);
-}
-
-static char *generate(void)
-{
-	char argsize[16], maxargs[16];
-	struct tvar vars[] = {{"ARGSIZE", argsize}, {"MAXARGS", maxargs}};
-	struct cbcc_err err;
-	char *src;
-
-	snprintf(argsize, sizeof(argsize), "%d", ARGSIZE);
-	snprintf(maxargs, sizeof(maxargs), "%ld", env.max_args);
-	src = snoop_source("execsnoop.c", vars, ARRAY_SIZE(vars), &err);
-	if (!src)
-		die(NULL, err.msg);
-	return src;
-}
-
 /* Field offsets of task_struct in the running kernel, for the parent pid. */
-static void configure(struct snoop *s)
+static int configure(struct cbcc_bpf *b, void *cookie, struct cbcc_err *err)
 {
 	struct {
 		uint32_t ppid, fails, exit_times, pad;
@@ -226,8 +200,8 @@ static void configure(struct snoop *s)
 		.exit_times = env.exit_times,
 	};
 	struct cbcc_filters f = {.self_tgid = getpid(), .uid = env.uid};
-	struct cbcc_err err;
-	struct kbtf *btf = kbtf_load(NULL, &err);
+	struct snoop *s = cookie;
+	struct kbtf *btf = kbtf_load(NULL, err);
 	long parent = kbtf_member_offset(btf, "task_struct", "real_parent");
 	long tgid = kbtf_member_offset(btf, "task_struct", "tgid");
 
@@ -236,12 +210,13 @@ static void configure(struct snoop *s)
 		cfg.real_parent_off = (uint64_t)parent;
 		cfg.tgid_off = (uint64_t)tgid;
 	} else if (env.ppid) {
-		die(s, "-P/--ppid needs the kernel's BTF (/sys/kernel/btf/vmlinux) to find parent "
-		       "pids");
+		return cbcc_errf(err, "-P/--ppid needs the kernel's BTF (/sys/kernel/btf/vmlinux) "
+				      "to find parent pids");
 	}
-	if (snoop_set_config(&s->bpf, "snoop_config", &cfg, &err) ||
-	    filters_configure(&s->bpf, &f, &err))
-		die(s, err.msg);
+	s->first_ts = output_monotonic_ns();
+	if (snoop_set_config(b, "snoop_config", &cfg, err) || filters_configure(b, &f, err))
+		return -1;
+	return 0;
 }
 
 /* The parent from /proc when the kernel could not tell (no BTF). */
@@ -431,8 +406,9 @@ static void on_event(void *cookie, void *data, int size)
 	}
 }
 
-static void print_header(void)
+static void print_header(void *cookie)
 {
+	(void)cookie;
 	if (env.time)
 		printf("%-9s", "TIME");
 	if (env.timestamp)
@@ -445,50 +421,14 @@ static void print_header(void)
 	printf("ARGS\n");
 }
 
-static void start(struct snoop *s, const char *src)
+static void finish(void *cookie)
 {
-	static const struct snoop_tp tps[] = {
-		{"execsnoop_enter_execve", "syscalls", "sys_enter_execve", false},
-		{"execsnoop_exit_execve", "syscalls", "sys_exit_execve", false},
-		{"execsnoop_enter_execveat", "syscalls", "sys_enter_execveat", true},
-		{"execsnoop_exit_execveat", "syscalls", "sys_exit_execveat", true},
-		{"execsnoop_process_exit", "sched", "sched_process_exit", false},
-	};
-	struct cbcc_err err;
-	int ntps = env.exit_times ? 5 : 4;
+	struct snoop *s = cookie;
 
-	s->bpf.no_cache = env.common.no_cache;
-	if (rt_compile(&s->bpf, src, false, &err))
-		die(s, err.msg);
-	configure(s);
-	s->perf = (struct snoop_perf){.tool = "execsnoop", .on_event = on_event, .cookie = s};
-	if (snoop_open_perf(&s->bpf, "snoop_events", &s->perf, PAGES, &err))
-		die(s, err.msg);
-	s->first_ts = output_monotonic_ns();
-	if (snoop_attach(&s->bpf, tps, ntps, &stop, &err))
-		die(s, err.msg);
-}
-
-static void check_system(void)
-{
-	struct cbcc_err err;
-	char warning[512];
-
-	if (sysenv_check_tracing(0, warning, sizeof(warning), &err))
-		die(NULL, err.msg);
-	if (*warning)
-		fprintf(stderr, "execsnoop: warning: %s\n", warning);
-}
-
-static void finish(struct snoop *s)
-{
-	output_flush();
-	rt_close(&s->bpf);
 	while (s->npending)
 		print_pending(s, s->npending - 1, "-");
 	output_flush();
 	free(s->pending);
-	snoop_report_lost(&s->perf);
 	if (env.name)
 		regfree(&env.name_re);
 	if (env.line)
@@ -497,27 +437,37 @@ static void finish(struct snoop *s)
 
 int main(int argc, char **argv)
 {
+	static const struct snoop_tp tps[] = {
+		{"execsnoop_enter_execve", "syscalls", "sys_enter_execve", false},
+		{"execsnoop_exit_execve", "syscalls", "sys_exit_execve", false},
+		{"execsnoop_enter_execveat", "syscalls", "sys_enter_execveat", true},
+		{"execsnoop_exit_execveat", "syscalls", "sys_exit_execveat", true},
+		{"execsnoop_process_exit", "sched", "sched_process_exit", false},
+	};
 	static struct snoop s;
-	struct cbcc_err err;
-	char *src;
+	char argsize[16], maxargs[16];
+	struct tvar vars[] = {{"ARGSIZE", argsize}, {"MAXARGS", maxargs}};
+	struct snoop_tool tool = {
+		.name = "execsnoop",
+		.template = "execsnoop.c",
+		.vars = vars,
+		.nvars = ARRAY_SIZE(vars),
+		.pages = PAGES,
+		.tps = tps,
+		.cookie = &s,
+		.on_event = on_event,
+		.configure = configure,
+		.header = print_header,
+		.finish = finish,
+	};
 
 	cli_init("execsnoop", usage_text, help_text);
 	parse_args(argc, argv);
 	signals_install(&stop);
-	src = generate();
-	if (env.ebpf) {
-		fputs(src, stdout);
-		free(src);
-		return 0;
-	}
-	check_system();
-	start(&s, src);
-	free(src);
-	if (!stop) {
-		print_header();
-		if (output_flush() && snoop_loop(&s.bpf, &stop, 0, &err))
-			die(&s, err.msg);
-	}
-	finish(&s);
-	return 0;
+	snprintf(argsize, sizeof(argsize), "%d", ARGSIZE);
+	snprintf(maxargs, sizeof(maxargs), "%ld", env.max_args);
+	tool.ebpf = env.ebpf;
+	tool.no_cache = env.common.no_cache;
+	tool.ntps = env.exit_times ? 5 : 4; /* the process exits only for --exit */
+	return snoop_main(&tool, &stop);
 }

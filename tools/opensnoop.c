@@ -42,8 +42,6 @@ struct open_event {
 };
 
 struct snoop {
-	struct cbcc_bpf bpf;
-	struct snoop_perf perf;
 	uint64_t first_ts;
 };
 
@@ -206,30 +204,7 @@ static void parse_args(int argc, char **argv)
 		env.pid = 0; /* TID trumps PID, as in BCC */
 }
 
-static void die(struct snoop *s, const char *msg)
-{
-	fprintf(stderr, "opensnoop: %s\n", msg);
-	fflush(stdout);
-	if (s)
-		rt_close(&s->bpf);
-	exit(1);
-}
-
-static char *generate(void)
-{
-	char size[16];
-	struct tvar vars[] = {{"PATH_SIZE", size}};
-	struct cbcc_err err;
-	char *src;
-
-	snprintf(size, sizeof(size), "%d", PATH_SIZE);
-	src = snoop_source("opensnoop.c", vars, ARRAY_SIZE(vars), &err);
-	if (!src)
-		die(NULL, err.msg);
-	return src;
-}
-
-static void configure(struct snoop *s)
+static int configure(struct cbcc_bpf *b, void *cookie, struct cbcc_err *err)
 {
 	struct {
 		uint32_t flags_mask, failed_only;
@@ -240,14 +215,15 @@ static void configure(struct snoop *s)
 		.tid = env.tid,
 		.uid = env.uid,
 	};
-	struct cbcc_err err;
+
+	(void)cookie;
 
 	/* -f O_RDONLY (0) matches nothing in BCC; keep that */
 	if (env.has_flag_filter && !env.flags_mask)
 		cfg.flags_mask = 0x80000000u;
-	if (snoop_set_config(&s->bpf, "snoop_config", &cfg, &err) ||
-	    filters_configure(&s->bpf, &f, &err))
-		die(s, err.msg);
+	if (snoop_set_config(b, "snoop_config", &cfg, err) || filters_configure(b, &f, err))
+		return -1;
+	return 0;
 }
 
 /* -F: the directory a relative path starts from, read from /proc now; empty
@@ -316,8 +292,9 @@ static void on_event(void *cookie, void *data, int size)
 	print_path(&e, path);
 }
 
-static void print_header(void)
+static void print_header(void *cookie)
 {
+	(void)cookie;
 	if (env.timestamp)
 		printf("%-14s", "TIME(s)");
 	if (env.print_uid)
@@ -328,7 +305,7 @@ static void print_header(void)
 	printf("PATH\n");
 }
 
-static void start(struct snoop *s, const char *src)
+int main(int argc, char **argv)
 {
 	static const struct snoop_tp tps[] = {
 		{"opensnoop_enter_open", "syscalls", "sys_enter_open", true},
@@ -338,54 +315,30 @@ static void start(struct snoop *s, const char *src)
 		{"opensnoop_enter_openat2", "syscalls", "sys_enter_openat2", true},
 		{"opensnoop_exit_openat2", "syscalls", "sys_exit_openat2", true},
 	};
-	struct cbcc_err err;
-
-	s->bpf.no_cache = env.common.no_cache;
-	if (rt_compile(&s->bpf, src, false, &err))
-		die(s, err.msg);
-	configure(s);
-	s->perf = (struct snoop_perf){.tool = "opensnoop", .on_event = on_event, .cookie = s};
-	if (snoop_open_perf(&s->bpf, "snoop_events", &s->perf, (int)env.pages, &err) ||
-	    snoop_attach(&s->bpf, tps, ARRAY_SIZE(tps), &stop, &err))
-		die(s, err.msg);
-}
-
-static void check_system(void)
-{
-	struct cbcc_err err;
-	char warning[512];
-
-	if (sysenv_check_tracing(env.tid ? env.tid : env.pid, warning, sizeof(warning), &err))
-		die(NULL, err.msg);
-	if (*warning)
-		fprintf(stderr, "opensnoop: warning: %s\n", warning);
-}
-
-int main(int argc, char **argv)
-{
 	static struct snoop s;
-	struct cbcc_err err;
-	char *src;
+	char size[16];
+	struct tvar vars[] = {{"PATH_SIZE", size}};
+	struct snoop_tool tool = {
+		.name = "opensnoop",
+		.template = "opensnoop.c",
+		.vars = vars,
+		.nvars = ARRAY_SIZE(vars),
+		.tps = tps,
+		.ntps = ARRAY_SIZE(tps),
+		.cookie = &s,
+		.on_event = on_event,
+		.configure = configure,
+		.header = print_header,
+	};
 
 	cli_init("opensnoop", usage_text, help_text);
 	parse_args(argc, argv);
 	signals_install(&stop);
-	src = generate();
-	if (env.ebpf) {
-		fputs(src, stdout);
-		free(src);
-		return 0;
-	}
-	check_system();
-	start(&s, src);
-	free(src);
-	if (!stop) {
-		print_header();
-		if (output_flush() && snoop_loop(&s.bpf, &stop, (double)env.duration, &err))
-			die(&s, err.msg);
-	}
-	output_flush();
-	rt_close(&s.bpf);
-	snoop_report_lost(&s.perf);
-	return 0;
+	snprintf(size, sizeof(size), "%d", PATH_SIZE);
+	tool.ebpf = env.ebpf;
+	tool.no_cache = env.common.no_cache;
+	tool.pid = env.tid ? env.tid : env.pid;
+	tool.duration = (double)env.duration;
+	tool.pages = (int)env.pages;
+	return snoop_main(&tool, &stop);
 }
