@@ -22,8 +22,23 @@ need_vm
 export CBCC_CACHE_DIR=${CBCC_VM_CACHE:-$(cd "$VM/../.." && pwd)/build/vm}/program-cache
 mkdir -p "$CBCC_CACHE_DIR"
 chmod 700 "$CBCC_CACHE_DIR" # the cache wants a private directory
+
+run_vm() {
+	"$VM/run-in-vm" --timeout "${CBCC_VM_TIMEOUT:-900}" --rw-dir "$CBCC_CACHE_DIR" -- \
+		bash "$VM/kernel_probes.sh" 2>&1 | tee "$WORK/vm.log"
+	return "${PIPESTATUS[0]}"
+}
+
 rc=0
-"$VM/run-in-vm" --timeout "${CBCC_VM_TIMEOUT:-900}" --rw-dir "$CBCC_CACHE_DIR" -- \
-	bash "$VM/kernel_probes.sh" || rc=$?
+run_vm || rc=$?
+# The guest kernel itself crashing is no verdict on the tools (seen once in
+# many runs under emulation: an Oops in the int3 handler while ftrace patched
+# the call sites for funccount's ~70 vfs_* kprobes). Boot once more; a second
+# crash fails the test.
+if [ "$rc" = 125 ] && grep -qE 'Kernel panic|BUG: |Oops: ' "$WORK/vm.log"; then
+	echo "note: the guest kernel crashed (console above); running the VM tests once more"
+	rc=0
+	run_vm || rc=$?
+fi
 [ "$rc" = 0 ] || fail "the tests in the VM failed (status $rc)"
 pass "kernel-function probes in the VM"
