@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "kfunc.h"
 #include "sysenv.h"
@@ -161,7 +160,7 @@ bool codegen_can_retry_at_exit(const struct trace_spec *s)
 {
 	const char *ev = s->loc.function;
 	bool has_string = false;
-	char *path, *exit_ev;
+	char *exit_ev;
 	bool exists;
 
 	if (s->loc.type != PROBE_TRACEPOINT || !s->loc.category ||
@@ -173,9 +172,7 @@ bool codegen_can_retry_at_exit(const struct trace_spec *s)
 	if (!has_string)
 		return false;
 	exit_ev = codegen_sys_exit_event(s);
-	path = xasprintf("%s/events/syscalls/%s", sysenv_tracefs(), exit_ev);
-	exists = access(path, F_OK) == 0;
-	free(path);
+	exists = sysenv_tracepoint_exists("syscalls", exit_ev);
 	free(exit_ev);
 	return exists;
 }

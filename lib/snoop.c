@@ -5,7 +5,6 @@
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 #include "codegen.h"
 #include "output.h"
@@ -25,22 +24,13 @@ static char *source(const char *name, const struct tvar *vars, int nvars, struct
 	return sb_steal(&src);
 }
 
-static bool tp_exists(const char *category, const char *event)
-{
-	char *path = xasprintf("%s/events/%s/%s", sysenv_tracefs(), category, event);
-	bool ok = access(path, F_OK) == 0;
-
-	free(path);
-	return ok;
-}
-
 static int attach(struct cbcc_bpf *b, const struct snoop_tp *tps, int n,
 		  volatile sig_atomic_t *stop, struct cbcc_err *err)
 {
 	for (int i = 0; i < n && !*stop; i++) {
 		int fd;
 
-		if (tps[i].optional && !tp_exists(tps[i].category, tps[i].event))
+		if (tps[i].optional && !sysenv_tracepoint_exists(tps[i].category, tps[i].event))
 			continue;
 		fd = rt_load(b, tps[i].fn, BPF_PROG_TYPE_TRACEPOINT, err);
 		if (fd < 0 || rt_attach_tracepoint(b, fd, tps[i].category, tps[i].event, err))

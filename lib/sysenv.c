@@ -92,6 +92,15 @@ const char *sysenv_tracefs(void)
 						    : "/sys/kernel/debug/tracing";
 }
 
+bool sysenv_tracepoint_exists(const char *category, const char *event)
+{
+	char *path = xasprintf("%s/events/%s/%s", sysenv_tracefs(), category, event);
+	bool exists = access(path, F_OK) == 0;
+
+	free(path);
+	return exists;
+}
+
 bool sysenv_has_kprobes(void)
 {
 	char path[256];

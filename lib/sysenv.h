@@ -18,6 +18,8 @@ int sysenv_check_tracefs(struct cbcc_err *err);
 /* The mounted tracefs directory ("/sys/kernel/tracing" or the debugfs one). */
 const char *sysenv_tracefs(void);
 bool sysenv_has_kprobes(void);
+/* Whether tracepoint category:event exists on this kernel. */
+bool sysenv_tracepoint_exists(const char *category, const char *event);
 /* Everything a tracing tool checks before it starts: root, tracefs, kernel
  * headers (a version mismatch fills warning, else it is left empty) and, when
  * pid is not 0, that the process exists. */
