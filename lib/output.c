@@ -50,3 +50,8 @@ bool output_wait_closed(int timeout_ms)
 	 * report nothing, so this is a plain sleep for them */
 	return poll(&p, 1, timeout_ms) > 0 && (p.revents & (POLLERR | POLLHUP));
 }
+
+bool output_reader_gone(void)
+{
+	return !output_flush() || output_wait_closed(0);
+}

@@ -20,5 +20,8 @@ bool output_flush(void);
 /* Waits up to timeout_ms (less when a signal arrives); true as soon as
  * stdout is a pipe whose reader has gone. */
 bool output_wait_closed(int timeout_ms);
+/* Flushes stdout; true once its reader has gone: a write failed, or, while
+ * no events come to write, poll says so. */
+bool output_reader_gone(void);
 
 #endif

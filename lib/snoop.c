@@ -71,9 +71,7 @@ static int loop(struct cbcc_bpf *b, volatile sig_atomic_t *stop, double duration
 	while (!*stop) {
 		if (rt_poll(b, 100) < 0 && !*stop)
 			return cbcc_errf(err, "polling the perf buffer failed");
-		/* the reader of stdout has gone: a write failed, or, while no
-		 * events come, poll says so */
-		if (!output_flush() || output_wait_closed(0))
+		if (output_reader_gone())
 			break;
 		if (duration_s > 0 && output_monotonic_ns() >= end)
 			break;

@@ -759,9 +759,7 @@ static void run_loop(struct tracer *t)
 	while (!stop) {
 		if (rt_poll(&t->bpf, 100) < 0 && !stop)
 			die(t, "polling the perf buffer failed");
-		/* the reader of stdout has gone: a write failed, or, while no
-		 * events come, poll says so */
-		if (!output_flush() || output_wait_closed(0))
+		if (output_reader_gone())
 			break;
 		if (env.tgid && kill((pid_t)env.tgid, 0) < 0 && errno == ESRCH)
 			continue; /* keep running like BCC; nothing more will come */
