@@ -9,6 +9,7 @@
 #include <dlfcn.h>
 #include <link.h>
 #include <fnmatch.h>
+#include <linux/bpf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -352,9 +353,9 @@ static int list_dirs(const char *dir, char ***names)
 	return n;
 }
 
-int wc_attach_uprobe(struct cbcc_bpf *b, int prog_fd, const struct wc_pattern *p,
-		     const struct wc_list *l, int i, pid_t pid, const char *tool,
-		     struct cbcc_err *err)
+static int attach_uprobe(struct cbcc_bpf *b, int prog_fd, const struct wc_pattern *p,
+			 const struct wc_list *l, int i, pid_t pid, const char *tool,
+			 struct cbcc_err *err)
 {
 	if (!rt_attach_uprobe(b, prog_fd, false, p->library, l->m[i].offset, pid, err))
 		return 0;
@@ -685,12 +686,16 @@ int wc_find_probes(struct cbcc_bpf *b, const char *text, bool use_regex, pid_t p
 	return 0;
 }
 
-int wc_plan_kfuncs(const struct wc_list *l, enum kfunc_method m, const char *tool, bool verbose,
-		   char **fn_names, struct wc_kfuncs *k, struct cbcc_err *err)
+int wc_plan_kfuncs(const struct wc_pattern *p, const struct wc_list *l, enum kfunc_method m,
+		   const char *tool, bool verbose, char **fn_names, struct wc_kfuncs *k,
+		   struct cbcc_err *err)
 {
 	struct kfunc_plan plan = {.method = m, .tool = tool, .verbose = verbose};
 	int rc = 0;
 
+	k->method = m;
+	if (p->type != PROBE_ENTRY || p->library)
+		return 0;
 	k->fentry = xcalloc(l->n ? l->n : 1, sizeof(bool));
 	for (int i = 0; i < l->n && !rc; i++) {
 		struct probe_loc loc = {
@@ -710,4 +715,30 @@ void wc_kfuncs_free(struct wc_kfuncs *k)
 {
 	free(k->fentry);
 	k->fentry = NULL;
+}
+
+int wc_prog_type(const struct wc_pattern *p)
+{
+	return p->type == PROBE_TRACEPOINT ? BPF_PROG_TYPE_TRACEPOINT : BPF_PROG_TYPE_KPROBE;
+}
+
+int wc_attach(struct cbcc_bpf *b, int prog_fd, const struct wc_pattern *p, const struct wc_list *l,
+	      int i, const struct wc_kfuncs *k, pid_t pid, const char *tool, struct cbcc_err *err)
+{
+	struct probe_loc loc = {.type = PROBE_ENTRY, .library = "", .function = l->m[i].name};
+	const char *name = loc.function;
+
+	if (p->type == PROBE_TRACEPOINT) {
+		char *cat = xstrndup(name, strcspn(name, ":"));
+		int rc = rt_attach_tracepoint(b, prog_fd, cat, strchr(name, ':') + 1, err);
+
+		free(cat);
+		return rc;
+	}
+	if (p->library)
+		return attach_uprobe(b, prog_fd, p, l, i, pid, tool, err);
+	if (!rt_attach_kprobe(b, prog_fd, false, name, 0, err))
+		return 0;
+	kfunc_explain(err, k->method, &loc, k->why);
+	return -1;
 }

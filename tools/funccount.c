@@ -204,27 +204,9 @@ static void find_probes(struct counter *c)
 	if (wc_find_probes(&c->bpf, env.pattern, env.regexp, (pid_t)env.pid, "cbcc_count_", &c->pat,
 			   &c->probes, &c->fn_names, &err))
 		die(c, err.msg);
-	if (c->pat.type == PROBE_ENTRY && !c->pat.library &&
-	    wc_plan_kfuncs(&c->probes, env.common.kfunc, "funccount", env.debug, c->fn_names,
-			   &c->kfuncs, &err))
+	if (wc_plan_kfuncs(&c->pat, &c->probes, env.common.kfunc, "funccount", env.debug,
+			   c->fn_names, &c->kfuncs, &err))
 		die(c, err.msg);
-}
-
-static void attach_tracepoints(struct counter *c)
-{
-	struct cbcc_err err;
-
-	for (int i = 0; i < c->probes.n && !stop; i++) {
-		const char *tp = c->probes.m[i].name;
-		char *cat = xstrndup(tp, strcspn(tp, ":"));
-		int fd = rt_load(&c->bpf, c->fn_names[i], BPF_PROG_TYPE_TRACEPOINT, &err);
-
-		if (fd < 0 || rt_attach_tracepoint(&c->bpf, fd, cat, strchr(tp, ':') + 1, &err)) {
-			free(cat);
-			die(c, err.msg);
-		}
-		free(cat);
-	}
 }
 
 static void attach_all(struct counter *c)
@@ -232,18 +214,12 @@ static void attach_all(struct counter *c)
 	struct cbcc_err err;
 	int skipped = 0;
 
-	if (c->pat.type == PROBE_TRACEPOINT) {
-		attach_tracepoints(c);
-		return;
-	}
 	if (c->pat.type == PROBE_USDT) {
 		if (rt_usdt_attach(&c->bpf, &err))
 			die(c, err.msg);
 		return;
 	}
 	for (int i = 0; i < c->probes.n && !stop; i++) {
-		const struct wc_match *m = &c->probes.m[i];
-		struct probe_loc loc = {.type = PROBE_ENTRY, .library = "", .function = m->name};
 		int fd, rc;
 
 		if (wc_uses_fentry(&c->kfuncs, i)) {
@@ -251,17 +227,12 @@ static void attach_all(struct counter *c)
 				die(c, err.msg);
 			continue;
 		}
-		fd = rt_load(&c->bpf, c->fn_names[i], BPF_PROG_TYPE_KPROBE, &err);
-		if (fd < 0)
+		fd = rt_load(&c->bpf, c->fn_names[i], wc_prog_type(&c->pat), &err);
+		rc = fd < 0 ? -1
+			    : wc_attach(&c->bpf, fd, &c->pat, &c->probes, i, &c->kfuncs,
+					(pid_t)env.pid, "funccount", &err);
+		if (rc < 0)
 			die(c, err.msg);
-		rc = c->pat.library ? wc_attach_uprobe(&c->bpf, fd, &c->pat, &c->probes, i,
-						       (pid_t)env.pid, "funccount", &err)
-				    : rt_attach_kprobe(&c->bpf, fd, false, m->name, 0, &err);
-		if (rc < 0) {
-			if (!c->pat.library)
-				kfunc_explain(&err, env.common.kfunc, &loc, c->kfuncs.why);
-			die(c, err.msg);
-		}
 		skipped += rc;
 	}
 	if (skipped && skipped == c->probes.n)

@@ -278,44 +278,24 @@ static void find_probes(struct counter *c)
 			   &c->probes, &c->fn_names, &err))
 		die(c, err.msg);
 	c->shared = xstrdup(c->fn_names[0]);
-	if (wc_is_kernel(&c->pat) && c->pat.type == PROBE_ENTRY &&
-	    wc_plan_kfuncs(&c->probes, env.common.kfunc, "stackcount", env.debug, c->fn_names,
-			   &c->kfuncs, &err))
+	if (wc_plan_kfuncs(&c->pat, &c->probes, env.common.kfunc, "stackcount", env.debug,
+			   c->fn_names, &c->kfuncs, &err))
 		die(c, err.msg);
 }
 
 /* Attaches match i of a function or tracepoint pattern: with its own fentry
  * program, or with the shared one (loaded on first use into *shared_fd).
- * Returns 1 when a library function was skipped (see wc_attach_uprobe). */
+ * Returns 1 when a library function was skipped (see wc_attach). */
 static int attach_one(struct counter *c, int i, int *shared_fd, struct cbcc_err *err)
 {
-	const struct wc_match *m = &c->probes.m[i];
-	struct probe_loc loc = {.type = PROBE_ENTRY, .library = "", .function = m->name};
-	int rc;
-
 	if (wc_uses_fentry(&c->kfuncs, i))
 		return kfunc_attach(&c->bpf, c->fn_names[i], err);
 	if (*shared_fd < 0)
-		*shared_fd = rt_load(&c->bpf, c->shared,
-				     c->pat.type == PROBE_TRACEPOINT ? BPF_PROG_TYPE_TRACEPOINT
-								     : BPF_PROG_TYPE_KPROBE,
-				     err);
+		*shared_fd = rt_load(&c->bpf, c->shared, wc_prog_type(&c->pat), err);
 	if (*shared_fd < 0)
 		return -1;
-	if (c->pat.type == PROBE_TRACEPOINT) {
-		char *cat = xstrndup(m->name, strcspn(m->name, ":"));
-
-		rc = rt_attach_tracepoint(&c->bpf, *shared_fd, cat, strchr(m->name, ':') + 1, err);
-		free(cat);
-		return rc;
-	}
-	if (c->pat.library)
-		return wc_attach_uprobe(&c->bpf, *shared_fd, &c->pat, &c->probes, i, (pid_t)env.pid,
-					"stackcount", err);
-	rc = rt_attach_kprobe(&c->bpf, *shared_fd, false, m->name, 0, err);
-	if (rc < 0)
-		kfunc_explain(err, env.common.kfunc, &loc, c->kfuncs.why);
-	return rc;
+	return wc_attach(&c->bpf, *shared_fd, &c->pat, &c->probes, i, &c->kfuncs, (pid_t)env.pid,
+			 "stackcount", err);
 }
 
 static void attach_all(struct counter *c)
