@@ -139,7 +139,6 @@ exec(sys.stdin.read())
 ' "$file" "$@"
 }
 
-# No probe of ours may be left behind in tracefs.
 # No probe outlives its tool: no entries in the tracefs probe lists (libbcc's
 # fallback when the kernel lacks the perf uprobe/kprobe PMUs), and no tool
 # process still running (perf-event probes live exactly as long as it does).
