@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "codegen.h"
+#include "drain.h"
 #include "output.h"
 #include "strbuf.h"
 #include "sysenv.h"
@@ -45,6 +46,7 @@ struct run {
 	const struct snoop_tool *t;
 	struct cbcc_bpf bpf;
 	unsigned long long lost;
+	struct drain drain;
 };
 
 static void on_perf_event(void *cookie, void *data, int size)
@@ -147,10 +149,13 @@ int snoop_main(const struct snoop_tool *t, volatile sig_atomic_t *stop)
 	free(src);
 	if (rc)
 		return fail(&r, err.msg);
+	drain_arm(&r.drain, &r.bpf, stop);
 	if (!*stop) {
 		t->header(t->cookie);
 		if (output_flush() && loop(&r.bpf, stop, t->duration, &err))
 			return fail(&r, err.msg);
+		if (*stop) /* a signal: print what is buffered */
+			drain_finish(&r.drain, t->name);
 	}
 	output_flush();
 	rt_close(&r.bpf);

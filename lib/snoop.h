@@ -44,8 +44,9 @@ struct snoop_tool {
 	void (*finish)(void *cookie); /* after detaching, before the lost count */
 };
 
-/* Runs the tool until Ctrl-C/SIGTERM (*stop), -d's end or a closed stdout;
- * returns main's exit status. Any failure is one line on stderr, status 1. */
+/* Runs the tool until Ctrl-C/SIGTERM (*stop; what is still buffered is
+ * printed then, see drain.h), -d's end or a closed stdout; returns main's
+ * exit status. Any failure is one line on stderr, status 1. */
 int snoop_main(const struct snoop_tool *t, volatile sig_atomic_t *stop);
 
 /* A user name or a numeric uid; false when neither. */

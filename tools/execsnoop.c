@@ -391,7 +391,7 @@ static void on_event(void *cookie, void *data, int size)
 	struct snoop *s = cookie;
 	struct exec_event e;
 
-	if (stop || (size_t)size < sizeof(e))
+	if ((size_t)size < sizeof(e))
 		return;
 	memcpy(&e, data, sizeof(e));
 	if (e.type == EXIT_EVENT) {

@@ -267,7 +267,7 @@ static void on_event(void *cookie, void *data, int size)
 	char comm[17], path[PATH_SIZE + 1];
 	int fd = -1, err = 0;
 
-	if (stop || (size_t)size < sizeof(e))
+	if ((size_t)size < sizeof(e))
 		return;
 	memcpy(&e, data, sizeof(e));
 	snprintf(comm, sizeof(comm), "%.16s", e.comm);

@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "codegen.h"
+#include "drain.h"
 #include "filters.h"
 #include "json.h"
 #include "kfunc.h"
@@ -80,6 +81,8 @@ struct tracer {
 	struct agg *agg;
 	int nagg;
 	struct kfunc_plan plan;
+	bool max_reached; /* -M: the rest is not printed */
+	struct drain drain;
 };
 
 static volatile sig_atomic_t stop;
@@ -644,7 +647,7 @@ static void on_event(void *cookie, void *data, int size)
 	const struct probe *p;
 	char comm[17];
 
-	if (stop || size < TRACE_EVENT_HDR_SIZE)
+	if (t->max_reached || size < TRACE_EVENT_HDR_SIZE)
 		return;
 	memcpy(&h, data, sizeof(h));
 	if ((int)h.probe >= t->nprobes || (size_t)size < t->probes[h.probe].size)
@@ -686,7 +689,7 @@ counted:
 	t->probes[h.probe].hits++;
 	t->events++;
 	if (env.max_events && t->events >= (unsigned long)env.max_events)
-		stop = SIGINT;
+		t->max_reached = true;
 }
 
 static void on_lost(void *cookie, uint64_t lost)
@@ -756,7 +759,7 @@ static void print_header(struct tracer *t)
 
 static void run_loop(struct tracer *t)
 {
-	while (!stop) {
+	while (!stop && !t->max_reached) {
 		if (rt_poll(&t->bpf, 100) < 0 && !stop)
 			die(t, "polling the perf buffer failed");
 		if (output_reader_gone())
@@ -871,10 +874,13 @@ int main(int argc, char **argv)
 	}
 	if (rt_open_perf(&t.bpf, "cbcc_events", on_event, on_lost, &t, env.pages, &err))
 		die(&t, err.msg);
+	drain_arm(&t.drain, &t.bpf, &stop);
 	if (!stop) {
 		print_header(&t);
 		if (output_flush())
 			run_loop(&t);
+		if (stop && !t.max_reached) /* a signal: print what is buffered */
+			drain_finish(&t.drain, "trace");
 	}
 	if (env.aggregate)
 		print_aggregate(&t);

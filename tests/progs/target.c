@@ -9,6 +9,8 @@
  *   usdt N       USDT probe cbcc:ping(i, "usdt-str") for i < N
  *   chain        top_fn -> mid_fn -> leaf_fn -> malloc(4242)
  *   open PATH    open(PATH) and close it
+ *   opens N PATH N times open(PATH) and close it
+ *   execs N      N children one after the other, each exec()ing /bin/true cbcc-exec-burst
  *   coldopen PATH  open(PATH) with the path in a page not yet mapped in: a file
  *                written, then mmap()ed and never touched before the open
  *   getppid N    N getppid() system calls
@@ -24,6 +26,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/sdt.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -151,6 +154,41 @@ static void cold_open(const char *path)
 	close(tfd);
 }
 
+static void open_n(long n, const char *path)
+{
+	for (long k = 0; k < n; k++) {
+		int fd = open(path, O_RDONLY);
+
+		if (fd >= 0)
+			close(fd);
+	}
+}
+
+static void exec_n(long n)
+{
+	for (long k = 0; k < n; k++) {
+		pid_t pid = fork();
+		int status;
+
+		if (pid < 0) {
+			perror("fork");
+			exit(1);
+		}
+		if (pid == 0) {
+			/* on the stack: a fork child has not mapped the parent's
+			 * read-only data in yet, and execsnoop reads at sys_enter */
+			char path[] = "/bin/true", arg[] = "cbcc-exec-burst";
+
+			execl(path, "true", arg, (char *)NULL);
+			_exit(127);
+		}
+		if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
+			fprintf(stderr, "target: exec %ld of /bin/true failed\n", k);
+			exit(1);
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
 	int i = 1;
@@ -186,6 +224,10 @@ int main(int argc, char **argv)
 
 		if (fd >= 0)
 			close(fd);
+	} else if (!strcmp(argv[i], "opens") && i + 2 < argc) {
+		open_n(n, argv[i + 2]);
+	} else if (!strcmp(argv[i], "execs")) {
+		exec_n(n);
 	} else if (!strcmp(argv[i], "getppid")) {
 		for (long k = 0; k < n; k++)
 			sink += getppid();
