@@ -14,8 +14,8 @@ last_block() {
 }
 
 # run_argdist NAME MODE ARG -- ARGDIST_ARGS...: a waiting target in MODE, argdist
-# on it (@PID@ in the arguments is the target's pid), the target run, and one
-# more interval so its events are printed.
+# on it (@PID@ in the arguments is the target's pid), the target run, and
+# SIGINT: argdist prints a last, partial interval then.
 run_argdist() {
 	local name=$1 mode=$2 arg=$3 a args=()
 	shift 4
@@ -23,7 +23,6 @@ run_argdist() {
 	for a in "$@"; do args+=("${a//@PID@/$TARGET_PID}"); done
 	start_tracer "$name" "$ARGDIST" -i 1 "${args[@]}"
 	go_target
-	sleep 1.3
 	stop_tracer
 	last_block "$name" >/dev/null
 }
@@ -126,7 +125,7 @@ pass "USDT probe arguments"
 start_waiting_target writes
 start_tracer clear "$ARGDIST" -i 1 -p "$TARGET_PID" -C 'p:c:write(int fd):int:fd'
 go_target
-sleep 2.3
+wait_lines "$WORK/clear.out" '^\[' 3 "argdist -i 1 intervals"
 stop_tracer
 total=$(awk -F'\t' '/fd = 1$/ { split($2, f, " "); s += f[1] } END { print s + 0 }' "$WORK/clear.out")
 [ "$total" = 3 ] || fail "without -c: fd 1 counted $total times over all intervals, expected 3"

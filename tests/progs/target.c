@@ -224,10 +224,6 @@ int main(int argc, char **argv)
 
 		if (fd >= 0)
 			close(fd);
-	} else if (!strcmp(argv[i], "opens") && i + 2 < argc) {
-		open_n(n, argv[i + 2]);
-	} else if (!strcmp(argv[i], "execs")) {
-		exec_n(n);
 	} else if (!strcmp(argv[i], "getppid")) {
 		for (long k = 0; k < n; k++)
 			sink += getppid();
@@ -241,6 +237,10 @@ int main(int argc, char **argv)
 		do_strs(n);
 	} else if (!strcmp(argv[i], "coldopen")) { /* after strs: its compares are counted */
 		cold_open(argv[i + 1]);
+	} else if (!strcmp(argv[i], "opens") && i + 2 < argc) {
+		open_n(n, argv[i + 2]);
+	} else if (!strcmp(argv[i], "execs")) {
+		exec_n(n);
 	} else {
 		fprintf(stderr, "target: unknown mode %s\n", argv[i]);
 		return 2;
