@@ -55,14 +55,19 @@ assert_count "$WORK/malloc.out" " target +malloc +12345\$" 1
 assert_count "$WORK/malloc.out" " target +malloc +sig=12345\$" 1
 pass "libc malloc probe with size"
 
-# USDT probe of the test binary with its arguments.
+# USDT probe of the test binary with its arguments; with a provider the FUNC
+# column is provider:probe, as in BCC.
 start_tracer usdt "$TRACE" "u:$TARGET:ping \"%d %s\", arg1, arg2"
+"$TARGET" usdt 3
+stop_tracer
+start_tracer usdtp "$TRACE" "u:$TARGET:cbcc:ping \"p%d\", arg1"
 "$TARGET" usdt 3
 stop_tracer
 for i in 0 1 2; do
 	assert_count "$WORK/usdt.out" " target +ping +$i usdt-str\$" 1
+	assert_count "$WORK/usdtp.out" " target +cbcc:ping +p$i\$" 1
 done
-pass "USDT probe arguments"
+pass "USDT probe arguments; FUNC is provider:probe when the provider is given"
 
 # -M: exits by itself with status 0 after exactly N events.
 start_tracer max "$TRACE" -M 3 "p:$TARGET:cbcc_add \"%d\", arg1"

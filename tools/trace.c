@@ -48,6 +48,7 @@ struct probe {
 	struct resolved_probe res;
 	size_t *offsets;     /* of each format value in the record */
 	size_t size;	     /* of the record */
+	char *func;	     /* the FUNC column */
 	char kfunc_why[320]; /* why a kernel function got a kprobe, not fentry */
 	unsigned long hits;  /* events seen, for -v's hint at exit */
 };
@@ -340,6 +341,7 @@ static void build_probes(struct tracer *t, char **texts, int n)
 		}
 		p->gen.spec = &p->spec;
 		p->gen.fn_name = codegen_fn_name(&p->spec.loc, i + 1);
+		p->func = probe_loc_func_column(&p->spec.loc);
 		rc = probe_resolve(&t->bpf, &p->spec.loc, (pid_t)env.tgid, p->gen.fn_name, &p->res,
 				   &err);
 		if (!rc && probe_loc_is_kernel_function(&p->spec.loc))
@@ -625,7 +627,7 @@ static void json_event_start(struct tracer *t, const struct probe *p,
 	json_u64(&t->json, "uid", h->uid);
 	json_str(&t->json, "comm", comm);
 	json_str(&t->json, "probe", p->spec.raw);
-	json_str(&t->json, "func", probe_loc_display(&p->spec.loc));
+	json_str(&t->json, "func", p->func);
 }
 
 static void json_event_end(struct tracer *t, const struct probe *p,
@@ -671,8 +673,8 @@ static void on_event(void *cookie, void *data, int size)
 	format_time(t, h.ts);
 	if (env.print_cpu)
 		sb_printf(&t->line, "%-3u ", h.cpu);
-	sb_printf(&t->line, "%-7u %-7u %-15s %-16s %s\n", h.tgid, h.pid, comm,
-		  probe_loc_display(&p->spec.loc), sb_str(&msg));
+	sb_printf(&t->line, "%-7u %-7u %-15s %-16s %s\n", h.tgid, h.pid, comm, p->func,
+		  sb_str(&msg));
 	sb_free(&msg);
 	if (env.kstack)
 		format_stack(t, p, h.kstack, -1);
@@ -813,6 +815,7 @@ static void free_tracer(struct tracer *t)
 		trace_spec_free(&t->probes[i].spec);
 		free(t->probes[i].gen.fn_name);
 		free(t->probes[i].gen.exit_fn);
+		free(t->probes[i].func);
 		resolved_probe_free(&t->probes[i].res);
 		free(t->probes[i].offsets);
 	}
