@@ -114,6 +114,16 @@ assert hist["buckets"] == [{"low": 0, "high": 1, "count": 1}, {"low": 2, "high":
 PY
 pass "--json: typed keys, labels, buckets, one object per interval"
 
+# A string key with control bytes is printed escaped: a newline cannot break
+# the table, an escape sequence cannot reach the terminal.
+start_waiting_target greet $'a\nb\x1b[31m'
+start_tracer ctl "$ARGDIST" -i 1 -c -p "$TARGET_PID" -C "p:$TARGET:cbcc_greet(char *name):char*:name"
+go_target
+stop_tracer
+assert_count "$(last_block ctl)" $'^\t1          name = a\\\\nb\\\\x1b\\[31m$' 1
+LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]' "$WORK/ctl.out" && fail "a control byte reached argdist's output"
+pass "control bytes in string keys are escaped"
+
 # USDT arguments.
 run_argdist usdt usdt 3 -- -c -p @PID@ -C "u:$TARGET:ping():int:arg1"
 for i in 0 1 2; do

@@ -34,6 +34,17 @@ done
 assert_count "$WORK/up.out" " target +cbcc_greet +hello-cbcc\$" 1
 pass "uprobe arguments, uretprobe return value, string argument"
 
+# Control bytes from the traced process (a string argument, a %c value, the
+# process name: the target run through a symlink named with an escape
+# character) are printed escaped, never raw to the terminal.
+ln -s "$TARGET" "$WORK/"$'t\x1bgt'
+start_tracer ctl "$TRACE" "p:$TARGET:cbcc_greet \"%s|%c\", arg1, 27"
+"$WORK/"$'t\x1bgt' greet $'l1\nl2\x1b[31m\tz\x7f'
+stop_tracer
+assert_count "$WORK/ctl.out" '^[0-9]+ +[0-9]+ +t\\x1bgt +cbcc_greet +l1\\nl2\\x1b\[31m\\tz\\x7f\|\\x1b$' 1
+LC_ALL=C grep -q $'[\x01-\x09\x0b-\x1f\x7f]' "$WORK/ctl.out" && fail "a control byte reached trace's output"
+pass "control bytes in strings, %c and process names are escaped"
+
 # -p: only the chosen process is traced.
 start_waiting_target calls 2
 other_out="$WORK/other.txt"

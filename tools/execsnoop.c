@@ -270,18 +270,10 @@ static void join_args(const struct exec_event *e, int size, struct strbuf *plain
 	}
 }
 
-static char *escape_newlines(const char *s)
-{
-	struct strbuf out = STRBUF_INIT;
-
-	for (; *s; s++)
-		sb_append(&out, *s == '\n' ? "\\n" : (char[2]){*s, 0});
-	return sb_steal(&out);
-}
-
 static void format_head(struct snoop *s, const struct exec_event *e, struct strbuf *head)
 {
-	char comm[17], ppid[16];
+	char ppid[16];
+	struct strbuf comm = STRBUF_INIT;
 	uint32_t parent = e->ppid ? e->ppid : proc_ppid(e->pid);
 
 	if (env.time) {
@@ -294,12 +286,13 @@ static void format_head(struct snoop *s, const struct exec_event *e, struct strb
 		sb_printf(head, "%-8.3f", (double)(e->ts - s->first_ts) * 1e-9);
 	if (env.print_uid)
 		sb_printf(head, "%-6u", e->uid);
-	snprintf(comm, sizeof(comm), "%.16s", e->comm);
+	sb_append_escaped(&comm, e->comm, strnlen(e->comm, sizeof(e->comm)));
 	if (parent)
 		snprintf(ppid, sizeof(ppid), "%u", parent);
 	else
 		snprintf(ppid, sizeof(ppid), "?");
-	sb_printf(head, "%-16s %-7u %-7s %3d ", comm, e->pid, ppid, e->ret);
+	sb_printf(head, "%-16s %-7u %-7s %3d ", sb_str(&comm), e->pid, ppid, e->ret);
+	sb_free(&comm);
 }
 
 static void print_line(const char *head, const char *runtime, const char *args)
@@ -362,6 +355,7 @@ static void hold_line(struct snoop *s, const struct exec_event *e, char *head, c
 static void on_exec_event(struct snoop *s, const struct exec_event *e, int size)
 {
 	struct strbuf plain = STRBUF_INIT, shown = STRBUF_INIT, head = STRBUF_INIT;
+	struct strbuf escaped = STRBUF_INIT; /* shown, control bytes escaped */
 	char comm[17];
 	char *args;
 
@@ -374,7 +368,8 @@ static void on_exec_event(struct snoop *s, const struct exec_event *e, int size)
 		return;
 	}
 	format_head(s, e, &head);
-	args = escape_newlines(sb_str(&shown));
+	sb_append_escaped(&escaped, sb_str(&shown), shown.len);
+	args = sb_steal(&escaped);
 	if (env.exit_times)
 		hold_line(s, e, sb_steal(&head), args);
 	else {

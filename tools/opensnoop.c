@@ -43,6 +43,7 @@ struct open_event {
 
 struct snoop {
 	uint64_t first_ts;
+	struct strbuf shown; /* a column with its control bytes escaped */
 };
 
 static volatile sig_atomic_t stop;
@@ -245,19 +246,20 @@ static void base_dir(const struct open_event *e, char *dir, size_t size)
 	dir[n > 0 ? n : 0] = '\0';
 }
 
-static void print_path(const struct open_event *e, const char *path)
+/* The path as printed: with -F from the process's directory, control bytes
+ * escaped. */
+static void format_path(const struct open_event *e, const char *path, struct strbuf *out)
 {
-	char dir[PATH_MAX];
+	char dir[PATH_MAX] = "";
 
-	if (!env.full_path || path[0] == '/' || !path[0]) {
-		puts(path);
-		return;
+	if (env.full_path && path[0] && path[0] != '/')
+		base_dir(e, dir, sizeof(dir));
+	if (dir[0]) {
+		sb_append_escaped(out, dir, strlen(dir));
+		if (strcmp(dir, "/"))
+			sb_append(out, "/");
 	}
-	base_dir(e, dir, sizeof(dir));
-	if (!dir[0])
-		puts(path);
-	else
-		printf("%s%s%s\n", dir, strcmp(dir, "/") ? "/" : "", path);
+	sb_append_escaped(out, path, strlen(path));
 }
 
 static void on_event(void *cookie, void *data, int size)
@@ -286,10 +288,14 @@ static void on_event(void *cookie, void *data, int size)
 		printf("%-14.9f", (double)((e.ts / 1000 * 1000) - s->first_ts) * 1e-9);
 	if (env.print_uid)
 		printf("%-6u", e.uid);
-	printf("%-6u %-16s %4d %3d ", env.tid ? e.tid : e.pid, comm, fd, err);
+	sb_reset(&s->shown);
+	sb_append_escaped(&s->shown, comm, strlen(comm));
+	printf("%-6u %-16s %4d %3d ", env.tid ? e.tid : e.pid, sb_str(&s->shown), fd, err);
 	if (env.extended)
 		printf("%08o ", e.flags);
-	print_path(&e, path);
+	sb_reset(&s->shown);
+	format_path(&e, path, &s->shown);
+	puts(sb_str(&s->shown));
 }
 
 static void print_header(void *cookie)
@@ -303,6 +309,13 @@ static void print_header(void *cookie)
 	if (env.extended)
 		printf("%-9s", "FLAGS");
 	printf("PATH\n");
+}
+
+static void finish(void *cookie)
+{
+	struct snoop *s = cookie;
+
+	sb_free(&s->shown);
 }
 
 int main(int argc, char **argv)
@@ -329,6 +342,7 @@ int main(int argc, char **argv)
 		.on_event = on_event,
 		.configure = configure,
 		.header = print_header,
+		.finish = finish,
 	};
 
 	cli_init("opensnoop", usage_text, help_text);

@@ -78,7 +78,8 @@ struct tracer {
 	unsigned long events;
 	unsigned long long lost;
 	struct strbuf line;
-	struct json json; /* --json: the event's line */
+	struct strbuf shown; /* a piece of line with control bytes escaped */
+	struct json json;    /* --json: the event's line */
 	struct agg *agg;
 	int nagg;
 	struct kfunc_plan plan;
@@ -448,6 +449,12 @@ static size_t read_stack(struct tracer *t, const struct probe *p, int stack_id, 
 	return (size_t)n;
 }
 
+/* Appends s to t->line with its control bytes escaped. */
+static void append_shown(struct tracer *t, const char *s)
+{
+	sb_append_escaped(&t->line, s, strlen(s));
+}
+
 static void format_stack(struct tracer *t, const struct probe *p, int stack_id, int pid)
 {
 	uint64_t ips[MAX_FRAMES];
@@ -459,7 +466,9 @@ static void format_stack(struct tracer *t, const struct probe *p, int stack_id, 
 		sb_append(&t->line, "        ");
 		if (env.address)
 			sb_printf(&t->line, "%16llx ", (unsigned long long)ips[i]);
-		syms_format(t->syms, pid, ips[i], true, true, &t->line);
+		sb_reset(&t->shown);
+		syms_format(t->syms, pid, ips[i], true, true, &t->shown);
+		append_shown(t, sb_str(&t->shown));
 		sb_append(&t->line, "\n");
 	}
 }
@@ -673,8 +682,12 @@ static void on_event(void *cookie, void *data, int size)
 	format_time(t, h.ts);
 	if (env.print_cpu)
 		sb_printf(&t->line, "%-3u ", h.cpu);
-	sb_printf(&t->line, "%-7u %-7u %-15s %-16s %s\n", h.tgid, h.pid, comm, p->func,
-		  sb_str(&msg));
+	sb_printf(&t->line, "%-7u %-7u ", h.tgid, h.pid);
+	sb_reset(&t->shown);
+	sb_append_escaped(&t->shown, comm, strlen(comm));
+	sb_printf(&t->line, "%-15s %-16s ", sb_str(&t->shown), p->func);
+	append_shown(t, sb_str(&msg));
+	sb_append(&t->line, "\n");
 	sb_free(&msg);
 	if (env.kstack)
 		format_stack(t, p, h.kstack, -1);
@@ -825,6 +838,7 @@ static void free_tracer(struct tracer *t)
 	free(t->agg);
 	syms_free(t->syms);
 	sb_free(&t->line);
+	sb_free(&t->shown);
 	json_free(&t->json);
 	kfunc_plan_free(&t->plan);
 	free(env.includes);

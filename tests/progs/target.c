@@ -5,6 +5,7 @@
  * --wait blocks until SIGUSR1 so a tracer can attach to the pid first.
  * Modes:
  *   calls N      cbcc_add(i, 2*i) for i < N (returns 3*i), then cbcc_greet("hello-cbcc")
+ *   greet STR    cbcc_greet(STR)
  *   malloc SIZE  one malloc(SIZE) and free
  *   usdt N       USDT probe cbcc:ping(i, "usdt-str") for i < N
  *   chain        top_fn -> mid_fn -> leaf_fn -> malloc(4242)
@@ -237,6 +238,8 @@ int main(int argc, char **argv)
 		do_strs(n);
 	} else if (!strcmp(argv[i], "coldopen")) { /* after strs: its compares are counted */
 		cold_open(argv[i + 1]);
+	} else if (!strcmp(argv[i], "greet") && i + 1 < argc) {
+		cbcc_greet(argv[i + 1]);
 	} else if (!strcmp(argv[i], "opens") && i + 2 < argc) {
 		open_n(n, argv[i + 2]);
 	} else if (!strcmp(argv[i], "execs")) {
