@@ -34,6 +34,9 @@ struct snoop_tool {
 	long pid;	 /* the process the tool is limited to, or 0 */
 	double duration; /* seconds, 0: until Ctrl-C */
 	int pages;	 /* perf buffer pages per CPU */
+	/* --cgroupmap / --mntnsmap: paths of pinned hash maps whose keys are the
+	 * only cgroup ids / mount namespace ids traced, or NULL */
+	const char *cgroupmap, *mntnsmap;
 	const struct snoop_tp *tps;
 	int ntps;
 	void *cookie; /* passed to the callbacks */

@@ -27,6 +27,7 @@ static struct env {
 	struct cli_common common; /* --no-cache */
 	long uid, ppid, max_args;
 	const char *name, *line;
+	const char *cgroupmap, *mntnsmap;
 	regex_t name_re, line_re;
 } env = {.uid = -1, .max_args = 20};
 
@@ -59,7 +60,8 @@ struct snoop {
 static volatile sig_atomic_t stop;
 
 static const char usage_text[] =
-	"usage: execsnoop [-h] [-T] [-t] [-x] [-u USER] [-q] [-n NAME] [-l LINE] [-U]\n"
+	"usage: execsnoop [-h] [-T] [-t] [-x] [--cgroupmap CGROUPMAP]\n"
+	"                 [--mntnsmap MNTNSMAP] [-u USER] [-q] [-n NAME] [-l LINE] [-U]\n"
 	"                 [--max-args MAX_ARGS] [-P PPID] [--exit] [--ebpf] [--no-cache]\n";
 
 static const char help_text[] =
@@ -70,6 +72,9 @@ static const char help_text[] =
 	"  -T, --time            include time column on output (HH:MM:SS)\n"
 	"  -t, --timestamp       include timestamp on output\n"
 	"  -x, --fails           include failed exec()s\n"
+	"  --cgroupmap CGROUPMAP\n"
+	"                        trace cgroups in this BPF map only\n"
+	"  --mntnsmap MNTNSMAP   trace mount namespaces in this BPF map only\n"
 	"  -u USER, --uid USER   trace this UID only\n"
 	"  -q, --quote           Add quotemarks (\") around arguments.\n"
 	"  -n NAME, --name NAME  only print commands matching this name (regex), any arg\n"
@@ -84,6 +89,8 @@ static const char help_text[] =
 	"\nexamples:\n"
 	"    ./execsnoop                      # trace all exec() syscalls\n"
 	"    ./execsnoop -x                   # include failed exec()s\n"
+	"    ./execsnoop --cgroupmap mappath  # only trace cgroups in this BPF map\n"
+	"    ./execsnoop --mntnsmap mappath   # only trace mount namespaces in the map\n"
 	"    ./execsnoop -T                   # include time (HH:MM:SS)\n"
 	"    ./execsnoop -P 181               # only trace new processes whose parent PID is 181\n"
 	"    ./execsnoop -U                   # include UID\n"
@@ -176,9 +183,10 @@ static void parse_args(int argc, char **argv)
 			env.ebpf = true;
 			break;
 		case OPT_CGROUPMAP:
+			env.cgroupmap = optarg;
+			break;
 		case OPT_MNTNSMAP:
-			cli_usage_exit("argument %s: not supported by this execsnoop",
-				       argv[optind - 2]);
+			env.mntnsmap = optarg;
 			break;
 		default:
 			cli_common_option(c, argv, &env.common);
@@ -463,6 +471,8 @@ int main(int argc, char **argv)
 	snprintf(maxargs, sizeof(maxargs), "%ld", env.max_args);
 	tool.ebpf = env.ebpf;
 	tool.no_cache = env.common.no_cache;
+	tool.cgroupmap = env.cgroupmap;
+	tool.mntnsmap = env.mntnsmap;
 	tool.ntps = env.exit_times ? 5 : 4; /* the process exits only for --exit */
 	return snoop_main(&tool, &stop);
 }

@@ -26,6 +26,7 @@ static struct env {
 	struct cli_common common; /* --no-cache */
 	long pid, tid, uid, duration, pages;
 	const char *name;
+	const char *cgroupmap, *mntnsmap;
 	unsigned flags_mask;
 	bool has_flag_filter;
 } env = {.uid = -1, .pages = DEFAULT_PAGES};
@@ -63,7 +64,8 @@ static const struct {
 };
 
 static const char usage_text[] =
-	"usage: opensnoop [-h] [-T] [-U] [-x] [-p PID] [-t TID] [-u UID]\n"
+	"usage: opensnoop [-h] [-T] [-U] [-x] [-p PID] [-t TID]\n"
+	"                 [--cgroupmap CGROUPMAP] [--mntnsmap MNTNSMAP] [-u UID]\n"
 	"                 [-d DURATION] [-n NAME] [-e] [-f FLAG_FILTER] [-F]\n"
 	"                 [-b BUFFER_PAGES] [--ebpf] [--no-cache]\n";
 
@@ -77,6 +79,9 @@ static const char help_text[] =
 	"  -x, --failed          only show failed opens\n"
 	"  -p PID, --pid PID     trace this PID only\n"
 	"  -t TID, --tid TID     trace this TID only\n"
+	"  --cgroupmap CGROUPMAP\n"
+	"                        trace cgroups in this BPF map only\n"
+	"  --mntnsmap MNTNSMAP   trace mount namespaces in this BPF map only\n"
 	"  -u UID, --uid UID     trace this UID only\n"
 	"  -d DURATION, --duration DURATION\n"
 	"                        total duration of trace in seconds\n"
@@ -98,6 +103,8 @@ static const char help_text[] =
 	"    ./opensnoop -x                     # only show failed opens\n"
 	"    ./opensnoop -p 181                 # only trace PID 181\n"
 	"    ./opensnoop -t 123                 # only trace TID 123\n"
+	"    ./opensnoop --cgroupmap mappath    # only trace cgroups in this BPF map\n"
+	"    ./opensnoop --mntnsmap mappath     # only trace mount namespaces in the map\n"
 	"    ./opensnoop -u 1000                # only trace UID 1000\n"
 	"    ./opensnoop -d 10                  # trace for 10 seconds only\n"
 	"    ./opensnoop -n main                # only print process names containing \"main\"\n"
@@ -191,9 +198,10 @@ static void parse_args(int argc, char **argv)
 			env.ebpf = true;
 			break;
 		case OPT_CGROUPMAP:
+			env.cgroupmap = optarg;
+			break;
 		case OPT_MNTNSMAP:
-			cli_usage_exit("argument %s: not supported by this opensnoop",
-				       argv[optind - 2]);
+			env.mntnsmap = optarg;
 			break;
 		default:
 			cli_common_option(c, argv, &env.common);
@@ -351,6 +359,8 @@ int main(int argc, char **argv)
 	snprintf(size, sizeof(size), "%d", PATH_SIZE);
 	tool.ebpf = env.ebpf;
 	tool.no_cache = env.common.no_cache;
+	tool.cgroupmap = env.cgroupmap;
+	tool.mntnsmap = env.mntnsmap;
 	tool.pid = env.tid ? env.tid : env.pid;
 	tool.duration = (double)env.duration;
 	tool.pages = (int)env.pages;
