@@ -117,6 +117,26 @@ assert_grep "$WORK/stack.out" '^        top_fn\+0x[0-9a-f]+ \[target\]$'
 assert_grep "$WORK/stack.out" '^        main\+0x[0-9a-f]+ \[target\]$'
 pass "-U prints the symbolized user stack"
 
+# -s: the user stack of a stripped binary, whose file is deleted before the
+# event, is resolved through the build ID of the unstripped binary named by -s.
+strip -o "$WORK/stripped" "$TARGET" || fail "strip failed"
+TARGET=$WORK/stripped start_waiting_target chain
+start_tracer syms "$TRACE" -U -s /lib/x86_64-linux-gnu/libc.so.6,"$TARGET" -p "$TARGET_PID" \
+	'p:c:malloc (arg1 == 4242)'
+rm "$WORK/stripped"
+go_target
+stop_tracer
+assert_grep "$WORK/syms.out" "^$TARGET_PID +$TARGET_PID +stripped +malloc +\$"
+assert_grep "$WORK/syms.out" '^        mid_fn\+0x[0-9a-f]+ \[target\]$'
+assert_grep "$WORK/syms.out" '^        top_fn\+0x[0-9a-f]+ \[target\]$'
+assert_grep "$WORK/syms.out" '^        main\+0x[0-9a-f]+ \[target\]$'
+assert_no_grep "$WORK/syms.out" 'unknown'
+expect_error 1 "^trace: -s/--sym_file_list: cannot read the build ID of '$WORK/none' \(no such file, or no build ID note\)\$" \
+	"$TRACE" -U -s "$WORK/none" 'p:c:malloc'
+echo text >"$WORK/text"
+expect_error 1 "cannot read the build ID of '$WORK/text'" "$TRACE" -U -s "$TARGET,$WORK/text" 'p:c:malloc'
+pass "-s: user stacks of a stripped, deleted binary resolved by build ID"
+
 # --json: one valid JSON object per event with typed values and the stack.
 start_waiting_target chain
 READY_ERR_RE='Hit Ctrl-C' start_tracer json "$TRACE" --json -U -p "$TARGET_PID" \
