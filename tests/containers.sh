@@ -28,19 +28,10 @@ new_set() {
 		fail "bpftool cannot update the map $1"
 }
 
-# wait_ready_file FILE: until the waiting target wrote "ready".
-wait_ready_file() {
-	for _ in $(seq 100); do
-		grep -q ready "$1" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	fail "target did not start"
-}
-
-# check_snoops OPTION MAP INSIDE_PID: opensnoop and execsnoop with OPTION MAP
-# while the waiting target INSIDE_PID (in the map's namespace or cgroup) and
-# a target outside open a file and exec /bin/true: only the inside ones show.
-check_snoops() {
+# check_opensnoop OPTION MAP INSIDE_PID: opensnoop with OPTION MAP while the
+# waiting target INSIDE_PID (in the map's namespace or cgroup) and a target
+# outside open a file each: only the inside one shows.
+check_opensnoop() {
 	local opt=$1 map=$2 in=$3
 	start_tracer "os$opt" "$OS" "$opt" "$map"
 	"$TARGET" open "$WORK/outside"
@@ -54,29 +45,37 @@ check_snoops() {
 	assert_no_leftovers
 }
 
-if [ "${1:-}" != --cgroup ]; then
-	echo x >"$WORK/inside"
-	unshare -m --propagation private "$TARGET" --wait open "$WORK/inside" >"$WORK/in.out" 2>&1 &
-	in=$!
-	wait_ready_file "$WORK/in.out"
-	ino=$(stat -Lc %i "/proc/$in/ns/mnt")
-	[ "$ino" != "$(stat -Lc %i /proc/self/ns/mnt)" ] || fail "unshare -m gave no new mount namespace"
-	new_set mntns 4 "$ino"
-	check_snoops --mntnsmap "$BPFFS/mntns" "$in"
-	pass "opensnoop --mntnsmap: only the opens of the process in the map's mount namespace"
-
-	unshare -m --propagation private "$TARGET" --wait execs 3 >"$WORK/in.out" 2>&1 &
-	in=$!
-	wait_ready_file "$WORK/in.out"
-	bpftool map update pinned "$BPFFS/mntns" key hex $(le_hex "$(stat -Lc %i "/proc/$in/ns/mnt")") value hex 00 00 00 00 any
-	start_tracer es "$ES" --mntnsmap "$BPFFS/mntns"
+# check_execsnoop OPTION MAP INSIDE_PID: execsnoop with OPTION MAP while the
+# waiting target INSIDE_PID (in the map's namespace or cgroup) execs /bin/true
+# 3 times and a target outside twice: only the 3 inside show.
+check_execsnoop() {
+	local opt=$1 map=$2 in=$3
+	start_tracer "es$opt" "$ES" "$opt" "$map"
 	"$TARGET" execs 2
 	kill -USR1 "$in"
 	wait "$in" || fail "the target inside failed"
 	stop_tracer
-	assert_count "$WORK/es.out" "^true +[0-9]+ +$in +0 /bin/true cbcc-exec-burst\$" 3
-	assert_count "$WORK/es.out" '^[a-z]' 3
+	assert_count "$WORK/es$opt.out" "^true +[0-9]+ +$in +0 /bin/true cbcc-exec-burst\$" 3
+	assert_count "$WORK/es$opt.out" '^[a-z]' 3
 	assert_no_leftovers
+}
+
+if [ "${1:-}" != --cgroup ]; then
+	echo x >"$WORK/inside"
+	unshare -m --propagation private "$TARGET" --wait open "$WORK/inside" >"$WORK/in.out" 2>&1 &
+	in=$!
+	wait_target_ready "$WORK/in.out"
+	ino=$(stat -Lc %i "/proc/$in/ns/mnt")
+	[ "$ino" != "$(stat -Lc %i /proc/self/ns/mnt)" ] || fail "unshare -m gave no new mount namespace"
+	new_set mntns 4 "$ino"
+	check_opensnoop --mntnsmap "$BPFFS/mntns" "$in"
+	pass "opensnoop --mntnsmap: only the opens of the process in the map's mount namespace"
+
+	unshare -m --propagation private "$TARGET" --wait execs 3 >"$WORK/in.out" 2>&1 &
+	in=$!
+	wait_target_ready "$WORK/in.out"
+	bpftool map update pinned "$BPFFS/mntns" key hex $(le_hex "$(stat -Lc %i "/proc/$in/ns/mnt")") value hex 00 00 00 00 any
+	check_execsnoop --mntnsmap "$BPFFS/mntns" "$in"
 	pass "execsnoop --mntnsmap: only the execs in the map's mount namespace"
 
 	# Bad maps: one line naming the option and the path, status 1.
@@ -110,20 +109,13 @@ echo x >"$WORK/inside"
 "$TARGET" --wait open "$WORK/inside" >"$WORK/in.out" 2>&1 &
 in=$!
 echo "$in" >"$CG/cbcc-test-$$/cgroup.procs"
-wait_ready_file "$WORK/in.out"
-check_snoops --cgroupmap "$BPFFS/cgroups" "$in"
+wait_target_ready "$WORK/in.out"
+check_opensnoop --cgroupmap "$BPFFS/cgroups" "$in"
 pass "opensnoop --cgroupmap: only the opens of the process in the map's cgroup"
 
 "$TARGET" --wait execs 3 >"$WORK/in.out" 2>&1 &
 in=$!
 echo "$in" >"$CG/cbcc-test-$$/cgroup.procs"
-wait_ready_file "$WORK/in.out"
-start_tracer es "$ES" --cgroupmap "$BPFFS/cgroups"
-"$TARGET" execs 2
-kill -USR1 "$in"
-wait "$in" || fail "the target inside failed"
-stop_tracer
-assert_count "$WORK/es.out" "^true +[0-9]+ +$in +0 /bin/true cbcc-exec-burst\$" 3
-assert_count "$WORK/es.out" '^[a-z]' 3
-assert_no_leftovers
+wait_target_ready "$WORK/in.out"
+check_execsnoop --cgroupmap "$BPFFS/cgroups" "$in"
 pass "execsnoop --cgroupmap: only the execs in the map's cgroup"

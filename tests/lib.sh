@@ -92,8 +92,14 @@ wait_tracer() {
 start_waiting_target() {
 	"$TARGET" --wait "$@" >"$WORK/target.out" 2>&1 &
 	TARGET_PID=$!
+	wait_target_ready "$WORK/target.out"
+}
+
+# wait_target_ready FILE: until a target started with --wait (output in
+# FILE) is ready for SIGUSR1.
+wait_target_ready() {
 	for _ in $(seq 100); do
-		grep -q ready "$WORK/target.out" 2>/dev/null && return 0
+		grep -q ready "$1" 2>/dev/null && return 0
 		sleep 0.05
 	done
 	fail "target did not start"
