@@ -45,12 +45,15 @@ check_opensnoop() {
 	assert_no_leftovers
 }
 
-# check_execsnoop OPTION MAP INSIDE_PID: execsnoop with OPTION MAP while the
-# waiting target INSIDE_PID (in the map's namespace or cgroup) execs /bin/true
-# 3 times and a target outside twice: only the 3 inside show.
+# check_execsnoop OPTION MAP INSIDE_PID [CMD...]: execsnoop with OPTION MAP
+# (then CMD runs, once it is attached) while the waiting target INSIDE_PID (in
+# the map's namespace or cgroup) execs /bin/true 3 times and a target outside
+# twice: only the 3 inside show.
 check_execsnoop() {
 	local opt=$1 map=$2 in=$3
+	shift 3
 	start_tracer "es$opt" "$ES" "$opt" "$map"
+	[ $# = 0 ] || "$@" || fail "$*"
 	"$TARGET" execs 2
 	kill -USR1 "$in"
 	wait "$in" || fail "the target inside failed"
@@ -74,9 +77,10 @@ if [ "${1:-}" != --cgroup ]; then
 	unshare -m --propagation private "$TARGET" --wait execs 3 >"$WORK/in.out" 2>&1 &
 	in=$!
 	wait_target_ready "$WORK/in.out"
-	bpftool map update pinned "$BPFFS/mntns" key hex $(le_hex "$(stat -Lc %i "/proc/$in/ns/mnt")") value hex 00 00 00 00 any
-	check_execsnoop --mntnsmap "$BPFFS/mntns" "$in"
-	pass "execsnoop --mntnsmap: only the execs in the map's mount namespace"
+	# its namespace enters the map while execsnoop runs: that counts at once
+	check_execsnoop --mntnsmap "$BPFFS/mntns" "$in" bpftool map update pinned "$BPFFS/mntns" \
+		key hex $(le_hex "$(stat -Lc %i "/proc/$in/ns/mnt")") value hex 00 00 00 00 any
+	pass "execsnoop --mntnsmap: only the execs in the map's mount namespace, added while it ran"
 
 	# Bad maps: one line naming the option and the path, status 1.
 	expect_error 1 "^opensnoop: --mntnsmap '$WORK/none': cannot open the pinned map: No such file or directory\$" \
