@@ -59,7 +59,11 @@ static void *cache_for(struct syms *s, int pid)
 
 void syms_prepare(struct syms *s, int pid)
 {
-	cache_for(s, pid);
+	void *c = cache_for(s, pid);
+	struct bcc_symbol sym = {0};
+
+	if (c && pid < 0) /* libbcc reads kallsyms at the first lookup */
+		bcc_symcache_resolve_no_demangle(c, 0, &sym);
 }
 
 void syms_forget(struct syms *s, int pid)

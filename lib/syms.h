@@ -37,7 +37,9 @@ int syms_add_build_id_file(struct syms *s, const char *path, struct cbcc_err *er
 void syms_format_build_id(struct syms *s, int pid, const struct bpf_stack_build_id *f,
 			  bool show_module, bool show_offset, struct strbuf *out);
 /* Reads a live process's memory maps now, so its addresses still resolve
- * after it exits. */
+ * after it exits; pid < 0: the kernel's symbols, with those of the BPF
+ * programs and trampolines loaded now, so kernel stacks printed after they
+ * are detached (a drain after Ctrl-C) still lose their BPF frames. */
 void syms_prepare(struct syms *s, int pid);
 /* Forgets the cached maps of a process (e.g. after it exec'd). */
 void syms_forget(struct syms *s, int pid);

@@ -945,6 +945,8 @@ int main(int argc, char **argv)
 	free(src);
 	attach_all(&t);
 	configure_filters(&t);
+	if (env.kstack) /* BPF frames are told by their kallsyms names */
+		syms_prepare(t.syms, -1);
 	t.stacks_fd = (env.kstack || (env.ustack && !env.sym_files))
 			      ? rt_table_fd(&t.bpf, "cbcc_stacks", &err)
 			      : -1;
