@@ -98,7 +98,7 @@ if [ "${1:-}" != --cgroup ]; then
 	exit 0
 fi
 
-# --cgroup: a new cgroup (v2) with one waiting target in it.
+# --cgroup: a new cgroup (v2) with one waiting target in it; opensnoop only.
 CG=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
 if [ -z "$CG" ]; then
 	CG=$WORK/cgroup2
@@ -116,10 +116,5 @@ echo "$in" >"$CG/cbcc-test-$$/cgroup.procs"
 wait_target_ready "$WORK/in.out"
 check_opensnoop --cgroupmap "$BPFFS/cgroups" "$in"
 pass "opensnoop --cgroupmap: only the opens of the process in the map's cgroup"
-
-"$TARGET" --wait execs 3 >"$WORK/in.out" 2>&1 &
-in=$!
-echo "$in" >"$CG/cbcc-test-$$/cgroup.procs"
-wait_target_ready "$WORK/in.out"
-check_execsnoop --cgroupmap "$BPFFS/cgroups" "$in"
-pass "execsnoop --cgroupmap: only the execs in the map's cgroup"
+# (execsnoop's filter is the same code, tested above with --mntnsmap: a
+# compile under emulation is saved)
