@@ -273,9 +273,8 @@ static int gen_probe_fn(struct strbuf *out, struct strbuf *helpers, int *helper_
 	if (codegen_usdt_reads(&usdt, env.usdt_args, p, err))
 		goto out;
 	if (o->ustack)
-		sb_printf(&stacks,
-			  "\t__data->hdr.ustack = cbcc_stacks.get_stackid(%s, BPF_F_USER_STACK);\n",
-			  ctx);
+		sb_printf(&stacks, "\t__data->hdr.ustack = %s.get_stackid(%s, BPF_F_USER_STACK);\n",
+			  o->ustack_build_id ? "cbcc_ustacks" : "cbcc_stacks", ctx);
 	if (o->kstack)
 		sb_printf(&stacks, "\t__data->hdr.kstack = cbcc_stacks.get_stackid(%s, 0);\n", ctx);
 	*helper_count = env.helper_count;
@@ -343,6 +342,19 @@ out:
 	return rc;
 }
 
+/* The stack tables of -K/-U: one of addresses, and with -s one of build ID
+ * + file offset frames for user stacks. */
+static const char *stack_tables(const struct gen_opts *o)
+{
+	bool ips = o->kstack || (o->ustack && !o->ustack_build_id);
+
+	if (o->ustack && o->ustack_build_id)
+		return ips ? "BPF_STACK_TRACE(cbcc_stacks, 1024);\n"
+			     "BPF_STACK_TRACE_BUILDID(cbcc_ustacks, 1024);\n"
+			   : "BPF_STACK_TRACE_BUILDID(cbcc_ustacks, 1024);\n";
+	return ips ? "BPF_STACK_TRACE(cbcc_stacks, 1024);\n" : "";
+}
+
 char *codegen_trace(const struct gen_probe *probes, int n, const struct gen_opts *o,
 		    struct cbcc_err *err)
 {
@@ -373,8 +385,7 @@ char *codegen_trace(const struct gen_probe *probes, int n, const struct gen_opts
 	}
 	if (!rc) {
 		struct tvar vars[] = {
-			{"STACKS",
-			 (o->kstack || o->ustack) ? "BPF_STACK_TRACE(cbcc_stacks, 1024);\n" : ""},
+			{"STACKS", stack_tables(o)},
 			{"STRUCTS", sb_str(&structs)},
 			{"UNION", sb_str(&uni)},
 			{"HELPERS", sb_str(&helpers)},

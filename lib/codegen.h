@@ -16,11 +16,12 @@
 struct gen_opts {
 	char **includes; /* -I headers */
 	int nincludes;
-	bool cgroup;	 /* -c: BPF_CGROUP_ARRAY filter */
-	bool bin_cmp;	 /* -B */
-	int string_size; /* -Z */
-	bool kstack;	 /* -K */
-	bool ustack;	 /* -U */
+	bool cgroup;	      /* -c: BPF_CGROUP_ARRAY filter */
+	bool bin_cmp;	      /* -B */
+	int string_size;      /* -Z */
+	bool kstack;	      /* -K */
+	bool ustack;	      /* -U */
+	bool ustack_build_id; /* -s: user stacks as build ID + file offset */
 };
 
 /* Per-probe facts the generator needs from the runtime. */

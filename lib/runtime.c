@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cache.h"
@@ -326,14 +328,77 @@ int rt_table_info(struct cbcc_bpf *b, const char *name, size_t *key_size, size_t
 	return rt_table_fd(b, name, err);
 }
 
+/* One BPF_PERF_OUTPUT table: the tool's callbacks, and what a drain needs
+ * (the CPUs whose buffers get an end mark, the marks read, the events
+ * counted instead of delivered). */
+struct rt_perf {
+	rt_event_cb event_cb;
+	rt_lost_cb lost_cb;
+	void *cookie;
+	int map_fd;
+	int *cpus; /* with a buffer */
+	int ncpus;
+	uint64_t mark;	       /* an end mark's bytes: random, per table */
+	int marks;	       /* end marks read */
+	unsigned long records; /* events and marks read */
+	bool (*gate)(void *ctx);
+	void *gate_ctx;
+	unsigned long long undelivered;
+};
+
+static bool is_mark(const struct rt_perf *p, const void *data, int size)
+{
+	/* tools' events are larger than the 8 bytes of a mark and its padding */
+	return size >= (int)sizeof(p->mark) && size <= 16 &&
+	       !memcmp(data, &p->mark, sizeof(p->mark));
+}
+
+static void perf_event(void *cookie, void *data, int size)
+{
+	struct rt_perf *p = cookie;
+
+	p->records++;
+	if (is_mark(p, data, size))
+		p->marks++;
+	else if (p->gate && !p->gate(p->gate_ctx))
+		p->undelivered++;
+	else
+		p->event_cb(p->cookie, data, size);
+}
+
+static void perf_lost(void *cookie, uint64_t lost)
+{
+	struct rt_perf *p = cookie;
+
+	if (p->lost_cb)
+		p->lost_cb(p->cookie, lost);
+}
+
+static struct rt_perf *new_perf(struct cbcc_bpf *b, int map_fd, rt_event_cb event_cb,
+				rt_lost_cb lost_cb, void *cookie)
+{
+	struct rt_perf *p = xcalloc(1, sizeof(*p));
+
+	*p = (struct rt_perf){
+		.event_cb = event_cb, .lost_cb = lost_cb, .cookie = cookie, .map_fd = map_fd};
+	if (getrandom(&p->mark, sizeof(p->mark), GRND_NONBLOCK) != sizeof(p->mark))
+		p->mark =
+			((uint64_t)getpid() << 32) ^ (uint64_t)(uintptr_t)p ^ 0x636263635f656e64ull;
+	b->perfs = xrealloc(b->perfs, (b->nperfs + 1) * sizeof(*b->perfs));
+	b->perfs[b->nperfs++] = p;
+	return p;
+}
+
 int rt_open_perf(struct cbcc_bpf *b, const char *table, rt_event_cb event_cb, rt_lost_cb lost_cb,
 		 void *cookie, int pages, struct cbcc_err *err)
 {
 	int map_fd = rt_table_fd(b, table, err);
 	int ncpu = (int)sysconf(_SC_NPROCESSORS_CONF);
+	struct rt_perf *p;
 
 	if (map_fd < 0)
 		return -1;
+	p = new_perf(b, map_fd, event_cb, lost_cb, cookie);
 	for (int cpu = 0; cpu < ncpu; cpu++) {
 		/* Waking the reader for every event costs the traced process
 		 * microseconds per event; rt_poll drains what is below the mark. */
@@ -344,12 +409,14 @@ int rt_open_perf(struct cbcc_bpf *b, const char *table, rt_event_cb event_cb, rt
 
 		if (!sysenv_cpu_online(cpu))
 			continue;
-		r = bpf_open_perf_buffer_opts(event_cb, lost_cb, cookie, pages, &opts);
+		r = bpf_open_perf_buffer_opts(perf_event, perf_lost, p, pages, &opts);
 		if (!r)
 			return cbcc_errf(err, "cannot open perf buffer on CPU %d (%d pages): %s",
 					 cpu, pages, strerror(errno));
 		b->readers = xrealloc(b->readers, (b->nreaders + 1) * sizeof(*b->readers));
 		b->readers[b->nreaders++] = r;
+		p->cpus = xrealloc(p->cpus, (p->ncpus + 1) * sizeof(*p->cpus));
+		p->cpus[p->ncpus++] = cpu;
 		fd = perf_reader_fd(r);
 		if (bpf_update_elem(map_fd, &cpu, &fd, 0) < 0)
 			return cbcc_errf(err, "cannot register perf buffer of CPU %d: %s", cpu,
@@ -550,21 +617,131 @@ static void close_tracepoints(struct cbcc_bpf *b)
 		close_share_run(&shares[t]);
 }
 
+void rt_detach_all(struct cbcc_bpf *b)
+{
+	close_tracepoints(b);
+	for (int i = b->natt - 1; i >= 0; i--)
+		detach(&b->att[i]);
+	free(b->att);
+	b->att = NULL;
+	b->natt = 0;
+}
+
+unsigned long rt_consume(struct cbcc_bpf *b)
+{
+	unsigned long before = 0, after = 0;
+
+	for (int i = 0; i < b->nperfs; i++)
+		before += b->perfs[i]->records;
+	if (b->nreaders)
+		perf_reader_consume(b->nreaders, b->readers);
+	for (int i = 0; i < b->nperfs; i++)
+		after += b->perfs[i]->records;
+	return after - before;
+}
+
+/* A raw tracepoint program writing the 8 bytes of `mark` into the running
+ * CPU's buffer of perf event array map_fd; it returns the helper's result. */
+static int load_mark_program(int map_fd, uint64_t mark)
+{
+	struct bpf_insn insns[] = {
+		BPF_LD_IMM64(BPF_REG_0, mark),
+		BPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_0, -8),
+		BPF_LD_MAP_FD(BPF_REG_2, map_fd),
+		BPF_LD_IMM64(BPF_REG_3, BPF_F_CURRENT_CPU),
+		BPF_MOV64_REG(BPF_REG_4, BPF_REG_10),
+		BPF_ALU64_IMM(BPF_ADD, BPF_REG_4, -8),
+		BPF_MOV64_IMM(BPF_REG_5, 8),
+		BPF_RAW_INSN(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_perf_event_output),
+		BPF_EXIT_INSN(),
+	};
+	struct quiet q;
+	int fd;
+
+	quiet_begin(&q);
+	fd = bcc_prog_load(BPF_PROG_TYPE_RAW_TRACEPOINT, "cbcc_end_mark", insns, sizeof(insns),
+			   "GPL", 0, 0, NULL, 0);
+	free(quiet_end(&q, false));
+	return fd;
+}
+
+/* Runs a raw tracepoint program once on CPU cpu (kernel 5.10 and later);
+ * true when it returned 0. */
+static bool run_on_cpu(int prog_fd, int cpu)
+{
+	uint64_t ctx[1] = {0};
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.test.prog_fd = (uint32_t)prog_fd;
+	attr.test.ctx_in = (uint64_t)(uintptr_t)ctx;
+	attr.test.ctx_size_in = sizeof(ctx);
+	attr.test.flags = BPF_F_TEST_RUN_ON_CPU;
+	attr.test.cpu = (uint32_t)cpu;
+	return syscall(__NR_bpf, BPF_PROG_TEST_RUN, &attr, sizeof(attr)) == 0 &&
+	       attr.test.retval == 0;
+}
+
+int rt_perf_mark_end(struct cbcc_bpf *b)
+{
+	int written = 0;
+
+	for (int i = 0; i < b->nperfs; i++) {
+		struct rt_perf *p = b->perfs[i];
+		int fd = load_mark_program(p->map_fd, p->mark);
+
+		if (fd < 0)
+			continue;
+		for (int c = 0; c < p->ncpus; c++)
+			written += run_on_cpu(fd, p->cpus[c]);
+		close(fd);
+	}
+	return written;
+}
+
+int rt_perf_marks_read(const struct cbcc_bpf *b)
+{
+	int n = 0;
+
+	for (int i = 0; i < b->nperfs; i++)
+		n += b->perfs[i]->marks;
+	return n;
+}
+
+void rt_perf_set_gate(struct cbcc_bpf *b, bool (*gate)(void *ctx), void *ctx)
+{
+	for (int i = 0; i < b->nperfs; i++) {
+		b->perfs[i]->gate = gate;
+		b->perfs[i]->gate_ctx = ctx;
+	}
+}
+
+unsigned long long rt_perf_undelivered(const struct cbcc_bpf *b)
+{
+	unsigned long long n = 0;
+
+	for (int i = 0; i < b->nperfs; i++)
+		n += b->perfs[i]->undelivered;
+	return n;
+}
+
 void rt_close(struct cbcc_bpf *b)
 {
 	for (int i = 0; i < b->nreaders; i++)
 		perf_reader_free(b->readers[i]);
 	free(b->readers);
-	close_tracepoints(b);
-	for (int i = b->natt - 1; i >= 0; i--)
-		detach(&b->att[i]);
-	free(b->att);
+	rt_detach_all(b);
 	for (int i = 0; i < b->nusdt; i++)
 		bcc_usdt_close(b->usdt[i]);
 	free(b->usdt);
 	if (b->mod)
 		bpf_module_destroy(b->mod);
 	cache_prog_free(b->cached);
+	for (int i = 0; i < b->nperfs; i++) {
+		free(b->perfs[i]->cpus);
+		free(b->perfs[i]);
+	}
+	free(b->perfs);
 	memset(b, 0, sizeof(*b));
 }
 

@@ -10,6 +10,7 @@
 #include "util.h"
 
 struct rt_attach;
+struct rt_perf;
 struct perf_reader;
 struct cache_prog;
 
@@ -24,7 +25,9 @@ struct cbcc_bpf {
 	int nreaders;
 	void **usdt;
 	int nusdt;
-	unsigned seq; /* numbering of probe event names */
+	unsigned seq;		/* numbering of probe event names */
+	struct rt_perf **perfs; /* what rt_open_perf delivers to, one per table */
+	int nperfs;
 };
 
 typedef void (*rt_event_cb)(void *cookie, void *data, int size);
@@ -72,6 +75,26 @@ int rt_usdt_attach(struct cbcc_bpf *b, struct cbcc_err *err);
 
 /* Detaches everything, closes buffers and frees the module. Idempotent. */
 void rt_close(struct cbcc_bpf *b);
+
+/* The end of a run that loses no event (lib/drain.h uses these). */
+/* Detaches every probe, so nothing new reaches the perf buffers; the
+ * buffers and tables stay readable. */
+void rt_detach_all(struct cbcc_bpf *b);
+/* Reads everything in the perf buffers now, without waiting; returns how
+ * many records (events and end marks) were read. */
+unsigned long rt_consume(struct cbcc_bpf *b);
+/* Writes an end mark into each CPU's perf buffer, after everything already
+ * there (the kernel first reports any loss it still holds back); returns
+ * how many marks were written (0 on kernels that cannot: before 5.10). */
+int rt_perf_mark_end(struct cbcc_bpf *b);
+/* End marks read so far. */
+int rt_perf_marks_read(const struct cbcc_bpf *b);
+/* gate(ctx) runs before each event is delivered to a tool's callback;
+ * when it returns false the event is only counted (lost-event reports are
+ * always delivered). */
+void rt_perf_set_gate(struct cbcc_bpf *b, bool (*gate)(void *ctx), void *ctx);
+/* Events the gate held back. */
+unsigned long long rt_perf_undelivered(const struct cbcc_bpf *b);
 
 /* Library or executable lookup as BCC does it: a path, a soname, "c" for libc,
  * or a program in $PATH. Returns a new absolute path or NULL. */

@@ -5,8 +5,14 @@
 #include <signal.h>
 
 /* Sets *flag to the signal number on SIGINT/SIGTERM/SIGHUP; ignores SIGPIPE
- * so a closed stdout shows up as a write error. Handlers interrupt system
- * calls (no SA_RESTART) so a poll returns at once. */
+ * so a closed stdout shows up as a write error. A poll or sleep returns at
+ * once on a signal (they are never restarted); a blocking write to a slow
+ * pipe is restarted, so a signal cannot turn it into a write error. */
 void signals_install(volatile sig_atomic_t *flag);
+/* How many of those signals have arrived since signals_install. */
+int signals_received(void);
+/* From now on a signal also interrupts blocking writes: after the first
+ * signal, a second one must end the program even when its reader stalls. */
+void signals_interrupt_writes(void);
 
 #endif

@@ -34,6 +34,9 @@ struct snoop_tool {
 	long pid;	 /* the process the tool is limited to, or 0 */
 	double duration; /* seconds, 0: until Ctrl-C */
 	int pages;	 /* perf buffer pages per CPU */
+	/* --cgroupmap / --mntnsmap: paths of pinned hash maps whose keys are the
+	 * only cgroup ids / mount namespace ids traced, or NULL */
+	const char *cgroupmap, *mntnsmap;
 	const struct snoop_tp *tps;
 	int ntps;
 	void *cookie; /* passed to the callbacks */
@@ -44,8 +47,9 @@ struct snoop_tool {
 	void (*finish)(void *cookie); /* after detaching, before the lost count */
 };
 
-/* Runs the tool until Ctrl-C/SIGTERM (*stop), -d's end or a closed stdout;
- * returns main's exit status. Any failure is one line on stderr, status 1. */
+/* Runs the tool until Ctrl-C/SIGTERM (*stop; what is still buffered is
+ * printed then, see drain.h), -d's end or a closed stdout; returns main's
+ * exit status. Any failure is one line on stderr, status 1. */
 int snoop_main(const struct snoop_tool *t, volatile sig_atomic_t *stop);
 
 /* A user name or a numeric uid; false when neither. */

@@ -184,6 +184,13 @@ const char *probe_loc_display(const struct probe_loc *loc)
 	return loc->function ? loc->function : "";
 }
 
+char *probe_loc_func_column(const struct probe_loc *loc)
+{
+	if (loc->type == PROBE_USDT && loc->category)
+		return xasprintf("%s:%s", loc->category, loc->function);
+	return xstrdup(probe_loc_display(loc));
+}
+
 bool probe_loc_is_kernel_function(const struct probe_loc *loc)
 {
 	return (loc->type == PROBE_ENTRY || loc->type == PROBE_RETURN) && !*loc->library;

@@ -41,8 +41,12 @@ struct trace_spec {
  * "p::func", "lib:func" means "p:lib:func"). */
 int probe_loc_parse(const char *text, struct probe_loc *loc, struct cbcc_err *err);
 void probe_loc_free(struct probe_loc *loc);
-/* Name shown in the FUNC column: function, tracepoint event or USDT probe. */
+/* The bare name: function, tracepoint event or USDT probe. */
 const char *probe_loc_display(const struct probe_loc *loc);
+/* trace's FUNC column, as BCC's: the function or tracepoint event, or a
+ * USDT probe as typed ("provider:probe" when the provider was given). New
+ * string. */
+char *probe_loc_func_column(const struct probe_loc *loc);
 bool probe_loc_is_kernel_function(const struct probe_loc *loc);
 
 /* Parses a whole trace probe. Errors name the offending part of the text. */

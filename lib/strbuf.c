@@ -1,6 +1,7 @@
 #include "strbuf.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -30,6 +31,37 @@ void sb_appendn(struct strbuf *sb, const char *s, size_t n)
 void sb_append(struct strbuf *sb, const char *s)
 {
 	sb_appendn(sb, s, strlen(s));
+}
+
+static bool is_control(unsigned char c)
+{
+	return c < 0x20 || c == 0x7f;
+}
+
+void sb_append_escaped(struct strbuf *sb, const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		size_t run = 0;
+		unsigned char c;
+
+		while (i + run < n && !is_control((unsigned char)s[i + run]))
+			run++;
+		sb_appendn(sb, s + i, run);
+		i += run;
+		if (i == n)
+			break;
+		c = (unsigned char)s[i++];
+		if (c == '\n')
+			sb_append(sb, "\\n");
+		else if (c == '\t')
+			sb_append(sb, "\\t");
+		else if (c == '\r')
+			sb_append(sb, "\\r");
+		else
+			sb_printf(sb, "\\x%02x", c);
+	}
 }
 
 void sb_printf(struct strbuf *sb, const char *fmt, ...)

@@ -18,6 +18,10 @@ struct strbuf {
 void sb_append(struct strbuf *sb, const char *s);
 void sb_appendn(struct strbuf *sb, const char *s, size_t n);
 void sb_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends n bytes of s with control bytes (below 0x20, and 0x7f) escaped as
+ * \n, \t, \r or \xHH, the rest unchanged: text from outside (a traced
+ * process's strings, names, paths) printed to a terminal. */
+void sb_append_escaped(struct strbuf *sb, const char *s, size_t n);
 /* The text so far ("" when empty); stays owned by sb. */
 const char *sb_str(const struct strbuf *sb);
 /* Hands the buffer to the caller (never NULL) and resets sb. */

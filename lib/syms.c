@@ -15,6 +15,7 @@ struct syms_entry {
 struct syms {
 	struct syms_entry *e;
 	int n;
+	void *build_ids; /* bcc_buildsymcache of the -s files, or NULL */
 };
 
 struct syms *syms_new(void)
@@ -29,6 +30,8 @@ void syms_free(struct syms *s)
 	for (int i = 0; i < s->n; i++)
 		bcc_free_symcache(s->e[i].cache, s->e[i].pid);
 	free(s->e);
+	if (s->build_ids)
+		bcc_free_buildsymcache(s->build_ids);
 	free(s);
 }
 
@@ -56,7 +59,11 @@ static void *cache_for(struct syms *s, int pid)
 
 void syms_prepare(struct syms *s, int pid)
 {
-	cache_for(s, pid);
+	void *c = cache_for(s, pid);
+	struct bcc_symbol sym = {0};
+
+	if (c && pid < 0) /* libbcc reads kallsyms at the first lookup */
+		bcc_symcache_resolve_no_demangle(c, 0, &sym);
 }
 
 void syms_forget(struct syms *s, int pid)
@@ -69,6 +76,50 @@ void syms_forget(struct syms *s, int pid)
 		}
 }
 
+/* "name[+0xoff][ [module]]" of a resolved symbol. */
+static void append_symbol(const struct bcc_symbol *sym, bool show_module, bool show_offset,
+			  struct strbuf *out)
+{
+	sb_append(out, sym->demangle_name ? sym->demangle_name : sym->name);
+	if (show_offset)
+		sb_printf(out, "+0x%llx", (unsigned long long)sym->offset);
+	if (show_module && sym->module) {
+		const char *base = strrchr(sym->module, '/');
+
+		sb_printf(out, " [%s]", base ? base + 1 : sym->module);
+	}
+}
+
+int syms_add_build_id_file(struct syms *s, const char *path, struct cbcc_err *err)
+{
+	if (!s->build_ids)
+		s->build_ids = bcc_buildsymcache_new();
+	if (!s->build_ids || bcc_buildsymcache_add_module(s->build_ids, path) != 0)
+		return cbcc_errf(err,
+				 "cannot read the build ID of '%s' (no such file, or no "
+				 "build ID note)",
+				 path);
+	return 0;
+}
+
+void syms_format_build_id(struct syms *s, int pid, const struct bpf_stack_build_id *f,
+			  bool show_module, bool show_offset, struct strbuf *out)
+{
+	struct bpf_stack_build_id frame = *f; /* libbcc's resolver takes no const */
+	struct bcc_symbol sym = {0};
+
+	if (f->status == BPF_STACK_BUILD_ID_IP) {
+		syms_format(s, pid, f->ip, show_module, show_offset, out);
+		return;
+	}
+	if (!s->build_ids || bcc_buildsymcache_resolve(s->build_ids, &frame, &sym) != 0 ||
+	    !sym.name) {
+		sb_append(out, "[unknown]");
+		return;
+	}
+	append_symbol(&sym, show_module, show_offset, out);
+}
+
 void syms_format(struct syms *s, int pid, uint64_t addr, bool show_module, bool show_offset,
 		 struct strbuf *out)
 {
@@ -79,14 +130,7 @@ void syms_format(struct syms *s, int pid, uint64_t addr, bool show_module, bool 
 		sb_append(out, "[unknown]");
 		return;
 	}
-	sb_append(out, sym.demangle_name ? sym.demangle_name : sym.name);
-	if (show_offset)
-		sb_printf(out, "+0x%llx", (unsigned long long)sym.offset);
-	if (show_module && sym.module) {
-		const char *base = strrchr(sym.module, '/');
-
-		sb_printf(out, " [%s]", base ? base + 1 : sym.module);
-	}
+	append_symbol(&sym, show_module, show_offset, out);
 	if (sym.demangle_name)
 		bcc_symbol_free_demangle_name(&sym);
 }

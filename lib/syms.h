@@ -6,8 +6,10 @@
 #include <stdint.h>
 
 #include "strbuf.h"
+#include "util.h"
 
 struct syms;
+struct bpf_stack_build_id;
 
 struct syms *syms_new(void);
 void syms_free(struct syms *s);
@@ -25,8 +27,19 @@ void syms_format(struct syms *s, int pid, uint64_t addr, bool show_module, bool 
  * or "bpf_trampoline_<key>", as the kernel lists them in kallsyms. */
 bool syms_is_bpf_symbol(const char *name);
 int syms_trim_bpf_frames(struct syms *s, uint64_t *ips, int n, bool returned);
+/* trace -s: a binary or library whose build ID names it in build-ID stacks
+ * (BPF_F_STACK_BUILD_ID); fails when it has none or cannot be read. */
+int syms_add_build_id_file(struct syms *s, const char *path, struct cbcc_err *err);
+/* Appends a frame of a build-ID stack as syms_format does: resolved by build
+ * ID and file offset in the files added with syms_add_build_id_file (so the
+ * process may have gone, and the binary too); a frame the kernel could only
+ * give as an address is resolved in process pid. */
+void syms_format_build_id(struct syms *s, int pid, const struct bpf_stack_build_id *f,
+			  bool show_module, bool show_offset, struct strbuf *out);
 /* Reads a live process's memory maps now, so its addresses still resolve
- * after it exits. */
+ * after it exits; pid < 0: the kernel's symbols, with those of the BPF
+ * programs and trampolines loaded now, so kernel stacks printed after they
+ * are detached (a drain after Ctrl-C) still lose their BPF frames. */
 void syms_prepare(struct syms *s, int pid);
 /* Forgets the cached maps of a process (e.g. after it exec'd). */
 void syms_forget(struct syms *s, int pid);

@@ -321,8 +321,8 @@ static bool is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* Sorted names of the subdirectories of dir. */
-static int list_dirs(const char *dir, char ***names)
+/* Names of the subdirectories of dir, in directory order or sorted. */
+static int list_dirs(const char *dir, bool sorted, char ***names)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
@@ -348,7 +348,7 @@ static int list_dirs(const char *dir, char ***names)
 		(*names)[n++] = xstrdup(e->d_name);
 	}
 	closedir(d);
-	if (n > 1) /* *names is NULL when empty */
+	if (sorted && n > 1) /* *names is NULL when empty */
 		qsort(*names, n, sizeof(char *), by_name);
 	return n;
 }
@@ -370,13 +370,14 @@ bool wc_glob(const char *glob, const char *name)
 	return fnmatch(glob, name, 0) == 0;
 }
 
-/* Calls fn for every "category:event"; stops when it returns false. */
-static int foreach_tracepoint(bool (*fn)(const char *tp, void *arg), void *arg,
+/* Calls fn for every "category:event", sorted by name or in tracefs order;
+ * stops when it returns false. */
+static int foreach_tracepoint(bool (*fn)(const char *tp, void *arg), void *arg, bool sorted,
 			      struct cbcc_err *err)
 {
 	char *root = xasprintf("%s/events", sysenv_tracefs());
 	char **cats;
-	int ncat = list_dirs(root, &cats);
+	int ncat = list_dirs(root, sorted, &cats);
 	bool go = true;
 
 	if (ncat < 0) {
@@ -387,7 +388,7 @@ static int foreach_tracepoint(bool (*fn)(const char *tp, void *arg), void *arg,
 	for (int c = 0; c < ncat; c++) {
 		char *dir = xasprintf("%s/%s", root, cats[c]);
 		char **evs;
-		int nev = list_dirs(dir, &evs);
+		int nev = list_dirs(dir, sorted, &evs);
 
 		for (int e = 0; e < nev && go; e++) {
 			char *tp = xasprintf("%s:%s", cats[c], evs[e]);
@@ -423,7 +424,7 @@ static bool collect_glob(const char *tp, void *arg)
 int wc_tracepoints(const char *glob, char ***names, int *n, struct cbcc_err *err)
 {
 	struct tp_glob g = {glob, NULL, 0};
-	int rc = foreach_tracepoint(collect_glob, &g, err);
+	int rc = foreach_tracepoint(collect_glob, &g, false, err);
 
 	*names = g.names;
 	*n = g.n;
@@ -638,7 +639,7 @@ int wc_expand(const struct wc_pattern *p, pid_t pid, int limit, struct wc_list *
 	if (p->type == PROBE_TRACEPOINT) {
 		struct tp_walk w = {p, out};
 
-		rc = foreach_tracepoint(collect_tp, &w, err);
+		rc = foreach_tracepoint(collect_tp, &w, true, err);
 	} else if (p->type == PROBE_USDT) {
 		rc = expand_usdt(p, pid, out, err);
 	} else if (!p->library) {

@@ -91,8 +91,8 @@ int wc_attach(struct cbcc_bpf *b, int prog_fd, const struct wc_pattern *p, const
 /* Shell-style match ("sched:*") as tplist's fnmatch. */
 bool wc_glob(const char *glob, const char *name);
 
-/* Tracepoints "category:event" matching glob (NULL: all), in directory order
- * sorted by name. */
+/* Tracepoints "category:event" matching glob (NULL: all), in tracefs
+ * directory order (BCC's tplist lists them so). */
 int wc_tracepoints(const char *glob, char ***names, int *n, struct cbcc_err *err);
 
 #endif

@@ -89,7 +89,7 @@ static __always_inline int exec_enter(const char *filename, const char *const *a
 	struct exec_event *e;
 	const char *more = NULL;
 
-	if (!c || cbcc_skip(tgid, (u32)id))
+	if (!c || cbcc_skip(tgid, (u32)id) || snoop_container_skip())
 		return 0;
 	if (c->ppid && exec_ppid(c) != c->ppid)
 		return 0;

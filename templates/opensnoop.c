@@ -39,7 +39,7 @@ static __always_inline int open_enter(s32 dfd, const char *path, u32 flags)
 	struct snoop_config *c = snoop_config.lookup(&zero);
 	struct open_start s = {};
 
-	if (!c || cbcc_skip(id >> 32, (u32)id))
+	if (!c || cbcc_skip(id >> 32, (u32)id) || snoop_container_skip())
 		return 0;
 	if (c->flags_mask && !(flags & c->flags_mask))
 		return 0;

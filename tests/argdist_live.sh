@@ -14,8 +14,8 @@ last_block() {
 }
 
 # run_argdist NAME MODE ARG -- ARGDIST_ARGS...: a waiting target in MODE, argdist
-# on it (@PID@ in the arguments is the target's pid), the target run, and one
-# more interval so its events are printed.
+# on it (@PID@ in the arguments is the target's pid), the target run, and
+# SIGINT: argdist prints a last, partial interval then.
 run_argdist() {
 	local name=$1 mode=$2 arg=$3 a args=()
 	shift 4
@@ -23,7 +23,6 @@ run_argdist() {
 	for a in "$@"; do args+=("${a//@PID@/$TARGET_PID}"); done
 	start_tracer "$name" "$ARGDIST" -i 1 "${args[@]}"
 	go_target
-	sleep 1.3
 	stop_tracer
 	last_block "$name" >/dev/null
 }
@@ -115,6 +114,16 @@ assert hist["buckets"] == [{"low": 0, "high": 1, "count": 1}, {"low": 2, "high":
 PY
 pass "--json: typed keys, labels, buckets, one object per interval"
 
+# A string key with control bytes is printed escaped: a newline cannot break
+# the table, an escape sequence cannot reach the terminal.
+start_waiting_target greet $'a\nb\x1b[31m'
+start_tracer ctl "$ARGDIST" -i 1 -c -p "$TARGET_PID" -C "p:$TARGET:cbcc_greet(char *name):char*:name"
+go_target
+stop_tracer
+assert_count "$(last_block ctl)" $'^\t1          name = a\\\\nb\\\\x1b\\[31m$' 1
+LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]' "$WORK/ctl.out" && fail "a control byte reached argdist's output"
+pass "control bytes in string keys are escaped"
+
 # USDT arguments.
 run_argdist usdt usdt 3 -- -c -p @PID@ -C "u:$TARGET:ping():int:arg1"
 for i in 0 1 2; do
@@ -126,7 +135,7 @@ pass "USDT probe arguments"
 start_waiting_target writes
 start_tracer clear "$ARGDIST" -i 1 -p "$TARGET_PID" -C 'p:c:write(int fd):int:fd'
 go_target
-sleep 2.3
+wait_lines "$WORK/clear.out" '^\[' 3 "argdist -i 1 intervals"
 stop_tracer
 total=$(awk -F'\t' '/fd = 1$/ { split($2, f, " "); s += f[1] } END { print s + 0 }' "$WORK/clear.out")
 [ "$total" = 3 ] || fail "without -c: fd 1 counted $total times over all intervals, expected 3"

@@ -24,6 +24,16 @@ assert_count "$WORK/basic.out" "^sh +$bad +$$ +-2 /nonexistent-$tag x\$" 1
 assert_no_leftovers
 pass "exec lines with PPID, RET and arguments; -x shows the failed exec"
 
+# Control bytes in arguments and in the process name (a symlink named with an
+# escape character) are printed escaped, with -q too.
+ln -s /bin/echo "$WORK/"$'e\x1bcho'
+start_tracer ctl "$ES" -q
+run_sh c "exec $WORK/"$'e\x1bcho'" '"$'a\nb\x1b[1m\tc'"' $tag"
+stop_tracer
+assert_count "$WORK/ctl.out" "^e\\\\x1bcho +$(cat "$WORK/c.pid") +$$ +0 \"$WORK/e\\\\x1bcho\" \"a\\\\nb\\\\x1b\\[1m\\\\tc\" \"$tag\"\$" 1
+LC_ALL=C grep -q $'[\x01-\x09\x0b-\x1f\x7f]' "$WORK/ctl.out" && fail "a control byte reached execsnoop's output"
+pass "control bytes in arguments and process names are escaped"
+
 # Without -x failed execs are not shown; -q quotes (escaping quotes).
 start_tracer quote "$ES" -q
 run_sh q "exec /bin/echo 'say \"hi\"' 'a b' $tag"

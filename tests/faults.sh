@@ -111,7 +111,8 @@ pid=$TARGET_PID
 bg gone_trace "$TRACE" -p "$pid" "p:$TARGET:cbcc_add \"%d\", arg1"
 wait_ready gone_trace '^PID'
 go_target
-sleep 1.5
+wait_lines "$WORK/gone_trace.out" " cbcc_add " 5 gone_trace
+sleep 0.3 # three of trace's 100 ms polls after its process exited: time to (wrongly) exit
 alive gone_trace "when its process did"
 stop gone_trace
 for i in 0 1 2 3 4; do
@@ -126,7 +127,8 @@ pid=$TARGET_PID
 bg gone_argdist "$ARGDIST" -c -i 1 -p "$pid" -C "p:$TARGET:cbcc_add():u32:\$PID"
 wait_ready gone_argdist '^\[' # the first interval: attached
 go_target
-sleep 2.2
+# the next interval after the exit shows all 7 calls
+wait_lines "$WORK/gone_argdist.out" $'^\t7 +\\$PID = '"$pid"'$' 1 gone_argdist
 alive gone_argdist "when its process did"
 stop gone_argdist
 last_block gone_argdist
@@ -149,7 +151,7 @@ wait_ready del_trace '^PID'
 wait_ready del_fc '^Tracing 1 functions'
 rm "$copy"
 go_target
-sleep 0.5
+wait_lines "$WORK/del_trace.out" " cbcc_add " 3 del_trace
 alive del_trace "after its binary was deleted"
 stop del_trace
 stop del_fc
@@ -169,7 +171,6 @@ cp "$TARGET" "$copy.new"
 mv "$copy.new" "$copy"
 "$copy" calls 6 >/dev/null || fail "the replacement binary does not run"
 go_target
-sleep 0.5
 stop repl
 assert_count "$WORK/repl.out" "^$pid +$pid +copy +cbcc_add +[0-3]\$" 4
 assert_count "$WORK/repl.out" " cbcc_add " 4 # none from the new file
@@ -256,8 +257,7 @@ for sig in INT TERM HUP; do
 	bg busy "$TRACE" -p "$pid" 't:syscalls:sys_enter_getppid'
 	wait_ready busy '^PID'
 	kill -USR1 "$pid"
-	wait_ready busy ' sys_enter_getppid $'
-	sleep 0.3
+	wait_lines "$WORK/busy.out" ' sys_enter_getppid $' 100 busy
 	stop busy "$sig"
 	kill -KILL "$pid"
 	wait "$pid" 2>/dev/null
@@ -324,7 +324,6 @@ wait_ready five_ad '^\['
 wait_ready five_fc '^Tracing'
 wait_ready five_sc '^Tracing'
 go_target
-sleep 1.5 # argdist's next interval
 for n in five_t1 five_t2 five_ad five_fc five_sc; do stop $n; done
 assert_count "$WORK/five_t1.out" "^$pid +$pid +target +cbcc_add +[0-9]+\$" $N
 assert_count "$WORK/five_t1.out" "^$pid +$pid +target +cbcc_add +$((N - 1))\$" 1
@@ -346,7 +345,6 @@ pid=$TARGET_PID
 bg burst "$TRACE" -b 1 -p "$pid" "p:$TARGET:cbcc_add"
 wait_ready burst '^PID'
 go_target
-sleep 1 # let the reader drain the buffers
 stop burst
 printed=$(count_lines "$WORK/burst.out" "^$pid +$pid +target +cbcc_add +\$")
 lost=$(sed -n 's/^trace: \([0-9]*\) events lost in total$/\1/p' "$WORK/burst.err")

@@ -85,7 +85,7 @@ pass "USDT wildcard"
 
 # -i with -T: interval summaries with a time line; Ctrl-C ends with a last one.
 start_tracer ivl "$FC" -T -i 1 't:syscalls:sys_enter_getppid'
-sleep 2.5
+wait_lines "$WORK/ivl.out" '^FUNC ' 3 "funccount -i 1 summaries"
 stop_tracer
 [ "$(count_lines "$WORK/ivl.out" '^FUNC ')" -ge 3 ] || fail "-i 1: fewer than 3 summaries"
 assert_grep "$WORK/ivl.out" '^[0-9]{2}:[0-9]{2}:[0-9]{2}$'

@@ -64,10 +64,11 @@ start_tracer() {
 	fail "$name: tracer did not attach within ${CBCC_ATTACH_WAIT:-60} s"
 }
 
-# stop_tracer [SIGNAL]: stops the tracer (SIGINT by default) and checks it exits 0.
+# stop_tracer [SIGNAL]: stops the tracer (SIGINT by default) and checks it
+# exits 0. No wait first: on a stop signal the tools print every event still
+# in their perf buffers (and report every loss) before they exit.
 stop_tracer() {
 	local sig=${1:-INT} rc=0
-	sleep 0.5 # let the last events drain through the perf buffer
 	kill -"$sig" "$TRACER_PID" 2>/dev/null
 	wait "$TRACER_PID" || rc=$?
 	TRACER_PID=
@@ -91,8 +92,14 @@ wait_tracer() {
 start_waiting_target() {
 	"$TARGET" --wait "$@" >"$WORK/target.out" 2>&1 &
 	TARGET_PID=$!
+	wait_target_ready "$WORK/target.out"
+}
+
+# wait_target_ready FILE: until a target started with --wait (output in
+# FILE) is ready for SIGUSR1.
+wait_target_ready() {
 	for _ in $(seq 100); do
-		grep -q ready "$WORK/target.out" 2>/dev/null && return 0
+		grep -q ready "$1" 2>/dev/null && return 0
 		sleep 0.05
 	done
 	fail "target did not start"
@@ -113,7 +120,19 @@ assert_no_grep() {
 }
 
 # Count of lines matching REGEX in FILE.
-count_lines() { grep -cE -- "$2" "$1" || true; }
+count_lines() { grep -cE -- "$2" "$1" 2>/dev/null || true; }
+
+# wait_lines FILE REGEX N [WHAT]: waits until FILE has at least N lines
+# matching REGEX (the tools flush their output as they poll); fails after 60 s.
+wait_lines() {
+	local n
+	for _ in $(seq 600); do
+		n=$(count_lines "$1" "$2")
+		[ "${n:-0}" -ge "$3" ] && return 0
+		sleep 0.1
+	done
+	fail "${4:-$1}: fewer than $3 lines matching /$2/ within 60 s (got ${n:-0})"
+}
 
 assert_count() { # FILE REGEX EXPECTED
 	local n

@@ -26,6 +26,18 @@ fd=$(grep -E "^$c +cat +[0-9]+ +0 $known\$" "$WORK/basic.out" | awk '{print $3}'
 assert_no_leftovers
 pass "existing path -> fd $fd, missing path -> ERR 2"
 
+# Control bytes in a path and in a process name (the target run through a
+# symlink named with an escape character) are printed escaped.
+ctl="$WORK/"$'ctl\nfile\x1b[7m'
+echo x >"$ctl"
+ln -s "$TARGET" "$WORK/"$'t\x1bgt'
+start_tracer ctl "$OS" -n gt
+"$WORK/"$'t\x1bgt' open "$ctl"
+stop_tracer
+assert_count "$WORK/ctl.out" "^[0-9]+ +t\\\\x1bgt +[0-9]+ +0 $WORK/ctl\\\\nfile\\\\x1b\\[7m\$" 1
+LC_ALL=C grep -q $'[\x01-\x09\x0b-\x1f\x7f]' "$WORK/ctl.out" && fail "a control byte reached opensnoop's output"
+pass "control bytes in paths and process names are escaped"
+
 # -x: only failed opens; -n: only process names containing NAME.
 start_tracer failed "$OS" -x -n cat
 run_sh x "exec cat $known $missing"

@@ -15,7 +15,8 @@ expect_error 2 "argument -u/--uid: 'no-such-user-cbcc' is not valid UID or user 
 expect_error 2 "argument -n/--name: invalid regular expression: '\('" "$ES" -n '('
 expect_error 2 "argument -l/--line: invalid regular expression: '\[a'" "$ES" -l '[a'
 expect_error 2 "argument -P/--ppid: invalid value: 'abc'" "$ES" -P abc
-expect_error 2 "argument --cgroupmap: not supported" "$ES" --cgroupmap /sys/fs/bpf/x
+expect_error 2 "argument --cgroupmap: expected one argument" "$ES" --cgroupmap
+expect_error 2 "argument --mntnsmap: expected one argument" "$OS" --mntnsmap
 expect_error 2 "opensnoop: error: argument -f/--flag_filter: bad flag: 'O_BOGUS'" "$OS" -f O_BOGUS
 expect_error 2 "argument -b/--buffer-pages: must be a power of two: '3'" "$OS" -b 3
 expect_error 2 "argument -d/--duration: invalid value: 'soon'" "$OS" -d soon

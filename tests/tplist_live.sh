@@ -22,6 +22,23 @@ assert_grep "$WORK/uv.out" '^    argument #2 8 unsigned bytes @ '
 assert_grep "$WORK/u1.out" '^  2 argument\(s\)$'
 pass "USDT probes of a binary"
 
+# The listing of BCC's tplist, line for line: tracepoints in tracefs order
+# (not sorted), with their fields; USDT probes under the path as the user
+# gave it (relative, or a symlink), not the file it leads to.
+"$TP" >"$WORK/all.out"
+tplist-bpfcc >"$WORK/all.bcc" 2>&1 || fail "tplist-bpfcc failed: $(head -3 "$WORK/all.bcc")"
+cmp -s "$WORK/all.out" "$WORK/all.bcc" || fail "tplist and tplist-bpfcc list tracepoints differently: $(diff "$WORK/all.out" "$WORK/all.bcc" | head -6)"
+sort -c "$WORK/all.out" 2>/dev/null && fail "the tracefs order here is sorted: the order is not tested"
+"$TP" -v 'sched:*' >"$WORK/v.out"
+tplist-bpfcc -v 'sched:*' >"$WORK/v.bcc"
+cmp -s "$WORK/v.out" "$WORK/v.bcc" || fail "tplist -v differs from BCC's: $(diff "$WORK/v.out" "$WORK/v.bcc" | head -6)"
+ln -s "$TARGET" "$WORK/tlink"
+"$TP" -l "$WORK/tlink" >"$WORK/link.out"
+assert_count "$WORK/link.out" "^$WORK/tlink cbcc:ping\$" 1
+(cd "$(dirname "$TARGET")" && "$TP" -l ./"$(basename "$TARGET")") >"$WORK/rel.out"
+assert_count "$WORK/rel.out" "^\./$(basename "$TARGET") cbcc:ping\$" 1
+pass "tracefs order, fields and USDT paths as BCC's tplist prints them"
+
 start_waiting_target usdt 1
 "$TP" -p "$TARGET_PID" 'cbcc:*' >"$WORK/p.out"
 go_target

@@ -34,6 +34,17 @@ done
 assert_count "$WORK/up.out" " target +cbcc_greet +hello-cbcc\$" 1
 pass "uprobe arguments, uretprobe return value, string argument"
 
+# Control bytes from the traced process (a string argument, a %c value, the
+# process name: the target run through a symlink named with an escape
+# character) are printed escaped, never raw to the terminal.
+ln -s "$TARGET" "$WORK/"$'t\x1bgt'
+start_tracer ctl "$TRACE" "p:$TARGET:cbcc_greet \"%s|%c\", arg1, 27"
+"$WORK/"$'t\x1bgt' greet $'l1\nl2\x1b[31m\tz\x7f'
+stop_tracer
+assert_count "$WORK/ctl.out" '^[0-9]+ +[0-9]+ +t\\x1bgt +cbcc_greet +l1\\nl2\\x1b\[31m\\tz\\x7f\|\\x1b$' 1
+LC_ALL=C grep -q $'[\x01-\x09\x0b-\x1f\x7f]' "$WORK/ctl.out" && fail "a control byte reached trace's output"
+pass "control bytes in strings, %c and process names are escaped"
+
 # -p: only the chosen process is traced.
 start_waiting_target calls 2
 other_out="$WORK/other.txt"
@@ -55,14 +66,19 @@ assert_count "$WORK/malloc.out" " target +malloc +12345\$" 1
 assert_count "$WORK/malloc.out" " target +malloc +sig=12345\$" 1
 pass "libc malloc probe with size"
 
-# USDT probe of the test binary with its arguments.
+# USDT probe of the test binary with its arguments; with a provider the FUNC
+# column is provider:probe, as in BCC.
 start_tracer usdt "$TRACE" "u:$TARGET:ping \"%d %s\", arg1, arg2"
+"$TARGET" usdt 3
+stop_tracer
+start_tracer usdtp "$TRACE" "u:$TARGET:cbcc:ping \"p%d\", arg1"
 "$TARGET" usdt 3
 stop_tracer
 for i in 0 1 2; do
 	assert_count "$WORK/usdt.out" " target +ping +$i usdt-str\$" 1
+	assert_count "$WORK/usdtp.out" " target +cbcc:ping +p$i\$" 1
 done
-pass "USDT probe arguments"
+pass "USDT probe arguments; FUNC is provider:probe when the provider is given"
 
 # -M: exits by itself with status 0 after exactly N events.
 start_tracer max "$TRACE" -M 3 "p:$TARGET:cbcc_add \"%d\", arg1"
@@ -101,6 +117,26 @@ assert_grep "$WORK/stack.out" '^        top_fn\+0x[0-9a-f]+ \[target\]$'
 assert_grep "$WORK/stack.out" '^        main\+0x[0-9a-f]+ \[target\]$'
 pass "-U prints the symbolized user stack"
 
+# -s: the user stack of a stripped binary, whose file is deleted before the
+# event, is resolved through the build ID of the unstripped binary named by -s.
+strip -o "$WORK/stripped" "$TARGET" || fail "strip failed"
+TARGET=$WORK/stripped start_waiting_target chain
+start_tracer syms "$TRACE" -U -s /lib/x86_64-linux-gnu/libc.so.6,"$TARGET" -p "$TARGET_PID" \
+	'p:c:malloc (arg1 == 4242)'
+rm "$WORK/stripped"
+go_target
+stop_tracer
+assert_grep "$WORK/syms.out" "^$TARGET_PID +$TARGET_PID +stripped +malloc +\$"
+assert_grep "$WORK/syms.out" '^        mid_fn\+0x[0-9a-f]+ \[target\]$'
+assert_grep "$WORK/syms.out" '^        top_fn\+0x[0-9a-f]+ \[target\]$'
+assert_grep "$WORK/syms.out" '^        main\+0x[0-9a-f]+ \[target\]$'
+assert_no_grep "$WORK/syms.out" 'unknown'
+expect_error 1 "^trace: -s/--sym_file_list: cannot read the build ID of '$WORK/none' \(no such file, or no build ID note\)\$" \
+	"$TRACE" -U -s "$WORK/none" 'p:c:malloc'
+echo text >"$WORK/text"
+expect_error 1 "cannot read the build ID of '$WORK/text'" "$TRACE" -U -s "$TARGET,$WORK/text" 'p:c:malloc'
+pass "-s: user stacks of a stripped, deleted binary resolved by build ID"
+
 # --json: one valid JSON object per event with typed values and the stack.
 start_waiting_target chain
 READY_ERR_RE='Hit Ctrl-C' start_tracer json "$TRACE" --json -U -p "$TARGET_PID" \
@@ -137,17 +173,17 @@ for sig in TERM HUP INT; do
 done
 pass "SIGTERM/SIGHUP/SIGINT exit 0, no leftover probes"
 
-# A closed stdout ends the tracer cleanly.
+# A closed stdout ends the tracer cleanly: head exits after the header and
+# one event; getppid calls go on (from attach time on, whenever that is) until
+# trace has exited.
 rc=0
 ( "$TRACE" 't:syscalls:sys_enter_getppid' 2>"$WORK/pipe.err" | head -2 >"$WORK/pipe.out" ) &
 pipe_job=$!
-sleep 0.1
-for _ in $(seq 300); do
-	[ "$(wc -l <"$WORK/pipe.out" 2>/dev/null || echo 0)" -ge 1 ] && break
+for _ in $(seq 600); do
+	kill -0 $pipe_job 2>/dev/null || break
+	"$TARGET" getppid 1000
 	sleep 0.1
 done
-"$TARGET" getppid 20000
-for _ in $(seq 100); do kill -0 $pipe_job 2>/dev/null || break; sleep 0.1; done
 kill -0 $pipe_job 2>/dev/null && fail "trace kept running after its reader closed"
 wait $pipe_job || rc=$?
 [ "$rc" = 0 ] || fail "trace | head exited $rc"

@@ -469,7 +469,7 @@ static void format_value(const struct probe *p, int i, const char *key, struct s
 	uint64_t num;
 
 	if (argdist_type_is_string(p->spec.types[i])) {
-		sb_appendn(out, v, strnlen(v, (size_t)env.string_size));
+		sb_append_escaped(out, v, strnlen(v, (size_t)env.string_size));
 		return;
 	}
 	memcpy(&num, v, sizeof(num));

@@ -27,6 +27,7 @@ static struct env {
 	struct cli_common common; /* --no-cache */
 	long uid, ppid, max_args;
 	const char *name, *line;
+	const char *cgroupmap, *mntnsmap;
 	regex_t name_re, line_re;
 } env = {.uid = -1, .max_args = 20};
 
@@ -59,7 +60,8 @@ struct snoop {
 static volatile sig_atomic_t stop;
 
 static const char usage_text[] =
-	"usage: execsnoop [-h] [-T] [-t] [-x] [-u USER] [-q] [-n NAME] [-l LINE] [-U]\n"
+	"usage: execsnoop [-h] [-T] [-t] [-x] [--cgroupmap CGROUPMAP]\n"
+	"                 [--mntnsmap MNTNSMAP] [-u USER] [-q] [-n NAME] [-l LINE] [-U]\n"
 	"                 [--max-args MAX_ARGS] [-P PPID] [--exit] [--ebpf] [--no-cache]\n";
 
 static const char help_text[] =
@@ -70,6 +72,9 @@ static const char help_text[] =
 	"  -T, --time            include time column on output (HH:MM:SS)\n"
 	"  -t, --timestamp       include timestamp on output\n"
 	"  -x, --fails           include failed exec()s\n"
+	"  --cgroupmap CGROUPMAP\n"
+	"                        trace cgroups in this BPF map only\n"
+	"  --mntnsmap MNTNSMAP   trace mount namespaces in this BPF map only\n"
 	"  -u USER, --uid USER   trace this UID only\n"
 	"  -q, --quote           Add quotemarks (\") around arguments.\n"
 	"  -n NAME, --name NAME  only print commands matching this name (regex), any arg\n"
@@ -84,6 +89,8 @@ static const char help_text[] =
 	"\nexamples:\n"
 	"    ./execsnoop                      # trace all exec() syscalls\n"
 	"    ./execsnoop -x                   # include failed exec()s\n"
+	"    ./execsnoop --cgroupmap mappath  # only trace cgroups in this BPF map\n"
+	"    ./execsnoop --mntnsmap mappath   # only trace mount namespaces in the map\n"
 	"    ./execsnoop -T                   # include time (HH:MM:SS)\n"
 	"    ./execsnoop -P 181               # only trace new processes whose parent PID is 181\n"
 	"    ./execsnoop -U                   # include UID\n"
@@ -176,9 +183,10 @@ static void parse_args(int argc, char **argv)
 			env.ebpf = true;
 			break;
 		case OPT_CGROUPMAP:
+			env.cgroupmap = optarg;
+			break;
 		case OPT_MNTNSMAP:
-			cli_usage_exit("argument %s: not supported by this execsnoop",
-				       argv[optind - 2]);
+			env.mntnsmap = optarg;
 			break;
 		default:
 			cli_common_option(c, argv, &env.common);
@@ -270,18 +278,10 @@ static void join_args(const struct exec_event *e, int size, struct strbuf *plain
 	}
 }
 
-static char *escape_newlines(const char *s)
-{
-	struct strbuf out = STRBUF_INIT;
-
-	for (; *s; s++)
-		sb_append(&out, *s == '\n' ? "\\n" : (char[2]){*s, 0});
-	return sb_steal(&out);
-}
-
 static void format_head(struct snoop *s, const struct exec_event *e, struct strbuf *head)
 {
-	char comm[17], ppid[16];
+	char ppid[16];
+	struct strbuf comm = STRBUF_INIT;
 	uint32_t parent = e->ppid ? e->ppid : proc_ppid(e->pid);
 
 	if (env.time) {
@@ -294,12 +294,13 @@ static void format_head(struct snoop *s, const struct exec_event *e, struct strb
 		sb_printf(head, "%-8.3f", (double)(e->ts - s->first_ts) * 1e-9);
 	if (env.print_uid)
 		sb_printf(head, "%-6u", e->uid);
-	snprintf(comm, sizeof(comm), "%.16s", e->comm);
+	sb_append_escaped(&comm, e->comm, strnlen(e->comm, sizeof(e->comm)));
 	if (parent)
 		snprintf(ppid, sizeof(ppid), "%u", parent);
 	else
 		snprintf(ppid, sizeof(ppid), "?");
-	sb_printf(head, "%-16s %-7u %-7s %3d ", comm, e->pid, ppid, e->ret);
+	sb_printf(head, "%-16s %-7u %-7s %3d ", sb_str(&comm), e->pid, ppid, e->ret);
+	sb_free(&comm);
 }
 
 static void print_line(const char *head, const char *runtime, const char *args)
@@ -362,6 +363,7 @@ static void hold_line(struct snoop *s, const struct exec_event *e, char *head, c
 static void on_exec_event(struct snoop *s, const struct exec_event *e, int size)
 {
 	struct strbuf plain = STRBUF_INIT, shown = STRBUF_INIT, head = STRBUF_INIT;
+	struct strbuf escaped = STRBUF_INIT; /* shown, control bytes escaped */
 	char comm[17];
 	char *args;
 
@@ -374,7 +376,8 @@ static void on_exec_event(struct snoop *s, const struct exec_event *e, int size)
 		return;
 	}
 	format_head(s, e, &head);
-	args = escape_newlines(sb_str(&shown));
+	sb_append_escaped(&escaped, sb_str(&shown), shown.len);
+	args = sb_steal(&escaped);
 	if (env.exit_times)
 		hold_line(s, e, sb_steal(&head), args);
 	else {
@@ -391,7 +394,7 @@ static void on_event(void *cookie, void *data, int size)
 	struct snoop *s = cookie;
 	struct exec_event e;
 
-	if (stop || (size_t)size < sizeof(e))
+	if ((size_t)size < sizeof(e))
 		return;
 	memcpy(&e, data, sizeof(e));
 	if (e.type == EXIT_EVENT) {
@@ -468,6 +471,8 @@ int main(int argc, char **argv)
 	snprintf(maxargs, sizeof(maxargs), "%ld", env.max_args);
 	tool.ebpf = env.ebpf;
 	tool.no_cache = env.common.no_cache;
+	tool.cgroupmap = env.cgroupmap;
+	tool.mntnsmap = env.mntnsmap;
 	tool.ntps = env.exit_times ? 5 : 4; /* the process exits only for --exit */
 	return snoop_main(&tool, &stop);
 }

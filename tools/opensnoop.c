@@ -26,6 +26,7 @@ static struct env {
 	struct cli_common common; /* --no-cache */
 	long pid, tid, uid, duration, pages;
 	const char *name;
+	const char *cgroupmap, *mntnsmap;
 	unsigned flags_mask;
 	bool has_flag_filter;
 } env = {.uid = -1, .pages = DEFAULT_PAGES};
@@ -43,6 +44,7 @@ struct open_event {
 
 struct snoop {
 	uint64_t first_ts;
+	struct strbuf shown; /* a column with its control bytes escaped */
 };
 
 static volatile sig_atomic_t stop;
@@ -62,7 +64,8 @@ static const struct {
 };
 
 static const char usage_text[] =
-	"usage: opensnoop [-h] [-T] [-U] [-x] [-p PID] [-t TID] [-u UID]\n"
+	"usage: opensnoop [-h] [-T] [-U] [-x] [-p PID] [-t TID]\n"
+	"                 [--cgroupmap CGROUPMAP] [--mntnsmap MNTNSMAP] [-u UID]\n"
 	"                 [-d DURATION] [-n NAME] [-e] [-f FLAG_FILTER] [-F]\n"
 	"                 [-b BUFFER_PAGES] [--ebpf] [--no-cache]\n";
 
@@ -76,6 +79,9 @@ static const char help_text[] =
 	"  -x, --failed          only show failed opens\n"
 	"  -p PID, --pid PID     trace this PID only\n"
 	"  -t TID, --tid TID     trace this TID only\n"
+	"  --cgroupmap CGROUPMAP\n"
+	"                        trace cgroups in this BPF map only\n"
+	"  --mntnsmap MNTNSMAP   trace mount namespaces in this BPF map only\n"
 	"  -u UID, --uid UID     trace this UID only\n"
 	"  -d DURATION, --duration DURATION\n"
 	"                        total duration of trace in seconds\n"
@@ -97,6 +103,8 @@ static const char help_text[] =
 	"    ./opensnoop -x                     # only show failed opens\n"
 	"    ./opensnoop -p 181                 # only trace PID 181\n"
 	"    ./opensnoop -t 123                 # only trace TID 123\n"
+	"    ./opensnoop --cgroupmap mappath    # only trace cgroups in this BPF map\n"
+	"    ./opensnoop --mntnsmap mappath     # only trace mount namespaces in the map\n"
 	"    ./opensnoop -u 1000                # only trace UID 1000\n"
 	"    ./opensnoop -d 10                  # trace for 10 seconds only\n"
 	"    ./opensnoop -n main                # only print process names containing \"main\"\n"
@@ -190,9 +198,10 @@ static void parse_args(int argc, char **argv)
 			env.ebpf = true;
 			break;
 		case OPT_CGROUPMAP:
+			env.cgroupmap = optarg;
+			break;
 		case OPT_MNTNSMAP:
-			cli_usage_exit("argument %s: not supported by this opensnoop",
-				       argv[optind - 2]);
+			env.mntnsmap = optarg;
 			break;
 		default:
 			cli_common_option(c, argv, &env.common);
@@ -245,19 +254,20 @@ static void base_dir(const struct open_event *e, char *dir, size_t size)
 	dir[n > 0 ? n : 0] = '\0';
 }
 
-static void print_path(const struct open_event *e, const char *path)
+/* The path as printed: with -F from the process's directory, control bytes
+ * escaped. */
+static void format_path(const struct open_event *e, const char *path, struct strbuf *out)
 {
-	char dir[PATH_MAX];
+	char dir[PATH_MAX] = "";
 
-	if (!env.full_path || path[0] == '/' || !path[0]) {
-		puts(path);
-		return;
+	if (env.full_path && path[0] && path[0] != '/')
+		base_dir(e, dir, sizeof(dir));
+	if (dir[0]) {
+		sb_append_escaped(out, dir, strlen(dir));
+		if (strcmp(dir, "/"))
+			sb_append(out, "/");
 	}
-	base_dir(e, dir, sizeof(dir));
-	if (!dir[0])
-		puts(path);
-	else
-		printf("%s%s%s\n", dir, strcmp(dir, "/") ? "/" : "", path);
+	sb_append_escaped(out, path, strlen(path));
 }
 
 static void on_event(void *cookie, void *data, int size)
@@ -267,7 +277,7 @@ static void on_event(void *cookie, void *data, int size)
 	char comm[17], path[PATH_SIZE + 1];
 	int fd = -1, err = 0;
 
-	if (stop || (size_t)size < sizeof(e))
+	if ((size_t)size < sizeof(e))
 		return;
 	memcpy(&e, data, sizeof(e));
 	snprintf(comm, sizeof(comm), "%.16s", e.comm);
@@ -286,10 +296,14 @@ static void on_event(void *cookie, void *data, int size)
 		printf("%-14.9f", (double)((e.ts / 1000 * 1000) - s->first_ts) * 1e-9);
 	if (env.print_uid)
 		printf("%-6u", e.uid);
-	printf("%-6u %-16s %4d %3d ", env.tid ? e.tid : e.pid, comm, fd, err);
+	sb_reset(&s->shown);
+	sb_append_escaped(&s->shown, comm, strlen(comm));
+	printf("%-6u %-16s %4d %3d ", env.tid ? e.tid : e.pid, sb_str(&s->shown), fd, err);
 	if (env.extended)
 		printf("%08o ", e.flags);
-	print_path(&e, path);
+	sb_reset(&s->shown);
+	format_path(&e, path, &s->shown);
+	puts(sb_str(&s->shown));
 }
 
 static void print_header(void *cookie)
@@ -303,6 +317,13 @@ static void print_header(void *cookie)
 	if (env.extended)
 		printf("%-9s", "FLAGS");
 	printf("PATH\n");
+}
+
+static void finish(void *cookie)
+{
+	struct snoop *s = cookie;
+
+	sb_free(&s->shown);
 }
 
 int main(int argc, char **argv)
@@ -329,6 +350,7 @@ int main(int argc, char **argv)
 		.on_event = on_event,
 		.configure = configure,
 		.header = print_header,
+		.finish = finish,
 	};
 
 	cli_init("opensnoop", usage_text, help_text);
@@ -337,6 +359,8 @@ int main(int argc, char **argv)
 	snprintf(size, sizeof(size), "%d", PATH_SIZE);
 	tool.ebpf = env.ebpf;
 	tool.no_cache = env.common.no_cache;
+	tool.cgroupmap = env.cgroupmap;
+	tool.mntnsmap = env.mntnsmap;
 	tool.pid = env.tid ? env.tid : env.pid;
 	tool.duration = (double)env.duration;
 	tool.pages = (int)env.pages;

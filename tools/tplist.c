@@ -203,32 +203,33 @@ static void print_usdt_probe(struct bcc_usdt *u)
 	printf("  %d argument(s)\n", u->num_arguments);
 }
 
+/* libbcc is given the library as the user typed it, as BCC's tplist does:
+ * it resolves the name itself (PATH, ld.so.cache) and the listing shows the
+ * path so found or given, not the file a symlink leads to. */
 static void list_usdt(void)
 {
-	char *path = NULL;
+	const char *lib = env.lib && *env.lib ? env.lib : NULL;
+	char *found = lib ? rt_find_library(lib, (pid_t)env.pid) : NULL;
 
-	if (env.lib && *env.lib) {
-		path = rt_find_library(env.lib, (pid_t)env.pid);
-		if (!path) {
-			char *msg = xasprintf("can't find library or binary '%s'", env.lib);
+	if (lib && !found) {
+		char *msg = xasprintf("can't find library or binary '%s'", lib);
 
-			die(msg);
-		}
+		die(msg);
 	}
-	usdt.ctx = env.pid ? bcc_usdt_new_frompid((int)env.pid, path) : bcc_usdt_new_frompath(path);
+	free(found);
+	usdt.ctx = env.pid ? bcc_usdt_new_frompid((int)env.pid, lib) : bcc_usdt_new_frompath(lib);
 	if (!usdt.ctx) {
 		char *msg =
 			env.pid ? xasprintf(
 					  "cannot read USDT probes of process %ld (does it exist?)",
 					  env.pid)
-				: xasprintf("cannot read USDT probes of %s", path);
+				: xasprintf("cannot read USDT probes of %s", lib);
 
 		die(msg);
 	}
 	bcc_usdt_foreach(usdt.ctx, print_usdt_probe);
 	bcc_usdt_close(usdt.ctx);
 	free_strv(usdt.seen, usdt.nseen);
-	free(path);
 }
 
 int main(int argc, char **argv)

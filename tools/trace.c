@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "codegen.h"
+#include "drain.h"
 #include "filters.h"
 #include "json.h"
 #include "kfunc.h"
@@ -36,6 +37,7 @@ static struct env {
 	bool timestamp, unix_ts, time;
 	bool print_cpu, bin_cmp, kstack, ustack, address, aggregate;
 	const char *cgroup, *name, *msg_filter;
+	const char *sym_files; /* -s: comma-separated */
 	char **includes;
 	int nincludes;
 	struct cli_common common; /* --no-cache, --json, --kprobe/--fentry */
@@ -47,6 +49,7 @@ struct probe {
 	struct resolved_probe res;
 	size_t *offsets;     /* of each format value in the record */
 	size_t size;	     /* of the record */
+	char *func;	     /* the FUNC column */
 	char kfunc_why[320]; /* why a kernel function got a kprobe, not fentry */
 	unsigned long hits;  /* events seen, for -v's hint at exit */
 };
@@ -70,16 +73,20 @@ struct tracer {
 	int nprobes;
 	struct cbcc_bpf bpf;
 	struct syms *syms;
-	int stacks_fd;
+	int stacks_fd;	/* -K, -U: frames as addresses */
+	int ustacks_fd; /* -U with -s: user frames as build ID + offset */
 	uint64_t first_ts;
 	double first_real;
 	unsigned long events;
 	unsigned long long lost;
 	struct strbuf line;
-	struct json json; /* --json: the event's line */
+	struct strbuf shown; /* a piece of line with control bytes escaped */
+	struct json json;    /* --json: the event's line */
 	struct agg *agg;
 	int nagg;
 	struct kfunc_plan plan;
+	bool max_reached; /* -M: the rest is not printed */
+	struct drain drain;
 };
 
 static volatile sig_atomic_t stop;
@@ -87,8 +94,9 @@ static volatile sig_atomic_t stop;
 static const char usage_text[] =
 	"usage: trace [-h] [-b BUFFER_PAGES] [-p PID] [-L TID] [--uid UID] [-v]\n"
 	"             [-Z STRING_SIZE] [-S] [-M MAX_EVENTS] [-t] [-u] [-T] [-C]\n"
-	"             [-c CGROUP_PATH] [-n NAME] [-f MSG_FILTER] [-B] [-K] [-U] [-a]\n"
-	"             [-I header] [-A] [--ebpf] [--no-cache] [--kprobe | --fentry]\n"
+	"             [-c CGROUP_PATH] [-n NAME] [-f MSG_FILTER] [-B]\n"
+	"             [-s SYM_FILE_LIST] [-K] [-U] [-a] [-I header] [-A] [--ebpf]\n"
+	"             [--no-cache] [--kprobe | --fentry]\n"
 	"             [--json]\n"
 	"             probe [probe ...]\n";
 
@@ -121,6 +129,9 @@ static const char help_text[] =
 	"  -f MSG_FILTER, --msg-filter MSG_FILTER\n"
 	"                        only print the msg of event containing this string\n"
 	"  -B, --bin_cmp         allow to use STRCMP with binary values\n"
+	"  -s SYM_FILE_LIST, --sym_file_list SYM_FILE_LIST\n"
+	"                        comma separated list of symbol files to use for symbol\n"
+	"                        resolution\n"
 	"  -K, --kernel-stack    output kernel stack trace\n"
 	"  -U, --user-stack      output user stack trace\n"
 	"  -a, --address         print virtual address in stacks\n"
@@ -162,7 +173,10 @@ static const char help_text[] =
 	"trace -I 'net/sock.h' 'udpv6_sendmsg(struct sock *sk) (sk->sk_dport == 13568)'\n"
 	"        Trace udpv6 sendmsg calls only if socket's destination port is 53\n"
 	"trace -I 'linux/fs_struct.h' 'mntns_install \"users = %d\", $task->fs->users'\n"
-	"        Trace the number of users accessing the file system of the current task\n";
+	"        Trace the number of users accessing the file system of the current task\n"
+	"trace -s /lib/x86_64-linux-gnu/libc.so.6,/bin/ping 'p:c:inet_pton' -U\n"
+	"        Trace inet_pton system call and use the specified libraries/executables for\n"
+	"        symbol resolution.\n";
 
 static char **parse_args(int argc, char **argv, int *nprobes)
 {
@@ -184,6 +198,7 @@ static char **parse_args(int argc, char **argv, int *nprobes)
 		{"name", required_argument, 0, 'n'},
 		{"msg-filter", required_argument, 0, 'f'},
 		{"bin_cmp", no_argument, 0, 'B'},
+		{"sym_file_list", required_argument, 0, 's'},
 		{"kernel-stack", no_argument, 0, 'K'},
 		{"user-stack", no_argument, 0, 'U'},
 		{"address", no_argument, 0, 'a'},
@@ -199,7 +214,7 @@ static char **parse_args(int argc, char **argv, int *nprobes)
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":b:p:L:vZ:SM:tuTCc:n:f:BKUaI:Ah", longopts, NULL)) !=
+	while ((c = getopt_long(argc, argv, ":b:p:L:vZ:SM:tuTCc:n:f:Bs:KUaI:Ah", longopts, NULL)) !=
 	       -1) {
 		switch (c) {
 		case 'b':
@@ -256,6 +271,9 @@ static char **parse_args(int argc, char **argv, int *nprobes)
 			break;
 		case 'B':
 			env.bin_cmp = true;
+			break;
+		case 's':
+			env.sym_files = optarg;
 			break;
 		case 'K':
 			env.kstack = true;
@@ -337,6 +355,7 @@ static void build_probes(struct tracer *t, char **texts, int n)
 		}
 		p->gen.spec = &p->spec;
 		p->gen.fn_name = codegen_fn_name(&p->spec.loc, i + 1);
+		p->func = probe_loc_func_column(&p->spec.loc);
 		rc = probe_resolve(&t->bpf, &p->spec.loc, (pid_t)env.tgid, p->gen.fn_name, &p->res,
 				   &err);
 		if (!rc && probe_loc_is_kernel_function(&p->spec.loc))
@@ -375,6 +394,7 @@ static char *generate(struct tracer *t)
 		.string_size = env.string_size,
 		.kstack = env.kstack,
 		.ustack = env.ustack,
+		.ustack_build_id = env.sym_files != NULL,
 	};
 	struct gen_probe *gp = xcalloc(t->nprobes, sizeof(*gp));
 	struct cbcc_err err;
@@ -443,19 +463,66 @@ static size_t read_stack(struct tracer *t, const struct probe *p, int stack_id, 
 	return (size_t)n;
 }
 
-static void format_stack(struct tracer *t, const struct probe *p, int stack_id, int pid)
+/* -s: a user stack of build ID + file offset frames, resolved through the
+ * -s files (the process and its binary may be gone); an address when the
+ * kernel could not read the build ID. */
+static size_t build_id_frames(struct tracer *t, int stack_id, int pid, const char *addr_fmt,
+			      struct strbuf frames[MAX_FRAMES])
+{
+	struct bpf_stack_build_id ids[MAX_FRAMES];
+	size_t n = 0;
+
+	memset(ids, 0, sizeof(ids));
+	if (stack_id < 0 || bpf_lookup_elem(t->ustacks_fd, &stack_id, ids) < 0)
+		return 0;
+	for (; n < MAX_FRAMES && ids[n].status != BPF_STACK_BUILD_ID_EMPTY; n++) {
+		if (env.address)
+			sb_printf(&frames[n], addr_fmt,
+				  (unsigned long long)(ids[n].status == BPF_STACK_BUILD_ID_IP
+							       ? ids[n].ip
+							       : ids[n].offset));
+		syms_format_build_id(t->syms, pid, &ids[n], true, true, &frames[n]);
+	}
+	return n;
+}
+
+/* The frames of a stack as text, leaf first: with -a the address first,
+ * printed with addr_fmt. pid < 0: a kernel stack. */
+static size_t stack_frames(struct tracer *t, const struct probe *p, int stack_id, int pid,
+			   const char *addr_fmt, struct strbuf frames[MAX_FRAMES])
 {
 	uint64_t ips[MAX_FRAMES];
-	size_t n = read_stack(t, p, stack_id, pid, ips);
+	size_t n;
+
+	if (pid >= 0 && t->ustacks_fd >= 0)
+		return build_id_frames(t, stack_id, pid, addr_fmt, frames);
+	n = read_stack(t, p, stack_id, pid, ips);
+	for (size_t i = 0; i < n; i++) {
+		if (env.address)
+			sb_printf(&frames[i], addr_fmt, (unsigned long long)ips[i]);
+		syms_format(t->syms, pid, ips[i], true, true, &frames[i]);
+	}
+	return n;
+}
+
+/* Appends s to t->line with its control bytes escaped. */
+static void append_shown(struct tracer *t, const char *s)
+{
+	sb_append_escaped(&t->line, s, strlen(s));
+}
+
+static void format_stack(struct tracer *t, const struct probe *p, int stack_id, int pid)
+{
+	struct strbuf frames[MAX_FRAMES] = {0};
+	size_t n = stack_frames(t, p, stack_id, pid, "%16llx ", frames);
 
 	if (stack_id < 0)
 		sb_printf(&t->line, "        %d\n", stack_id);
 	for (size_t i = 0; i < n; i++) {
 		sb_append(&t->line, "        ");
-		if (env.address)
-			sb_printf(&t->line, "%16llx ", (unsigned long long)ips[i]);
-		syms_format(t->syms, pid, ips[i], true, true, &t->line);
+		append_shown(t, sb_str(&frames[i]));
 		sb_append(&t->line, "\n");
+		sb_free(&frames[i]);
 	}
 }
 
@@ -463,20 +530,15 @@ static void format_stack(struct tracer *t, const struct probe *p, int stack_id, 
 static void json_stack(struct tracer *t, const struct probe *p, const char *key, int stack_id,
 		       int pid)
 {
-	uint64_t ips[MAX_FRAMES];
-	size_t n = read_stack(t, p, stack_id, pid, ips);
-	struct strbuf frame = STRBUF_INIT;
+	struct strbuf frames[MAX_FRAMES] = {0};
+	size_t n = stack_frames(t, p, stack_id, pid, "%llx ", frames);
 
 	json_array(&t->json, key);
 	for (size_t i = 0; i < n; i++) {
-		sb_reset(&frame);
-		if (env.address)
-			sb_printf(&frame, "%llx ", (unsigned long long)ips[i]);
-		syms_format(t->syms, pid, ips[i], true, true, &frame);
-		json_str(&t->json, NULL, sb_str(&frame));
+		json_str(&t->json, NULL, sb_str(&frames[i]));
+		sb_free(&frames[i]);
 	}
 	json_close(&t->json);
-	sb_free(&frame);
 }
 
 static void format_time(struct tracer *t, uint64_t ts)
@@ -622,7 +684,7 @@ static void json_event_start(struct tracer *t, const struct probe *p,
 	json_u64(&t->json, "uid", h->uid);
 	json_str(&t->json, "comm", comm);
 	json_str(&t->json, "probe", p->spec.raw);
-	json_str(&t->json, "func", probe_loc_display(&p->spec.loc));
+	json_str(&t->json, "func", p->func);
 }
 
 static void json_event_end(struct tracer *t, const struct probe *p,
@@ -644,7 +706,7 @@ static void on_event(void *cookie, void *data, int size)
 	const struct probe *p;
 	char comm[17];
 
-	if (stop || size < TRACE_EVENT_HDR_SIZE)
+	if (t->max_reached || size < TRACE_EVENT_HDR_SIZE)
 		return;
 	memcpy(&h, data, sizeof(h));
 	if ((int)h.probe >= t->nprobes || (size_t)size < t->probes[h.probe].size)
@@ -668,8 +730,12 @@ static void on_event(void *cookie, void *data, int size)
 	format_time(t, h.ts);
 	if (env.print_cpu)
 		sb_printf(&t->line, "%-3u ", h.cpu);
-	sb_printf(&t->line, "%-7u %-7u %-15s %-16s %s\n", h.tgid, h.pid, comm,
-		  probe_loc_display(&p->spec.loc), sb_str(&msg));
+	sb_printf(&t->line, "%-7u %-7u ", h.tgid, h.pid);
+	sb_reset(&t->shown);
+	sb_append_escaped(&t->shown, comm, strlen(comm));
+	sb_printf(&t->line, "%-15s %-16s ", sb_str(&t->shown), p->func);
+	append_shown(t, sb_str(&msg));
+	sb_append(&t->line, "\n");
 	sb_free(&msg);
 	if (env.kstack)
 		format_stack(t, p, h.kstack, -1);
@@ -686,7 +752,7 @@ counted:
 	t->probes[h.probe].hits++;
 	t->events++;
 	if (env.max_events && t->events >= (unsigned long)env.max_events)
-		stop = SIGINT;
+		t->max_reached = true;
 }
 
 static void on_lost(void *cookie, uint64_t lost)
@@ -736,6 +802,23 @@ static void attach_all(struct tracer *t)
 		die(t, err.msg);
 }
 
+/* -s: the files whose build IDs resolve user stacks. */
+static void add_sym_files(struct tracer *t)
+{
+	char *list = env.sym_files ? xstrdup(env.sym_files) : NULL, *save = NULL;
+	struct cbcc_err err;
+
+	for (char *f = list ? strtok_r(list, ",", &save) : NULL; f; f = strtok_r(NULL, ",", &save))
+		if (syms_add_build_id_file(t->syms, f, &err)) {
+			char msg[700];
+
+			snprintf(msg, sizeof(msg), "-s/--sym_file_list: %s", err.msg);
+			free(list);
+			die(t, msg);
+		}
+	free(list);
+}
+
 static void print_header(struct tracer *t)
 {
 	bool trivial = true;
@@ -756,7 +839,7 @@ static void print_header(struct tracer *t)
 
 static void run_loop(struct tracer *t)
 {
-	while (!stop) {
+	while (!stop && !t->max_reached) {
 		if (rt_poll(&t->bpf, 100) < 0 && !stop)
 			die(t, "polling the perf buffer failed");
 		if (output_reader_gone())
@@ -810,6 +893,7 @@ static void free_tracer(struct tracer *t)
 		trace_spec_free(&t->probes[i].spec);
 		free(t->probes[i].gen.fn_name);
 		free(t->probes[i].gen.exit_fn);
+		free(t->probes[i].func);
 		resolved_probe_free(&t->probes[i].res);
 		free(t->probes[i].offsets);
 	}
@@ -819,6 +903,7 @@ static void free_tracer(struct tracer *t)
 	free(t->agg);
 	syms_free(t->syms);
 	sb_free(&t->line);
+	sb_free(&t->shown);
 	json_free(&t->json);
 	kfunc_plan_free(&t->plan);
 	free(env.includes);
@@ -840,6 +925,8 @@ int main(int argc, char **argv)
 		check_system(&t);
 	t.plan = (struct kfunc_plan){
 		.method = env.common.kfunc, .tool = "trace", .verbose = env.verbose};
+	t.syms = syms_new();
+	add_sym_files(&t);
 	build_probes(&t, texts, nprobes);
 	src = generate(&t);
 	if (env.verbose || env.ebpf)
@@ -858,8 +945,12 @@ int main(int argc, char **argv)
 	free(src);
 	attach_all(&t);
 	configure_filters(&t);
-	t.stacks_fd = (env.kstack || env.ustack) ? rt_table_fd(&t.bpf, "cbcc_stacks", &err) : -1;
-	t.syms = syms_new();
+	if (env.kstack) /* BPF frames are told by their kallsyms names */
+		syms_prepare(t.syms, -1);
+	t.stacks_fd = (env.kstack || (env.ustack && !env.sym_files))
+			      ? rt_table_fd(&t.bpf, "cbcc_stacks", &err)
+			      : -1;
+	t.ustacks_fd = env.ustack && env.sym_files ? rt_table_fd(&t.bpf, "cbcc_ustacks", &err) : -1;
 	if (env.ustack && env.tgid)
 		syms_prepare(t.syms, (int)env.tgid);
 	t.first_ts = output_monotonic_ns();
@@ -871,10 +962,13 @@ int main(int argc, char **argv)
 	}
 	if (rt_open_perf(&t.bpf, "cbcc_events", on_event, on_lost, &t, env.pages, &err))
 		die(&t, err.msg);
+	drain_arm(&t.drain, &t.bpf, &stop);
 	if (!stop) {
 		print_header(&t);
 		if (output_flush())
 			run_loop(&t);
+		if (stop && !t.max_reached) /* a signal: print what is buffered */
+			drain_finish(&t.drain, "trace");
 	}
 	if (env.aggregate)
 		print_aggregate(&t);

@@ -5,10 +5,13 @@
  * --wait blocks until SIGUSR1 so a tracer can attach to the pid first.
  * Modes:
  *   calls N      cbcc_add(i, 2*i) for i < N (returns 3*i), then cbcc_greet("hello-cbcc")
+ *   greet STR    cbcc_greet(STR)
  *   malloc SIZE  one malloc(SIZE) and free
  *   usdt N       USDT probe cbcc:ping(i, "usdt-str") for i < N
  *   chain        top_fn -> mid_fn -> leaf_fn -> malloc(4242)
  *   open PATH    open(PATH) and close it
+ *   opens N PATH N times open(PATH) and close it
+ *   execs N      N children one after the other, each exec()ing /bin/true cbcc-exec-burst
  *   coldopen PATH  open(PATH) with the path in a page not yet mapped in: a file
  *                written, then mmap()ed and never touched before the open
  *   getppid N    N getppid() system calls
@@ -24,6 +27,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/sdt.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -151,6 +155,41 @@ static void cold_open(const char *path)
 	close(tfd);
 }
 
+static void open_n(long n, const char *path)
+{
+	for (long k = 0; k < n; k++) {
+		int fd = open(path, O_RDONLY);
+
+		if (fd >= 0)
+			close(fd);
+	}
+}
+
+static void exec_n(long n)
+{
+	for (long k = 0; k < n; k++) {
+		pid_t pid = fork();
+		int status;
+
+		if (pid < 0) {
+			perror("fork");
+			exit(1);
+		}
+		if (pid == 0) {
+			/* on the stack: a fork child has not mapped the parent's
+			 * read-only data in yet, and execsnoop reads at sys_enter */
+			char path[] = "/bin/true", arg[] = "cbcc-exec-burst";
+
+			execl(path, "true", arg, (char *)NULL);
+			_exit(127);
+		}
+		if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
+			fprintf(stderr, "target: exec %ld of /bin/true failed\n", k);
+			exit(1);
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
 	int i = 1;
@@ -199,6 +238,12 @@ int main(int argc, char **argv)
 		do_strs(n);
 	} else if (!strcmp(argv[i], "coldopen")) { /* after strs: its compares are counted */
 		cold_open(argv[i + 1]);
+	} else if (!strcmp(argv[i], "greet") && i + 1 < argc) {
+		cbcc_greet(argv[i + 1]);
+	} else if (!strcmp(argv[i], "opens") && i + 2 < argc) {
+		open_n(n, argv[i + 2]);
+	} else if (!strcmp(argv[i], "execs")) {
+		exec_n(n);
 	} else {
 		fprintf(stderr, "target: unknown mode %s\n", argv[i]);
 		return 2;

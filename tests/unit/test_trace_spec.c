@@ -13,6 +13,7 @@ static void test_locations(void)
 {
 	struct trace_spec s;
 	struct cbcc_err err;
+	char *func;
 
 	CHECK(trace_spec_parse("do_sys_open", &s, &err) == 0);
 	CHECK(s.loc.type == PROBE_ENTRY);
@@ -54,6 +55,21 @@ static void test_locations(void)
 	CHECK_STR(s.loc.category, "libpthread");
 	CHECK_STR(s.loc.function, "pthread_create");
 	CHECK_STR(s.predicate, "(arg4 != 0)");
+	func = probe_loc_func_column(&s.loc); /* BCC's FUNC column: provider:probe */
+	CHECK_STR(func, "libpthread:pthread_create");
+	free(func);
+	trace_spec_free(&s);
+
+	CHECK(trace_spec_parse("u:pthread:pthread_create", &s, &err) == 0);
+	func = probe_loc_func_column(&s.loc);
+	CHECK_STR(func, "pthread_create");
+	free(func);
+	trace_spec_free(&s);
+
+	CHECK(trace_spec_parse("t:syscalls:sys_enter_openat", &s, &err) == 0);
+	func = probe_loc_func_column(&s.loc);
+	CHECK_STR(func, "sys_enter_openat");
+	free(func);
 	trace_spec_free(&s);
 
 	CHECK(trace_spec_parse("tcp_connect(struct sock *sk) (sk->x == 1) \"%x, %d\", "
