@@ -49,6 +49,24 @@ void sb_printf(struct strbuf *sb, const char *fmt, ...)
 	sb->len += (size_t)n;
 }
 
+void sb_append_visible(struct strbuf *sb, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '\n')
+			sb_append(sb, "\\n");
+		else if (c == '\r')
+			sb_append(sb, "\\r");
+		else if (c == '\t')
+			sb_append(sb, "\\t");
+		else if (c < 0x20 || c == 0x7f)
+			sb_printf(sb, "\\x%02x", c);
+		else
+			sb_appendn(sb, s, 1);
+	}
+}
+
 const char *sb_str(const struct strbuf *sb)
 {
 	return sb->buf ? sb->buf : "";

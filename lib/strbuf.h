@@ -18,6 +18,9 @@ struct strbuf {
 void sb_append(struct strbuf *sb, const char *s);
 void sb_appendn(struct strbuf *sb, const char *s, size_t n);
 void sb_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends s for a terminal: control characters as \n, \r, \t or \xNN, so a
+ * name from outside (an ELF symbol) stays on its line. */
+void sb_append_visible(struct strbuf *sb, const char *s);
 /* The text so far ("" when empty); stays owned by sb. */
 const char *sb_str(const struct strbuf *sb);
 /* Hands the buffer to the caller (never NULL) and resets sb. */

@@ -25,7 +25,7 @@ expect_error 1 "';' is not allowed" "$TRACE" 'p:c:malloc "%d", arg1; }'
 expect_error 1 "comments are not allowed" "$TRACE" 'p:c:malloc "%d", arg1 /* x'
 expect_error 1 "unbalanced parentheses" "$TRACE" 'p:c:malloc "%d", (arg1'
 expect_error 1 "string literals are only allowed" "$TRACE" 'p:c:malloc "%s", "x"'
-expect_error 1 "error in probe .*';' is not allowed.* in signature" "$TRACE" 'p:c:malloc(int a; int b) "%d", a'
+expect_error 1 "error in probe .*': ';' is not allowed in a signature" "$TRACE" 'p:c:malloc(int a; int b) "%d", a'
 expect_error 1 "unknown special variable '\\\$foo'" "$TRACE" 'p:c:malloc "%d", $foo'
 expect_error 1 "retval is only available in return probes" "$TRACE" 'p:c:malloc "%d", retval'
 pass "malformed specs"

@@ -307,12 +307,18 @@ static int check_tp_refs(struct probe *p, struct cbcc_err *err)
 
 	if (l->type != PROBE_TRACEPOINT)
 		return 0;
-	if (p->spec.filter)
-		rc = tp_check_refs(l->category, l->function, p->res.fields, p->res.nfields,
-				   p->spec.filter, err);
-	for (int i = 0; i < p->spec.nexprs && !rc; i++)
-		rc = tp_check_refs(l->category, l->function, p->res.fields, p->res.nfields,
-				   p->spec.exprs[i], err);
+	if (p->spec.filter) {
+		struct expr_src src = {p->spec.filter, p->spec.raw, p->spec.filter_off};
+
+		rc = expr_check_tp_fields(&src, l->category, l->function, p->res.fields,
+					  p->res.nfields, err);
+	}
+	for (int i = 0; i < p->spec.nexprs && !rc; i++) {
+		struct expr_src src = {p->spec.exprs[i], p->spec.raw, p->spec.expr_offs[i]};
+
+		rc = expr_check_tp_fields(&src, l->category, l->function, p->res.fields,
+					  p->res.nfields, err);
+	}
 	return rc;
 }
 

@@ -175,7 +175,6 @@ static char *generate(struct counter *c)
 							     : xstrdup("struct pt_regs *ctx");
 		struct tvar vars[] = {
 			{"SLOT", slot},
-			{"WHAT", c->probes.m[i].name},
 			{"NAME", c->fn_names[i]},
 			{"PARAMS", params},
 		};
@@ -314,9 +313,13 @@ static void print_counts(struct counter *c)
 		printf("%-8s\n", hms);
 	}
 	printf("%-36s %8s\n", "FUNC", "COUNT");
-	for (int i = 0; i < n; i++)
-		printf("%-36s %8llu\n", c->probes.m[rows[i].slot].name,
-		       (unsigned long long)rows[i].count);
+	for (int i = 0; i < n; i++) {
+		struct strbuf name = STRBUF_INIT;
+
+		sb_append_visible(&name, c->probes.m[rows[i].slot].name);
+		printf("%-36s %8llu\n", sb_str(&name), (unsigned long long)rows[i].count);
+		sb_free(&name);
+	}
 	free(rows);
 }
 

@@ -346,11 +346,19 @@ static void build_probes(struct tracer *t, char **texts, int n)
 		if (!rc && p->spec.loc.type == PROBE_TRACEPOINT) {
 			const struct probe_loc *l = &p->spec.loc;
 
-			rc = tp_check_refs(l->category, l->function, p->res.fields, p->res.nfields,
-					   p->spec.predicate ? p->spec.predicate : "", &err);
-			for (int a = 0; a < p->spec.nargs && !rc; a++)
-				rc = tp_check_refs(l->category, l->function, p->res.fields,
-						   p->res.nfields, p->spec.args[a], &err);
+			struct expr_src pred = {p->spec.predicate, p->spec.raw, p->spec.pred_off};
+
+			rc = p->spec.predicate
+				     ? expr_check_tp_fields(&pred, l->category, l->function,
+							    p->res.fields, p->res.nfields, &err)
+				     : 0;
+			for (int a = 0; a < p->spec.nargs && !rc; a++) {
+				struct expr_src arg = {p->spec.args[a], p->spec.raw,
+						       p->spec.arg_offs[a]};
+
+				rc = expr_check_tp_fields(&arg, l->category, l->function,
+							  p->res.fields, p->res.nfields, &err);
+			}
 		}
 		if (rc) {
 			char msg[1024];

@@ -16,7 +16,9 @@
  *   writes       write() 3 times to fd 1 (stdout, /dev/null in tests) and 5 times to a pipe
  *   reads        read() 1, 2, 3 times of 100, 1000, 10000 bytes from /dev/zero
  *   strs N       libc strlen() N times and strcmp() 2*N times (through pointers, never inlined)
+ *   hostile LIB N  dlopen(LIB) and hostile_run(N) (tests/progs/hostile.c)
  */
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -151,6 +153,19 @@ static void cold_open(const char *path)
 	close(tfd);
 }
 
+static void hostile(const char *lib, long n)
+{
+	void *h = dlopen(lib, RTLD_NOW);
+	void (*run)(int) = h ? (void (*)(int))dlsym(h, "hostile_run") : NULL;
+
+	if (!run) {
+		fprintf(stderr, "hostile: %s\n", dlerror());
+		exit(1);
+	}
+	run((int)n);
+	dlclose(h);
+}
+
 int main(int argc, char **argv)
 {
 	int i = 1;
@@ -199,6 +214,8 @@ int main(int argc, char **argv)
 		do_strs(n);
 	} else if (!strcmp(argv[i], "coldopen")) { /* after strs: its compares are counted */
 		cold_open(argv[i + 1]);
+	} else if (!strcmp(argv[i], "hostile") && i + 2 < argc) {
+		hostile(argv[i + 1], atol(argv[i + 2]));
 	} else {
 		fprintf(stderr, "target: unknown mode %s\n", argv[i]);
 		return 2;
