@@ -44,6 +44,14 @@ expect_error 1 "comments are not allowed" "$A" -C 'p:c:malloc(size_t s):u64:s:s 
 expect_error 1 "unknown special variable '\\\$foo'" "$A" -C 'p:c:malloc(size_t s):u64:$foo'
 expect_error 1 "retval is only available in return probes" "$A" -C 'p:c:malloc(size_t s):u64:$retval'
 expect_error 1 "string literals are only allowed" "$A" -C 'p:c:malloc(size_t s):u64:s:s == "x"'
+expect_error 1 "digraph '<%' is not allowed in an expression" "$A" -C 'p:c:malloc(size_t s):u64:s <% 1 %>'
+expect_error 1 "'/' is not allowed in a type" "$A" -C 'p:c:malloc(size_t s):u64*/:s'
+"$A" -H 't:syscalls:sys_exit_read():long:args->ret:args->nope > 1' >/dev/null 2>"$WORK/caret.err" &&
+	fail "an unknown field was accepted"
+grep -v 'warning:' "$WORK/caret.err" | tail -2 >"$WORK/caret.msg" || true
+printf '%s\n' '  t:syscalls:sys_exit_read():long:args->ret:args->nope > 1' \
+	'                                                  ^~~~' | diff - "$WORK/caret.msg" >&2 ||
+	fail "the error does not point at the field"
 pass "bad expressions"
 
 # Things that do not exist.

@@ -30,6 +30,20 @@ expect_error 1 "unknown special variable '\\\$foo'" "$TRACE" 'p:c:malloc "%d", $
 expect_error 1 "retval is only available in return probes" "$TRACE" 'p:c:malloc "%d", retval'
 pass "malformed specs"
 
+# Expression errors point into the spec with a caret, as bpftrace's do.
+"$TRACE" 'p:c:malloc "%d", arg1 <% 1 %>' >/dev/null 2>"$WORK/caret.err" && fail "a digraph was accepted"
+grep -v 'warning:' "$WORK/caret.err" >"$WORK/caret.msg" || true
+printf '%s\n' "trace: error in probe 'p:c:malloc \"%d\", arg1 <% 1 %>': digraph '<%' is not allowed in an expression" \
+	'  p:c:malloc "%d", arg1 <% 1 %>' '                        ^~' | diff - "$WORK/caret.msg" >&2 ||
+	fail "the error does not point at the digraph"
+expect_error 1 "trigraph '\\?\\?=' is not allowed in an expression" "$TRACE" 'p:c:malloc "%d", arg1 ??= 1'
+expect_error 1 "'\\\\' is not allowed in an expression" "$TRACE" $'p:c:malloc "%d", arg1 \\\r+ 1'
+expect_error 1 "line breaks are not allowed in an expression" "$TRACE" $'p:c:malloc "%d", arg1\r+ 1'
+# Identifiers reach clang whole (they were cut at 63 characters).
+long=sk_$(printf 'x%.0s' $(seq 90))_total
+expect_error 1 "use of undeclared identifier '$long'" "$TRACE" "p:c:malloc \"%d\", $long"
+pass "carets, trigraphs, backslash-CR, long identifiers"
+
 # Things that do not exist.
 expect_error 1 "unknown tracepoint 'syscalls:nosuch'" "$TRACE" 't:syscalls:nosuch'
 expect_error 1 "unknown tracepoint category 'nocat'" "$TRACE" 't:nocat:x'
