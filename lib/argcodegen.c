@@ -210,10 +210,19 @@ char *codegen_argdist(const struct argdist_gen_probe *probes, int n, const struc
 	char **texts = xcalloc(n, sizeof(char *));
 	int helper_count = 0, rc;
 
-	for (int i = 0; i < n; i++)
-		texts[i] = probes[i].spec->raw;
+	for (int i = 0; i < n; i++) {
+		const struct argdist_spec *s = probes[i].spec;
+		char *types = codegen_code_text(NULL, NULL, s->types, s->nexprs, NULL);
+		char *code = codegen_code_text(
+			probe_loc_is_kernel_function(&s->loc) ? s->loc.function : NULL,
+			s->signature, s->exprs, s->nexprs, s->filter);
+
+		texts[i] = xasprintf("%s %s", code, types);
+		free(code);
+		free(types);
+	}
 	rc = codegen_prelude(&out, o, texts, n, err);
-	free(texts);
+	free_strv(texts, n);
 	for (int i = 0; i < n && !rc; i++) {
 		rc = gen_probe(&fns, &helpers, &helper_count, &probes[i], i, o, err);
 		if (rc) {

@@ -37,6 +37,18 @@ static bool mentions(char *const *texts, int n, const char *word)
 	return false;
 }
 
+char *codegen_code_text(const char *function, const char *signature, char *const *pieces,
+			int npieces, const char *last)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	sb_printf(&sb, "%s %s", function ? function : "", signature ? signature : "");
+	for (int i = 0; i < npieces; i++)
+		sb_printf(&sb, " %s", pieces[i]);
+	sb_printf(&sb, " %s", last ? last : "");
+	return sb_steal(&sb);
+}
+
 static int include_line(struct strbuf *out, const char *inc, struct cbcc_err *err)
 {
 	if (!*inc || strpbrk(inc, "\"<>\n\r;{}#"))
@@ -371,12 +383,19 @@ char *codegen_trace(const struct gen_probe *probes, int n, const struct gen_opts
 	/* BCC's keyword auto-includes matter for kernel functions, whose
 	 * signatures name kernel types; for user-space probes and tracepoints
 	 * they only slow the compile down (linux/slab.h for "malloc"). */
-	for (int i = 0; i < n; i++)
-		if (probe_loc_is_kernel_function(&probes[i].spec->loc) ||
-		    strstr(probes[i].spec->raw, "$task"))
-			texts[ntexts++] = probes[i].spec->raw;
+	for (int i = 0; i < n; i++) {
+		const struct trace_spec *s = probes[i].spec;
+		char *code = codegen_code_text(
+			probe_loc_is_kernel_function(&s->loc) ? s->loc.function : NULL,
+			s->signature, s->args, s->nargs, s->predicate);
+
+		if (probe_loc_is_kernel_function(&s->loc) || strstr(code, "$task"))
+			texts[ntexts++] = code;
+		else
+			free(code);
+	}
 	rc = codegen_prelude(&out, o, texts, ntexts, err);
-	free(texts);
+	free_strv(texts, ntexts);
 	for (int i = 0; i < n && !rc; i++) {
 		gen_struct(&structs, &probes[i], o);
 		sb_printf(&uni, "\tstruct %s_data p%d;\n", probes[i].fn_name, i);

@@ -22,6 +22,8 @@ char *kfunc_fn_name(const struct probe_loc *loc)
 {
 	struct strbuf name = STRBUF_INIT;
 
+	if (!csrc_is_ident(loc->function))
+		return NULL;
 	sb_append(&name, loc->type == PROBE_RETURN ? "kretfunc__" : "kfunc__");
 	csrc_ident(&name, loc->function);
 	return sb_steal(&name);
@@ -72,8 +74,7 @@ static int func_nargs(const char *func)
 /* Fills c->why with the reason fentry cannot be used, or returns true. */
 static bool fentry_works(const struct probe_loc *loc, struct kfunc_choice *c)
 {
-	if (!csrc_is_ident(loc->function)) {
-		/* libbcc names the program after the function */
+	if (!csrc_is_ident(loc->function)) { /* no kfunc_fn_name */
 		snprintf(c->why, sizeof(c->why), "'%s' is not a C identifier", loc->function);
 		return false;
 	}
