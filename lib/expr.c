@@ -195,9 +195,9 @@ static int lex_punct(struct lexer *lx, size_t off, size_t *len)
 	if (s[0] == '/' && (s[1] == '*' || s[1] == '/'))
 		return expr_errf_at(lx->err, lx->src, off, 2, "comments are not allowed in %s",
 				    lx->what);
-	if (s[0] == '?' && s[1] == '?' && s[2] && strchr("=(/)'<!>-", s[2]))
-		return expr_errf_at(lx->err, lx->src, off, 3,
-				    "trigraph '%.3s' is not allowed in %s", s, lx->what);
+	if (s[0] == '?' && s[1] == '?') /* a trigraph's start, whatever follows */
+		return expr_errf_at(lx->err, lx->src, off, 2,
+				    "'?\?' is not allowed in %s (trigraphs)", lx->what);
 	for (size_t i = 0; i < ARRAY_SIZE(puncts); i++) {
 		size_t n = strlen(puncts[i]);
 

@@ -89,7 +89,8 @@ static void test_lex(void)
 	expect_lex_error("a %> 1", "digraph '%>'");
 	expect_lex_error("a<:1:>", "digraph '<:'");
 	expect_lex_error("a %: b", "digraph '%:'");
-	expect_lex_error("a ?\?= b", "trigraph '?\?=' is not allowed");
+	expect_lex_error("a ?\?= b", "'?\?' is not allowed in an expression (trigraphs)");
+	expect_lex_error("a ?\?$uid", "'?\?' is not allowed");
 	expect_lex_error("f(a, ...)", "operator '...' is not allowed");
 	expect_lex_error("a; b", "';' is not allowed in an expression");
 	expect_lex_error("{a}", "'{' is not allowed");
