@@ -58,6 +58,24 @@ expect_error 1 "process 2147483646 does not exist" "$TRACE" -p 2147483646 'p:c:m
 expect_error 1 "cannot open cgroup '/nonexistent'" "$TRACE" -c /nonexistent 't:syscalls:sys_enter_getppid'
 pass "missing tracepoints, fields, functions, libraries, USDT probes, processes"
 
+# A uprobe offset must start an instruction of the function (one inside an
+# instruction corrupts the program; BCC accepts it, bpftrace refuses). The
+# target's cbcc_add as objdump decodes it: its second instruction and size.
+mapfile -t insns < <(objdump -d --no-show-raw-insn "$TARGET" |
+	awk '/<cbcc_add>:$/ { f = 1; next } f && /^$/ { exit } f { sub(":", "", $1); print $1 }')
+[ "${#insns[@]}" -ge 2 ] || fail "cannot decode cbcc_add with objdump"
+second=$(printf '%x' $((0x${insns[1]} - 0x${insns[0]})))
+size=$(printf '%x' $(($(nm -S "$TARGET" | awk '$4 == "cbcc_add" { print "0x" $2 }'))))
+expect_error 1 "offset \\+0x1 is inside an instruction of cbcc_add: the nearest instructions start at \\+0x0 and \\+0x$second \\(--unsafe probes it anyway\\)" \
+	"$TRACE" "p:$TARGET:cbcc_add+0x1"
+expect_error 1 "offset \\+0x$size is beyond the end of cbcc_add \\($((0x$size)) bytes" "$TRACE" "p:$TARGET:cbcc_add+0x$size"
+expect_error 1 "error in probe .*: offset \\+0x1 is inside an instruction of cbcc_add" "$CBCC_BIN/argdist" -C "p:$TARGET:cbcc_add+1()"
+"$TRACE" --unsafe --ebpf "p:$TARGET:cbcc_add+0x1" >"$WORK/unsafe.c" 2>"$WORK/unsafe.err" ||
+	fail "--unsafe: the offset was refused: $(cat "$WORK/unsafe.err")"
+"$TRACE" --ebpf "p:c:malloc+0x1" >/dev/null 2>"$WORK/malloc1.err" && fail "p:c:malloc+0x1 was accepted"
+assert_grep "$WORK/malloc1.err" "offset \\+0x1 is inside an instruction of malloc"
+pass "uprobe offsets inside an instruction or past the function are refused (--unsafe allows them)"
+
 # Errors from clang: one line, the diagnostics only with -v.
 expect_error 1 "compiling the BPF program failed: use of undeclared identifier 'nosuchvar'" \
 	"$TRACE" 'p:c:malloc "%d", nosuchvar'

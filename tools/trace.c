@@ -89,7 +89,7 @@ static const char usage_text[] =
 	"             [-Z STRING_SIZE] [-S] [-M MAX_EVENTS] [-t] [-u] [-T] [-C]\n"
 	"             [-c CGROUP_PATH] [-n NAME] [-f MSG_FILTER] [-B] [-K] [-U] [-a]\n"
 	"             [-I header] [-A] [--ebpf] [--no-cache] [--kprobe | --fentry]\n"
-	"             [--json]\n"
+	"             [--json] [--unsafe]\n"
 	"             probe [probe ...]\n";
 
 static const char help_text[] =
@@ -136,6 +136,8 @@ static const char help_text[] =
 	"                        the kernel supports it; -v says which was chosen)\n"
 	"  --json                print one JSON object per event (JSON Lines) instead of\n"
 	"                        columns\n"
+	"  --unsafe              allow a uprobe offset (lib:func+OFF) that does not start\n"
+	"                        an instruction of the function (it corrupts the program)\n"
 	"\nEXAMPLES:\n\n"
 	"trace do_sys_openat2\n"
 	"        Trace the open syscall and print a default trace message when entered\n"
@@ -191,6 +193,7 @@ static char **parse_args(int argc, char **argv, int *nprobes)
 		{"aggregate", no_argument, 0, 'A'},
 		{"ebpf", no_argument, 0, OPT_EBPF},
 		{"no-cache", no_argument, 0, CLI_OPT_NO_CACHE},
+		{"unsafe", no_argument, 0, CLI_OPT_UNSAFE},
 		{"kprobe", no_argument, 0, CLI_OPT_KPROBE},
 		{"fentry", no_argument, 0, CLI_OPT_FENTRY},
 		{"json", no_argument, 0, CLI_OPT_JSON},
@@ -337,8 +340,8 @@ static void build_probes(struct tracer *t, char **texts, int n)
 		}
 		p->gen.spec = &p->spec;
 		p->gen.fn_name = codegen_fn_name(&p->spec.loc, i + 1);
-		rc = probe_resolve(&t->bpf, &p->spec.loc, (pid_t)env.tgid, p->gen.fn_name, &p->res,
-				   &err);
+		rc = probe_resolve(&t->bpf, &p->spec.loc, (pid_t)env.tgid, p->gen.fn_name,
+				   env.common.unsafe, &p->res, &err);
 		if (!rc && probe_loc_is_kernel_function(&p->spec.loc))
 			rc = choose_kfunc(t, i, &err);
 		if (!rc && codegen_can_retry_at_exit(&p->spec))
