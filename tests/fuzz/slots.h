@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "clex.h"
+#include "spec.h"
+#include "util.h"
 
 /* The directives a generated program may hold: the prelude's and BCC's
  * auto-includes (lib/codegen.c), nothing else. */
@@ -75,17 +77,61 @@ static inline void fuzz_check_same(const char *a, const char *b)
 	clex_free(&y);
 }
 
+/* A probe location with its outside text (library, USDT provider and probe,
+ * library function) replaced by placeholders; kernel functions and
+ * tracepoints keep their names (they are identifiers in the program). */
+static inline struct probe_loc fuzz_placeholder_loc(const struct probe_loc *l)
+{
+	struct probe_loc p = *l;
+
+	p.library = *l->library ? "lib" : "";
+	if (l->type == PROBE_USDT) {
+		p.category = l->category ? "provider" : NULL;
+		p.function = "probe";
+	} else if (*l->library) {
+		p.function = "function";
+	}
+	return p;
+}
+
+/* A generator's result a: a failure must say why (err was "unset"). */
+static inline void fuzz_check_said_why(const char *a, const struct cbcc_err *err)
+{
+	if (!a && !strncmp(err->msg, "unset", 5))
+		abort();
+}
+
+/* Programs a (hostile outside text) and b (placeholders): both fail, or both
+ * are made and a is a program of the same tokens as b. Frees both. */
+static inline void fuzz_check_pair(char *a, char *b)
+{
+	if (!a != !b)
+		abort();
+	if (a) {
+		fuzz_check_program(a);
+		fuzz_check_same(a, b);
+	}
+	free(a);
+	free(b);
+}
+
+/* Text meant for one slot of a line: no line break or comment in it. */
+static inline void fuzz_lex_slot(const char *text, struct clex *c)
+{
+	if (strpbrk(text, "\n\r"))
+		abort();
+	clex(text, strlen(text), c);
+	if (c->comments)
+		abort();
+}
+
 /* Text a validator accepted as a type or signature: to clang, identifiers,
- * numbers and the operators in `ops` only, no comment. */
+ * numbers and the operators in `ops` only. */
 static inline void fuzz_check_fragment(const char *text, const char *const *ops)
 {
 	struct clex c;
 
-	if (strpbrk(text, "\n\r"))
-		abort();
-	clex(text, strlen(text), &c);
-	if (c.comments)
-		abort();
+	fuzz_lex_slot(text, &c);
 	for (int i = 0; i < c.n; i++) {
 		bool ok = c.v[i].kind == CLEX_IDENT || c.v[i].kind == CLEX_NUMBER;
 
