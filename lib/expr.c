@@ -78,8 +78,12 @@ static void caret_lines(struct strbuf *out, const char *line, size_t pos, size_t
 		sb_append(out, "~");
 }
 
-int expr_errf_at(struct cbcc_err *err, const struct expr_src *src, size_t off, size_t len,
-		 const char *fmt, ...)
+/* Formats the message into err with the caret lines of src's bytes
+ * [off, off + len) (offsets in src->text); returns -1. */
+static __attribute__((format(printf, 5, 6))) int expr_errf_at(struct cbcc_err *err,
+							      const struct expr_src *src,
+							      size_t off, size_t len,
+							      const char *fmt, ...)
 {
 	struct strbuf sb = STRBUF_INIT;
 	char msg[sizeof(err->msg)];

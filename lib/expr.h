@@ -91,9 +91,4 @@ int expr_check_tp_fields(const struct expr_src *src, const char *category, const
 bool expr_uses_entry(const char *text);
 bool expr_uses_entry_param(const char *text, const char *name);
 
-/* Formats the message into err with the caret lines of src's bytes
- * [off, off + len) (offsets in src->text); returns -1. */
-int expr_errf_at(struct cbcc_err *err, const struct expr_src *src, size_t off, size_t len,
-		 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
 #endif
