@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csrc.h"
 #include "expr.h"
 #include "kfunc.h"
 #include "template.h"
@@ -26,60 +27,13 @@ size_t argdist_key_layout(const struct argdist_spec *s, int string_size, size_t 
 	return off;
 }
 
-static bool word_at(const char *p, const char *word)
+/* An expression, the filter or the default "1" of probe s, rewritten. */
+static char *rewrite(const char *text, size_t at, const struct argdist_spec *s,
+		     struct expr_env *env, struct cbcc_err *err)
 {
-	size_t n = strlen(word);
+	struct expr_src src = {text, s->raw, at};
 
-	return !strncmp(p, word, n) && !isalnum((unsigned char)p[n]) && p[n] != '_';
-}
-
-/* Replaces argdist's own variables ($PID, $latency, $entry(name)) with C or
- * with names expr_rewrite knows; the result goes through expr_rewrite. */
-static char *substitute(const char *text, const struct argdist_spec *s, struct cbcc_err *err)
-{
-	struct strbuf sb = STRBUF_INIT;
-	const char *p = text;
-
-	while (*p) {
-		if (word_at(p, "$PID")) {
-			sb_append(&sb, "$tgid");
-			p += 4;
-		} else if (word_at(p, "$latency")) {
-			sb_append(&sb, "(__now - __e.__latency)");
-			p += 8;
-		} else if (starts_with(p, "$entry(")) {
-			const char *close = strchr(p, ')');
-			char *name =
-				xstrndup(p + 7, close ? (size_t)(close - p - 7) : strlen(p + 7));
-
-			if (!close || !argdist_param(s, strip(name))) {
-				cbcc_errf(err,
-					  "$entry(%s): no such parameter in the signature '%s'",
-					  strip(name), s->signature);
-				free(name);
-				sb_free(&sb);
-				return NULL;
-			}
-			sb_printf(&sb, "(__e.%s)", strip(name));
-			free(name);
-			p = close + 1;
-		} else {
-			sb_appendn(&sb, p++, 1);
-		}
-	}
-	return sb_steal(&sb);
-}
-
-static char *rewrite(const char *text, const struct argdist_spec *s, struct expr_env *env,
-		     struct cbcc_err *err)
-{
-	char *sub = substitute(text, s, err), *c;
-
-	if (!sub)
-		return NULL;
-	c = expr_rewrite(sub, env, err);
-	free(sub);
-	return c;
+	return expr_rewrite(&src, env, err);
 }
 
 /* Names of the parameters stashed at entry ($entry(name)), in signature order. */
@@ -87,16 +41,17 @@ static void entry_fields(const struct argdist_spec *s, struct strbuf *fields, st
 {
 	sb_append(fields, "\tu64 __latency;\n");
 	for (int i = 0; i < s->nparams; i++) {
-		char *needle = xasprintf("$entry(%s)", s->params[i].name);
-		bool used = s->filter && strstr(s->filter, needle);
+		const char *name = s->params[i].name;
+		bool used = expr_uses_entry_param(s->filter, name);
 
 		for (int e = 0; e < s->nexprs && !used; e++)
-			used = strstr(s->exprs[e], needle) != NULL;
-		if (used) {
-			sb_printf(fields, "\t%s %s;\n", s->params[i].type, s->params[i].name);
-			sb_printf(stash, "\t__e.%s = %s;\n", s->params[i].name, s->params[i].name);
-		}
-		free(needle);
+			used = expr_uses_entry_param(s->exprs[e], name);
+		if (!used)
+			continue;
+		sb_printf(fields, "\t%s ", s->params[i].type);
+		csrc_ident(fields, name);
+		sb_append(fields, ";\n");
+		sb_printf(stash, "\t__e.%s = %s;\n", name, name);
 	}
 	sb_append(stash, "\t__e.__latency = bpf_ktime_get_ns();\n");
 }
@@ -150,7 +105,7 @@ static int gen_key(const struct argdist_gen_probe *p, struct expr_env *env, int 
 	const struct argdist_spec *s = p->spec;
 
 	for (int i = 0; i < s->nexprs; i++) {
-		char *c = rewrite(s->exprs[i], s, env, err);
+		char *c = rewrite(s->exprs[i], s->expr_offs[i], s, env, err);
 
 		if (!c)
 			return -1;
@@ -161,7 +116,7 @@ static int gen_key(const struct argdist_gen_probe *p, struct expr_env *env, int 
 				  "\tcbcc_read_str(&__key.v%d, %d, (const void *)(u64)(%s));\n", i,
 				  string_size + 1, c);
 		} else {
-			sb_printf(fields, "\tu64 v%d; /* %s */\n", i, s->types[i]);
+			sb_printf(fields, "\tu64 v%d;\n", i);
 			sb_printf(key, "\t__key.v%d = (u64)(%s)(%s);\n", i, s->types[i], c);
 		}
 		free(c);
@@ -177,28 +132,17 @@ static void render_probe(struct strbuf *out, const struct argdist_gen_probe *p, 
 	const char *sig = s->loc.type == PROBE_ENTRY ? s->signature : NULL;
 	char *params = p->prog ? kfunc_params() : codegen_params(&s->loc, sig);
 	char *prologue = p->prog ? kfunc_prologue(&s->loc, p->nargs, sig) : xstrdup("");
-	char *raw = xstrdup(s->raw), max[32];
+	char max[32];
 
-	/* the spec is echoed in a comment: keep it from closing the comment */
-	for (char *c = raw; *c; c++)
-		if (*c == '\n' || (c[0] == '*' && c[1] == '/'))
-			*c = ' ';
 	snprintf(max, sizeof(max), "%d", ARGDIST_MAX_ENTRIES);
 	{
 		struct tvar vars[] = {
-			{"INDEX", index},
-			{"RAW", raw},
-			{"NAME", p->fn_name},
-			{"PARAMS", params},
-			{"USDT_ARGS", usdt},
-			{"ENTRY", entry},
-			{"FILTER", filter},
-			{"FIELDS", fields},
-			{"KEY", key},
-			{"MAX_ENTRIES", max},
-			{"TYPE", s->types[0]},
-			{"EXPR", hist_expr},
-			{"FN", p->prog ? p->prog : p->fn_name},
+			{"INDEX", index},	{"NAME", p->fn_name},
+			{"PARAMS", params},	{"USDT_ARGS", usdt},
+			{"ENTRY", entry},	{"FILTER", filter},
+			{"FIELDS", fields},	{"KEY", key},
+			{"MAX_ENTRIES", max},	{"TYPE", s->types[0]},
+			{"EXPR", hist_expr},	{"FN", p->prog ? p->prog : p->fn_name},
 			{"PROLOGUE", prologue},
 		};
 		template_render(out, s->kind == ARGDIST_HIST ? "argdist_hist.c" : "argdist_count.c",
@@ -206,7 +150,6 @@ static void render_probe(struct strbuf *out, const struct argdist_gen_probe *p, 
 	}
 	free(params);
 	free(prologue);
-	free(raw);
 }
 
 static int gen_probe(struct strbuf *out, struct strbuf *helpers, int *helper_count,
@@ -222,11 +165,13 @@ static int gen_probe(struct strbuf *out, struct strbuf *helpers, int *helper_cou
 
 	snprintf(idx, sizeof(idx), "%d", index);
 	codegen_env(&env, &s->loc, o, helpers, *helper_count);
-	filter = rewrite(s->filter ? s->filter : "1", s, &env, err);
+	env.argdist = s;
+	filter = s->filter ? rewrite(s->filter, s->filter_off, s, &env, err)
+			   : rewrite("1", EXPR_NOWHERE, s, &env, err);
 	if (!filter)
 		goto out;
 	if (s->kind == ARGDIST_HIST)
-		hist_expr = rewrite(s->exprs[0], s, &env, err);
+		hist_expr = rewrite(s->exprs[0], s->expr_offs[0], s, &env, err);
 	else if (gen_key(p, &env, o->string_size, &fields, &key, err) == 0)
 		hist_expr = xstrdup("");
 	if (!hist_expr)
@@ -265,10 +210,19 @@ char *codegen_argdist(const struct argdist_gen_probe *probes, int n, const struc
 	char **texts = xcalloc(n, sizeof(char *));
 	int helper_count = 0, rc;
 
-	for (int i = 0; i < n; i++)
-		texts[i] = probes[i].spec->raw;
+	for (int i = 0; i < n; i++) {
+		const struct argdist_spec *s = probes[i].spec;
+		char *types = codegen_code_text(NULL, NULL, s->types, s->nexprs, NULL);
+		char *code = codegen_code_text(
+			probe_loc_is_kernel_function(&s->loc) ? s->loc.function : NULL,
+			s->signature, s->exprs, s->nexprs, s->filter);
+
+		texts[i] = xasprintf("%s %s", code, types);
+		free(code);
+		free(types);
+	}
 	rc = codegen_prelude(&out, o, texts, n, err);
-	free(texts);
+	free_strv(texts, n);
 	for (int i = 0; i < n && !rc; i++) {
 		rc = gen_probe(&fns, &helpers, &helper_count, &probes[i], i, o, err);
 		if (rc) {

@@ -71,31 +71,37 @@ const struct argdist_param *argdist_param(const struct argdist_spec *s, const ch
 
 char *argdist_display_expr(const char *expr)
 {
+	struct expr_src src = {expr, NULL, 0};
 	struct strbuf sb = STRBUF_INIT;
-	const char *p = expr;
+	struct expr_toks t;
+	size_t done = 0;
 
-	while (*p) {
-		const char *close;
-
-		if (starts_with(p, "$entry(") && (close = strchr(p, ')'))) {
-			sb_appendn(&sb, p + 7, close - p - 7);
-			p = close + 1;
-		} else {
-			sb_appendn(&sb, p++, 1);
-		}
+	if (expr_lex(&src, "an expression", &t, NULL))
+		return xstrdup(expr);
+	for (int i = 0; i < t.n; i++) {
+		if (!expr_tok_is(&t, i, "$entry") || !expr_tok_is(&t, i + 1, "(") || i + 3 >= t.n ||
+		    t.v[i + 2].kind != TOK_IDENT || !expr_tok_is(&t, i + 3, ")"))
+			continue;
+		sb_appendn(&sb, expr + done, t.v[i].off - done);
+		sb_appendn(&sb, expr + t.v[i + 2].off, t.v[i + 2].len);
+		done = t.v[i + 3].off + 1;
+		i += 3;
 	}
+	sb_append(&sb, expr + done);
+	expr_toks_free(&t);
 	return sb_steal(&sb);
 }
 
 /* BCC's rule: the name follows the last '*', else the last space. */
 static int parse_signature(struct argdist_spec *s, struct cbcc_err *err)
 {
+	struct expr_src src = {s->signature, s->raw, s->sig_off};
 	char **parts;
 	int n;
 
 	if (!*s->signature)
 		return 0;
-	if (expr_check_fragment("signature", s->signature, err))
+	if (expr_check_signature(&src, err))
 		return -1;
 	n = split_top_level(s->signature, ',', &parts);
 	s->params = xcalloc(n, sizeof(*s->params));
@@ -118,17 +124,13 @@ static int parse_signature(struct argdist_spec *s, struct cbcc_err *err)
 	return 0;
 }
 
-static bool uses_entry_values(const char *text)
-{
-	return text && (strstr(text, "$entry(") || strstr(text, "$latency"));
-}
-
-/* "function(signature)" into loc and signature. */
-static int parse_function(struct argdist_spec *s, char **parts, struct cbcc_err *err)
+/* "function(signature)" into loc and signature (part 2, at offs[2] in raw). */
+static int parse_function(struct argdist_spec *s, char **parts, const size_t *offs,
+			  struct cbcc_err *err)
 {
 	const char *f = parts[2], *open = strchr(f, '(');
 	size_t len = strlen(f);
-	char *func, *loc, *sig;
+	char *func, *loc, *sig, *stripped;
 	int rc;
 
 	if (!open || open == f || f[len - 1] != ')')
@@ -138,7 +140,9 @@ static int parse_function(struct argdist_spec *s, char **parts, struct cbcc_err 
 			return cbcc_errf(err, "function signature '%s' has an invalid format", f);
 	func = xstrndup(f, open - f);
 	sig = xstrndup(open + 1, f + len - 1 - (open + 1));
-	s->signature = xstrdup(strip(sig));
+	stripped = strip(sig);
+	s->signature = xstrdup(stripped);
+	s->sig_off = offs[2] + (size_t)(open + 1 - f) + (size_t)(stripped - sig);
 	free(sig);
 	loc = xasprintf("%s:%s:%s", parts[0], parts[1], func);
 	rc = probe_loc_parse(loc, &s->loc, err);
@@ -152,7 +156,15 @@ static int parse_function(struct argdist_spec *s, char **parts, struct cbcc_err 
 	return parse_signature(s, err);
 }
 
-static int parse_values(struct argdist_spec *s, char **parts, int n, struct cbcc_err *err)
+static size_t *offsets_in_raw(size_t *offs, int n, size_t base)
+{
+	for (int i = 0; i < n; i++)
+		offs[i] += base;
+	return offs;
+}
+
+static int parse_values(struct argdist_spec *s, char **parts, const size_t *offs, int n,
+			struct cbcc_err *err)
 {
 	int ntypes;
 
@@ -167,14 +179,19 @@ static int parse_values(struct argdist_spec *s, char **parts, int n, struct cbcc
 		s->exprs = xcalloc(1, sizeof(char *));
 		s->types[0] = xstrdup(s->loc.type == PROBE_RETURN ? "int" : "u64");
 		s->exprs[0] = xstrdup(s->loc.type == PROBE_RETURN ? "$retval" : "1");
+		s->type_offs = xcalloc(1, sizeof(size_t));
+		s->expr_offs = xcalloc(1, sizeof(size_t));
+		s->type_offs[0] = s->expr_offs[0] = EXPR_NOWHERE;
 		return 0;
 	}
 	if (!*parts[3])
 		return cbcc_errf(err, "no expr types specified");
 	if (!*parts[4])
 		return cbcc_errf(err, "no exprs specified");
-	ntypes = split_top_level(parts[3], ',', &s->types);
-	s->nexprs = split_top_level(parts[4], ',', &s->exprs);
+	ntypes = split_top_level_at(parts[3], ',', &s->types, &s->type_offs);
+	s->nexprs = split_top_level_at(parts[4], ',', &s->exprs, &s->expr_offs);
+	offsets_in_raw(s->type_offs, ntypes, offs[3]);
+	offsets_in_raw(s->expr_offs, s->nexprs, offs[4]);
 	if (ntypes != s->nexprs) {
 		free_strv(s->types, ntypes);
 		s->types = NULL;
@@ -182,24 +199,30 @@ static int parse_values(struct argdist_spec *s, char **parts, int n, struct cbcc
 				 ntypes, s->nexprs);
 	}
 	for (int i = 0; i < s->nexprs; i++) {
+		struct expr_src type = {s->types[i], s->raw, s->type_offs[i]};
+
 		if (!*s->types[i] || !*s->exprs[i])
 			return cbcc_errf(err, "empty type or expr #%d", i + 1);
-		if (expr_check_fragment("type", s->types[i], err))
+		if (expr_check_type(&type, err))
 			return -1;
 	}
 	if (s->kind == ARGDIST_HIST && s->nexprs > 1)
 		return cbcc_errf(err, "histograms can only have 1 expr");
 	if (s->kind == ARGDIST_HIST && argdist_type_is_string(s->types[0]))
 		return cbcc_errf(err, "histograms need a number, not a string (char *)");
-	if (n == 6 && *parts[5])
+	if (n == 6 && *parts[5]) {
 		s->filter = xstrdup(parts[5]);
+		s->filter_off = offs[5];
+	}
 	return 0;
 }
 
-static int parse_parts(struct argdist_spec *s, const char *spec, struct cbcc_err *err)
+/* The spec without its label, starting at raw[at]. */
+static int parse_parts(struct argdist_spec *s, const char *spec, size_t at, struct cbcc_err *err)
 {
 	char **parts;
-	int n = split_top_level(spec, ':', &parts), rc = -1;
+	size_t *offs;
+	int n = split_top_level_at(spec, ':', &parts, &offs), rc = -1;
 
 	if (n < 3)
 		cbcc_errf(err, "at least the probe type, library, and function signature must be "
@@ -208,9 +231,11 @@ static int parse_parts(struct argdist_spec *s, const char *spec, struct cbcc_err
 		cbcc_errf(err, "extraneous ':'-separated parts detected");
 	else if (strlen(parts[0]) != 1 || !strchr("prtu", parts[0][0]))
 		cbcc_errf(err, "probe type must be 'p', 'r', 't', or 'u' but got '%s'", parts[0]);
-	else if (!parse_function(s, parts, err) && !parse_values(s, parts, n, err))
+	else if (!parse_function(s, parts, offsets_in_raw(offs, n, at), err) &&
+		 !parse_values(s, parts, offs, n, err))
 		rc = 0;
 	free_strv(parts, n);
+	free(offs);
 	return rc;
 }
 
@@ -226,13 +251,17 @@ int argdist_spec_parse(const char *text, enum argdist_kind kind, struct argdist_
 	s->kind = kind;
 	if (hash)
 		s->label = xstrdup(hash + 1);
-	rc = parse_parts(s, strip(spec), err);
+	{
+		char *stripped = strip(spec);
+
+		rc = parse_parts(s, stripped, (size_t)(stripped - spec), err);
+	}
 	free(spec);
 	if (rc)
 		return -1;
 	for (int i = 0; i < s->nexprs; i++)
-		s->needs_entry = s->needs_entry || uses_entry_values(s->exprs[i]);
-	s->needs_entry = s->needs_entry || uses_entry_values(s->filter);
+		s->needs_entry = s->needs_entry || expr_uses_entry(s->exprs[i]);
+	s->needs_entry = s->needs_entry || expr_uses_entry(s->filter);
 	if (s->needs_entry && s->loc.type != PROBE_RETURN)
 		return cbcc_errf(err,
 				 "$entry() and $latency are only available in return probes (r:)");
@@ -253,5 +282,7 @@ void argdist_spec_free(struct argdist_spec *s)
 	free_strv(s->exprs, s->exprs ? s->nexprs : 0);
 	free(s->filter);
 	free(s->label);
+	free(s->type_offs);
+	free(s->expr_offs);
 	memset(s, 0, sizeof(*s));
 }

@@ -27,10 +27,14 @@ struct argdist_spec {
 	struct argdist_param *params;
 	int nparams;
 	char **types;
-	char **exprs;	   /* as typed */
-	int nexprs;	   /* also the number of types */
-	char *filter;	   /* NULL when none */
-	char *label;	   /* NULL when none */
+	char **exprs; /* as typed */
+	int nexprs;   /* also the number of types */
+	char *filter; /* NULL when none */
+	char *label;  /* NULL when none */
+	/* where the signature, each type and expression, and the filter start
+	 * in raw (EXPR_NOWHERE for the default expression) */
+	size_t sig_off, filter_off;
+	size_t *type_offs, *expr_offs;
 	bool default_expr; /* no expression given: count calls, or $retval in r: */
 	bool needs_entry;  /* r: probe using $entry() or $latency */
 };

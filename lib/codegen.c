@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csrc.h"
 #include "kfunc.h"
 #include "sysenv.h"
 #include "template.h"
@@ -25,12 +26,7 @@ static const struct {
 
 char *codegen_fn_name(const struct probe_loc *loc, int n)
 {
-	char *name = xasprintf("probe_%s_%d", probe_loc_display(loc), n);
-
-	for (char *p = name; *p; p++)
-		if (!isalnum((unsigned char)*p) && *p != '_')
-			*p = '_';
-	return name;
+	return csrc_ident_from("probe_", probe_loc_display(loc), n);
 }
 
 static bool mentions(char *const *texts, int n, const char *word)
@@ -39,6 +35,18 @@ static bool mentions(char *const *texts, int n, const char *word)
 		if (strstr(texts[i], word))
 			return true;
 	return false;
+}
+
+char *codegen_code_text(const char *function, const char *signature, char *const *pieces,
+			int npieces, const char *last)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	sb_printf(&sb, "%s %s", function ? function : "", signature ? signature : "");
+	for (int i = 0; i < npieces; i++)
+		sb_printf(&sb, " %s", pieces[i]);
+	sb_printf(&sb, " %s", last ? last : "");
+	return sb_steal(&sb);
 }
 
 static int include_line(struct strbuf *out, const char *inc, struct cbcc_err *err)
@@ -84,8 +92,16 @@ int codegen_prelude(struct strbuf *out, const struct gen_opts *o, char *const *t
 
 char *codegen_params(const struct probe_loc *loc, const char *signature)
 {
-	if (loc->type == PROBE_TRACEPOINT)
-		return xasprintf("struct tracepoint__%s__%s *args", loc->category, loc->function);
+	if (loc->type == PROBE_TRACEPOINT) {
+		struct strbuf sb = STRBUF_INIT;
+
+		sb_append(&sb, "struct tracepoint__");
+		csrc_ident(&sb, loc->category);
+		sb_append(&sb, "__");
+		csrc_ident(&sb, loc->function);
+		sb_append(&sb, " *args");
+		return sb_steal(&sb);
+	}
 	if (signature && *signature)
 		return xasprintf("struct pt_regs *ctx, %s", signature);
 	return xstrdup("struct pt_regs *ctx");
@@ -121,6 +137,10 @@ int codegen_usdt_reads(struct strbuf *out, unsigned mask, const struct gen_probe
 					 "USDT probe '%s' has %d argument%s, arg%d does not exist",
 					 p->spec->loc.function, p->nusdt_args,
 					 p->nusdt_args == 1 ? "" : "s", i + 1);
+		struct expr_src type = {p->usdt_argtypes[i], NULL, EXPR_NOWHERE};
+
+		if (expr_check_type(&type, err))
+			return cbcc_err_wrap(err, "USDT argument type: ", "");
 		sb_printf(out, "\t%s __arg%d = 0;\n\tbpf_usdt_readarg(%d, ctx, &__arg%d);\n",
 			  p->usdt_argtypes[i], i + 1, i + 1, i + 1);
 	}
@@ -256,14 +276,25 @@ static int gen_probe_fn(struct strbuf *out, struct strbuf *helpers, int *helper_
 	const char *ctx = p->fentry ? KFUNC_CTX : codegen_ctx(&s->loc);
 	int rc = -1;
 
-	if (s->signature && expr_check_fragment("signature", s->signature, err))
-		goto out;
+	if (s->signature) {
+		struct expr_src sig = {s->signature, s->raw, s->sig_off};
+
+		if (expr_check_signature(&sig, err))
+			goto out;
+	}
 	codegen_env(&env, &s->loc, o, helpers, *helper_count);
-	pred = expr_rewrite(s->predicate ? s->predicate : "1", &env, err);
+	{
+		struct expr_src src = {s->predicate, s->raw, s->pred_off};
+
+		if (!s->predicate)
+			src = (struct expr_src){"1", NULL, EXPR_NOWHERE};
+		pred = expr_rewrite(&src, &env, err);
+	}
 	if (!pred)
 		goto out;
 	for (int i = 0; i < s->nargs; i++) {
-		char *e = expr_rewrite(s->args[i], &env, err);
+		struct expr_src src = {s->args[i], s->raw, s->arg_offs[i]};
+		char *e = expr_rewrite(&src, &env, err);
 
 		if (!e)
 			goto out;
@@ -284,16 +315,15 @@ static int gen_probe_fn(struct strbuf *out, struct strbuf *helpers, int *helper_
 	snprintf(idx, sizeof(idx), "%d", index);
 	if (p->exit_fn)
 		sb_printf(&stash,
-			  "\tif (__retry) { /* sent by %s */\n\t\tu64 __key = ((u64)%d << 32) | "
-			  "__pid;\n\n"
+			  "\tif (__retry) { /* sent by the sys_exit program */\n\t\tu64 __key = "
+			  "((u64)%d << 32) | __pid;\n\n"
 			  "\t\t__data->hdr.pad = __retry;\n"
 			  "\t\tcbcc_retry.update(&__key, (union cbcc_scratch_t "
 			  "*)__data);\n\t\treturn 0;\n\t}\n",
-			  p->exit_fn, index);
+			  index);
 	{
 		struct tvar vars[] = {
 			{"INDEX", idx},
-			{"RAW", ""},
 			{"NAME", p->fn_name},
 			{"PARAMS", params},
 			{"PROLOGUE", prologue},
@@ -310,16 +340,9 @@ static int gen_probe_fn(struct strbuf *out, struct strbuf *helpers, int *helper_
 			{"RETRY_DECL", p->exit_fn ? "\tu32 __retry = 0;\n" : ""},
 			{"RETRY_STASH", sb_str(&stash)},
 		};
-		char *raw = xstrdup(s->raw);
 
-		/* the spec is echoed in a comment: keep it from closing the comment */
-		for (char *c = raw; *c; c++)
-			if (*c == '\n' || (c[0] == '*' && c[1] == '/'))
-				*c = ' ';
-		vars[1].value = raw;
 		template_render(out, "trace_probe.c", vars, ARRAY_SIZE(vars));
 		sb_append(out, "\n");
-		free(raw);
 	}
 	if (p->exit_fn)
 		gen_exit_fn(out, p, idx, sname);
@@ -372,12 +395,19 @@ char *codegen_trace(const struct gen_probe *probes, int n, const struct gen_opts
 	/* BCC's keyword auto-includes matter for kernel functions, whose
 	 * signatures name kernel types; for user-space probes and tracepoints
 	 * they only slow the compile down (linux/slab.h for "malloc"). */
-	for (int i = 0; i < n; i++)
-		if (probe_loc_is_kernel_function(&probes[i].spec->loc) ||
-		    strstr(probes[i].spec->raw, "$task"))
-			texts[ntexts++] = probes[i].spec->raw;
+	for (int i = 0; i < n; i++) {
+		const struct trace_spec *s = probes[i].spec;
+		char *code = codegen_code_text(
+			probe_loc_is_kernel_function(&s->loc) ? s->loc.function : NULL,
+			s->signature, s->args, s->nargs, s->predicate);
+
+		if (probe_loc_is_kernel_function(&s->loc) || strstr(code, "$task"))
+			texts[ntexts++] = code;
+		else
+			free(code);
+	}
 	rc = codegen_prelude(&out, o, texts, ntexts, err);
-	free(texts);
+	free_strv(texts, ntexts);
 	for (int i = 0; i < n && !rc; i++) {
 		gen_struct(&structs, &probes[i], o);
 		sb_printf(&uni, "\tstruct %s_data p%d;\n", probes[i].fn_name, i);

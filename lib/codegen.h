@@ -50,6 +50,11 @@ char *codegen_fn_name(const struct probe_loc *loc, int n);
 
 /* Prelude: standard and -I includes, BCC's auto-includes for the words in
  * `texts`, config map and read helpers. */
+/* The code of a probe (what may name kernel types: a kernel function's
+ * name, signature, expressions), joined for the auto-includes; no format
+ * string, label or library function picks a header. */
+char *codegen_code_text(const char *function, const char *signature, char *const *pieces,
+			int npieces, const char *last);
 int codegen_prelude(struct strbuf *out, const struct gen_opts *o, char *const *texts, int ntexts,
 		    struct cbcc_err *err);
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "btf.h"
+#include "csrc.h"
 #include "strbuf.h"
 
 #define VMLINUX_BTF "/sys/kernel/btf/vmlinux"
@@ -19,7 +20,13 @@ static const char *const fregs[] = {"di", "si", "dx", "cx", "r8", "r9"};
 
 char *kfunc_fn_name(const struct probe_loc *loc)
 {
-	return xasprintf("%s__%s", loc->type == PROBE_RETURN ? "kretfunc" : "kfunc", loc->function);
+	struct strbuf name = STRBUF_INIT;
+
+	if (!csrc_is_ident(loc->function))
+		return NULL;
+	sb_append(&name, loc->type == PROBE_RETURN ? "kretfunc__" : "kfunc__");
+	csrc_ident(&name, loc->function);
+	return sb_steal(&name);
 }
 
 /* Loads "r0 = 0; exit" as fentry/fexit of the function: the kernel's own
@@ -67,6 +74,10 @@ static int func_nargs(const char *func)
 /* Fills c->why with the reason fentry cannot be used, or returns true. */
 static bool fentry_works(const struct probe_loc *loc, struct kfunc_choice *c)
 {
+	if (!csrc_is_ident(loc->function)) { /* no kfunc_fn_name */
+		snprintf(c->why, sizeof(c->why), "'%s' is not a C identifier", loc->function);
+		return false;
+	}
 	if (access(VMLINUX_BTF, R_OK) != 0) {
 		snprintf(c->why, sizeof(c->why), "no kernel BTF at %s", VMLINUX_BTF);
 		return false;

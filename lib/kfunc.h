@@ -58,7 +58,8 @@ void kfunc_explain(struct cbcc_err *err, enum kfunc_method m, const struct probe
 int kfunc_method_option(bool fentry, enum kfunc_method *m, struct cbcc_err *err);
 
 /* The BPF function name libbcc loads as fentry (kfunc__F) or fexit
- * (kretfunc__F) of kernel function F. Caller frees. */
+ * (kretfunc__F) of kernel function F; NULL when F is not a C identifier
+ * (such a function is attached with a kprobe). Caller frees. */
 char *kfunc_fn_name(const struct probe_loc *loc);
 
 /* Parameters and first lines of a fentry/fexit probe function. Caller frees. */

@@ -4,8 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "insn.h"
+
 int probe_resolve(struct cbcc_bpf *b, const struct probe_loc *loc, pid_t pid, const char *fn_name,
-		  struct resolved_probe *r, struct cbcc_err *err)
+		  bool unsafe, struct resolved_probe *r, struct cbcc_err *err)
 {
 	memset(r, 0, sizeof(*r));
 	if (loc->type == PROBE_TRACEPOINT)
@@ -23,6 +25,9 @@ int probe_resolve(struct cbcc_bpf *b, const struct probe_loc *loc, pid_t pid, co
 		return rt_usdt_add(b, r->path, pid, loc->category, loc->function, fn_name,
 				   &r->usdt_argtypes, &r->nusdt_args, err);
 	if (rt_resolve_uprobe(r->path, loc->function, pid, &r->offset, err))
+		return -1;
+	if (loc->offset && !unsafe &&
+	    insn_check_offset(r->path, loc->function, r->offset, loc->offset, err))
 		return -1;
 	r->offset += loc->offset;
 	return 0;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csrc.h"
 #include "strbuf.h"
 
 static int skip_string(const char *text, int i)
@@ -41,8 +42,16 @@ void free_strv(char **v, int n)
 
 int split_top_level(const char *text, char sep, char ***out)
 {
+	return split_top_level_at(text, sep, out, NULL);
+}
+
+int split_top_level_at(const char *text, char sep, char ***out, size_t **offs)
+{
 	char **v = NULL;
 	int n = 0, depth = 0, start = 0;
+
+	if (offs)
+		*offs = NULL;
 
 	for (int i = 0;; i++) {
 		char c = text[i];
@@ -58,10 +67,14 @@ int split_top_level(const char *text, char sep, char ***out)
 		else if ((c == ')' || c == ']') && depth > 0)
 			depth--;
 		if (c == '\0' || (c == sep && depth == 0)) {
-			char *piece = xstrndup(text + start, i - start);
+			char *piece = xstrndup(text + start, i - start), *stripped = strip(piece);
 
 			v = xrealloc(v, (n + 1) * sizeof(char *));
-			v[n] = xstrdup(strip(piece));
+			v[n] = xstrdup(stripped);
+			if (offs) {
+				*offs = xrealloc(*offs, (n + 1) * sizeof(size_t));
+				(*offs)[n] = (size_t)(start + (stripped - piece));
+			}
 			free(piece);
 			n++;
 			start = i + 1;
@@ -125,6 +138,11 @@ int probe_loc_parse(const char *text, struct probe_loc *loc, struct cbcc_err *er
 		if (check_name("tracepoint category", loc->category, err) ||
 		    check_name("tracepoint event", loc->function, err))
 			goto out;
+		if (!csrc_is_ident(loc->category) || !csrc_is_ident(loc->function)) {
+			cbcc_errf(err, "tracepoint '%s:%s' is not a valid name", loc->category,
+				  loc->function);
+			goto out;
+		}
 	} else if (loc->type == PROBE_USDT) {
 		if (n != 3 && n != 4) {
 			cbcc_errf(err, "USDT probe must be u:library[:provider]:probe");
@@ -197,7 +215,8 @@ bool probe_loc_is_kernel_function(const struct probe_loc *loc)
 }
 
 /* The format and its arguments: "fmt", arg, arg... */
-static int parse_action(const char *text, struct trace_spec *spec, struct cbcc_err *err)
+static int parse_action(const char *whole, const char *text, struct trace_spec *spec,
+			struct cbcc_err *err)
 {
 	int end;
 	const char *rest;
@@ -218,7 +237,9 @@ static int parse_action(const char *text, struct trace_spec *spec, struct cbcc_e
 	while (isspace((unsigned char)*rest))
 		rest++;
 	if (*rest == ',') {
-		spec->nargs = split_top_level(rest + 1, ',', &spec->args);
+		spec->nargs = split_top_level_at(rest + 1, ',', &spec->args, &spec->arg_offs);
+		for (int i = 0; i < spec->nargs; i++)
+			spec->arg_offs[i] += (size_t)(rest + 1 - whole);
 		for (int i = 0; i < spec->nargs; i++)
 			if (!*spec->args[i])
 				return cbcc_errf(err, "empty argument #%d after the format", i + 1);
@@ -257,6 +278,7 @@ int trace_spec_parse(const char *text, struct trace_spec *spec, struct cbcc_err 
 					 "USDT and tracepoint probes can't have a function "
 					 "signature; use arg1, arg2, ... or args->field instead");
 		spec->signature = xstrndup(rest + 1, close - rest - 1);
+		spec->sig_off = (size_t)(rest + 1 - text);
 		rest = close + 1;
 	}
 	while (isspace((unsigned char)*rest))
@@ -267,11 +289,12 @@ int trace_spec_parse(const char *text, struct trace_spec *spec, struct cbcc_err 
 		if (end < 0)
 			return cbcc_errf(err, "unmatched parenthesis in predicate '%s'", rest);
 		spec->predicate = xstrndup(rest, end + 1);
+		spec->pred_off = (size_t)(rest - text);
 		rest += end + 1;
 		while (isspace((unsigned char)*rest))
 			rest++;
 	}
-	return parse_action(rest, spec, err);
+	return parse_action(text, rest, spec, err);
 }
 
 void trace_spec_free(struct trace_spec *spec)
@@ -283,5 +306,6 @@ void trace_spec_free(struct trace_spec *spec)
 	free(spec->format);
 	fmt_free(&spec->fmt);
 	free_strv(spec->args, spec->nargs);
+	free(spec->arg_offs);
 	memset(spec, 0, sizeof(*spec));
 }

@@ -35,6 +35,9 @@ struct trace_spec {
 	struct fmt fmt;
 	char **args;
 	int nargs;
+	/* where the signature, predicate and each argument start in raw */
+	size_t sig_off, pred_off;
+	size_t *arg_offs;
 };
 
 /* Parses "type:library:function" (with BCC's shorthands: "func" means
@@ -59,6 +62,9 @@ int match_paren(const char *text);
 /* Splits text on commas outside parentheses and string literals into a new
  * array of stripped strings; returns the count. */
 int split_top_level(const char *text, char sep, char ***out);
+/* The same, with where each stripped string starts in text in *offs (a new
+ * array, caller frees). */
+int split_top_level_at(const char *text, char sep, char ***out, size_t **offs);
 void free_strv(char **v, int n);
 
 #endif

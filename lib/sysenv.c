@@ -237,34 +237,3 @@ int tp_fields(const char *category, const char *event, struct tp_field **fields,
 	free(text);
 	return 0;
 }
-
-int tp_check_refs(const char *category, const char *event, const struct tp_field *fields, int n,
-		  const char *text, struct cbcc_err *err)
-{
-	for (const char *p = strstr(text, "args->"); p; p = strstr(p + 1, "args->")) {
-		const char *name = p + 6;
-		size_t len = 0;
-		bool found = false;
-
-		if (p > text && (isalnum((unsigned char)p[-1]) || p[-1] == '_'))
-			continue;
-		while (isalnum((unsigned char)name[len]) || name[len] == '_')
-			len++;
-		for (int i = 0; i < n && !found; i++)
-			found = strlen(fields[i].name) == len &&
-				!strncmp(fields[i].name, name, len);
-		if (!found) {
-			struct strbuf known = STRBUF_INIT;
-
-			for (int i = 0; i < n; i++)
-				if (!fields[i].common)
-					sb_printf(&known, "%s%s", known.len ? ", " : "",
-						  fields[i].name);
-			cbcc_errf(err, "tracepoint %s:%s has no field '%.*s' (fields: %s)",
-				  category, event, (int)len, name, sb_str(&known));
-			sb_free(&known);
-			return -1;
-		}
-	}
-	return 0;
-}

@@ -38,8 +38,5 @@ struct tp_field {
 int tp_fields(const char *category, const char *event, struct tp_field **fields, int *n,
 	      struct cbcc_err *err);
 void tp_fields_free(struct tp_field *fields, int n);
-/* Checks every "args->NAME" in text names a field of the tracepoint. */
-int tp_check_refs(const char *category, const char *event, const struct tp_field *fields, int n,
-		  const char *text, struct cbcc_err *err);
 
 #endif

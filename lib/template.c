@@ -1,8 +1,35 @@
 #include "template.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "csrc.h"
+
+/* What a placeholder may hold: generated code (the default), an identifier
+ * or a number. Only numbers may stand inside a template's comments. */
+enum slot_kind { SLOT_CODE, SLOT_IDENT, SLOT_NUMBER };
+
+static const struct {
+	const char *name;
+	enum slot_kind kind;
+} slot_kinds[] = {
+	{"NAME", SLOT_IDENT},	      {"FN", SLOT_IDENT},	{"STRUCT", SLOT_IDENT},
+	{"EXIT_FN", SLOT_IDENT},      {"CTX", SLOT_IDENT},	{"INDEX", SLOT_NUMBER},
+	{"SLOT", SLOT_NUMBER},	      {"NSLOTS", SLOT_NUMBER},	{"NPROBES", SLOT_NUMBER},
+	{"MAX_ENTRIES", SLOT_NUMBER}, {"PER_PID", SLOT_NUMBER}, {"KSTACK", SLOT_NUMBER},
+	{"USTACK", SLOT_NUMBER},      {"ARGSIZE", SLOT_NUMBER}, {"MAXARGS", SLOT_NUMBER},
+	{"PATH_SIZE", SLOT_NUMBER},
+};
+
+static __attribute__((noreturn)) void bug(const char *what, const char *tmpl, size_t len,
+					  const char *name)
+{
+	fprintf(stderr, "cbcc: internal error: %s {{%.*s}} in template %s\n", what, (int)len, name,
+		tmpl);
+	abort();
+}
 
 static const char *template_text(const char *name)
 {
@@ -11,6 +38,14 @@ static const char *template_text(const char *name)
 			return t->text;
 	fprintf(stderr, "cbcc: internal error: no template %s\n", name);
 	abort();
+}
+
+static enum slot_kind kind_of(const char *name, size_t len)
+{
+	for (size_t i = 0; i < sizeof(slot_kinds) / sizeof(slot_kinds[0]); i++)
+		if (strlen(slot_kinds[i].name) == len && !strncmp(slot_kinds[i].name, name, len))
+			return slot_kinds[i].kind;
+	return SLOT_CODE;
 }
 
 static const char *lookup(const struct tvar *vars, int n, const char *name, size_t len)
@@ -22,9 +57,41 @@ static const char *lookup(const struct tvar *vars, int n, const char *name, size
 	abort();
 }
 
+/* Whether the template text from p to end leaves a comment open, starting
+ * in_comment ("/ *" comments only: templates use no line comments). */
+static bool comment_after(const char *p, const char *end, bool in_comment)
+{
+	for (; p + 1 < end; p++) {
+		if (!in_comment && p[0] == '/' && p[1] == '*') {
+			in_comment = true;
+			p++;
+		} else if (in_comment && p[0] == '*' && p[1] == '/') {
+			in_comment = false;
+			p++;
+		}
+	}
+	return in_comment;
+}
+
+static void append_value(struct strbuf *out, const char *tmpl, const char *name, size_t len,
+			 const char *value, bool in_comment)
+{
+	enum slot_kind kind = kind_of(name, len);
+
+	if (in_comment && kind != SLOT_NUMBER)
+		bug("a comment holds", tmpl, len, name);
+	if (kind == SLOT_IDENT)
+		csrc_ident(out, value);
+	else if (kind == SLOT_NUMBER && !csrc_is_number(value, strlen(value)))
+		bug("not a number in", tmpl, len, name);
+	else
+		sb_append(out, value);
+}
+
 void template_render(struct strbuf *out, const char *name, const struct tvar *vars, int nvars)
 {
 	const char *p = template_text(name);
+	bool in_comment = false;
 
 	for (;;) {
 		const char *open = strstr(p, "{{");
@@ -40,7 +107,9 @@ void template_render(struct strbuf *out, const char *name, const struct tvar *va
 			return;
 		}
 		sb_appendn(out, p, open - p);
-		sb_append(out, lookup(vars, nvars, open + 2, close - open - 2));
+		in_comment = comment_after(p, open, in_comment);
+		append_value(out, name, open + 2, close - open - 2,
+			     lookup(vars, nvars, open + 2, close - open - 2), in_comment);
 		p = close + 2;
 	}
 }

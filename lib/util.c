@@ -25,7 +25,9 @@ int cbcc_err_wrap(struct cbcc_err *err, const char *before, const char *after)
 
 	if (!err)
 		return -1;
-	msg = xasprintf("%s%s%s", before, err->msg, after);
+	/* a message's first line says what is wrong; more lines point at it */
+	msg = xasprintf("%s%.*s%s%s", before, (int)strcspn(err->msg, "\n"), err->msg, after,
+			err->msg + strcspn(err->msg, "\n"));
 	snprintf(err->msg, sizeof(err->msg), "%s", msg);
 	free(msg);
 	return -1;

@@ -16,7 +16,8 @@ struct cbcc_err {
 /* Formats msg into err and returns -1, so callers can `return cbcc_errf(...)`. */
 int cbcc_errf(struct cbcc_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Surrounds the message already in err: "<before><msg><after>"; returns -1. */
+/* Surrounds the message already in err: "<before><msg><after>", after going
+ * at the end of its first line; returns -1. */
 int cbcc_err_wrap(struct cbcc_err *err, const char *before, const char *after);
 
 void *xmalloc(size_t n);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang and runs each for FUZZ_SECONDS
-# (default 60) from its seed corpus, after replaying every saved regression
-# input. A crash fails the run; its input is kept under tests/fuzz/regressions.
+# (default 60) from its seed corpus, with the dictionary of injection bytes
+# (tests/fuzz/inject.dict), after replaying every saved regression input. A
+# crash fails the run; its input is kept under tests/fuzz/regressions.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${FUZZ_SECONDS:-60}
@@ -18,7 +19,7 @@ for bin in build-fuzz/fuzz/fuzz_*; do
 	fi
 	mkdir -p "$regress"
 	if "$bin" -max_total_time="$secs" -print_final_stats=1 -artifact_prefix="$regress/" \
-		-max_len=512 "$work" "$seeds" >"$work/log" 2>&1; then
+		-dict=tests/fuzz/inject.dict -max_len=512 "$work" "$seeds" >"$work/log" 2>&1; then
 		runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$work/log" | grep -o '[0-9]*$')
 		echo "fuzz $name: ${runs:-?} executions in ${secs} s, no crash"
 	else

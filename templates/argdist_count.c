@@ -1,4 +1,4 @@
-/* argdist probe {{INDEX}} (-C): {{RAW}} */
+/* argdist probe {{INDEX}} (-C) */
 struct {{NAME}}_key_t {
 {{FIELDS}}};
 BPF_HASH({{NAME}}_hash, struct {{NAME}}_key_t, u64, {{MAX_ENTRIES}});

@@ -1,4 +1,4 @@
-/* argdist probe {{INDEX}} (-H): {{RAW}} */
+/* argdist probe {{INDEX}} (-H) */
 BPF_ARRAY({{NAME}}_hist, u64, 65);
 
 int {{FN}}({{PARAMS}})

@@ -1,4 +1,4 @@
-/* funccount probe {{SLOT}}: {{WHAT}} */
+/* funccount probe {{SLOT}} */
 int {{NAME}}({{PARAMS}})
 {
 	cbcc_count({{SLOT}});

@@ -1,4 +1,4 @@
-/* funccount tracepoint {{SLOT}}: {{WHAT}}. The context is not read, so one
+/* funccount tracepoint {{SLOT}}. The context is not read, so one
  * shape of function fits every tracepoint. */
 int {{NAME}}(void *args)
 {

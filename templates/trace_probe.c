@@ -1,4 +1,4 @@
-/* trace probe {{INDEX}}: {{RAW}} */
+/* trace probe {{INDEX}} */
 int {{NAME}}({{PARAMS}})
 {
 {{PROLOGUE}}	u64 __pid_tgid = bpf_get_current_pid_tgid();

@@ -30,8 +30,8 @@ bad "tracepoint and USDT probes can't have a function signature" 't:syscalls:sys
 expect_error 1 "histograms can only have 1 expr" "$A" -H 'p:c:malloc(size_t s):int,int:s,s'
 expect_error 1 "histograms must have expr" "$A" -H 'p:c:malloc()'
 expect_error 1 "histograms need a number, not a string" "$A" -H 'p:c:malloc(char *s):char*:s'
-expect_error 1 "';' is not allowed in an expression in signature 'int a; int b'" "$A" -C 'p:c:malloc(int a; int b):int:a'
-expect_error 1 "';' is not allowed in an expression in type 'int;'" "$A" -C 'p:c:malloc(int a):int;:a'
+expect_error 1 "';' is not allowed in a signature" "$A" -C 'p:c:malloc(int a; int b):int:a'
+expect_error 1 "';' is not allowed in a type" "$A" -C 'p:c:malloc(int a):int;:a'
 expect_error 1 "its key needs 608 bytes, more than the 400 the BPF stack allows; use a smaller -z" \
 	"$A" -z 300 -C 'p:c:write(int fd, char *b):char*,char*:b,b'
 pass "malformed specifiers"
@@ -44,6 +44,14 @@ expect_error 1 "comments are not allowed" "$A" -C 'p:c:malloc(size_t s):u64:s:s 
 expect_error 1 "unknown special variable '\\\$foo'" "$A" -C 'p:c:malloc(size_t s):u64:$foo'
 expect_error 1 "retval is only available in return probes" "$A" -C 'p:c:malloc(size_t s):u64:$retval'
 expect_error 1 "string literals are only allowed" "$A" -C 'p:c:malloc(size_t s):u64:s:s == "x"'
+expect_error 1 "digraph '<%' is not allowed in an expression" "$A" -C 'p:c:malloc(size_t s):u64:s <% 1 %>'
+expect_error 1 "'/' is not allowed in a type" "$A" -C 'p:c:malloc(size_t s):u64*/:s'
+"$A" -H 't:syscalls:sys_exit_read():long:args->ret:args->nope > 1' >/dev/null 2>"$WORK/caret.err" &&
+	fail "an unknown field was accepted"
+grep -v 'warning:' "$WORK/caret.err" | tail -2 >"$WORK/caret.msg" || true
+printf '%s\n' '  t:syscalls:sys_exit_read():long:args->ret:args->nope > 1' \
+	'                                                  ^~~~' | diff - "$WORK/caret.msg" >&2 ||
+	fail "the error does not point at the field"
 pass "bad expressions"
 
 # Things that do not exist.

@@ -25,10 +25,24 @@ expect_error 1 "';' is not allowed" "$TRACE" 'p:c:malloc "%d", arg1; }'
 expect_error 1 "comments are not allowed" "$TRACE" 'p:c:malloc "%d", arg1 /* x'
 expect_error 1 "unbalanced parentheses" "$TRACE" 'p:c:malloc "%d", (arg1'
 expect_error 1 "string literals are only allowed" "$TRACE" 'p:c:malloc "%s", "x"'
-expect_error 1 "error in probe .*';' is not allowed.* in signature" "$TRACE" 'p:c:malloc(int a; int b) "%d", a'
+expect_error 1 "error in probe .*': ';' is not allowed in a signature" "$TRACE" 'p:c:malloc(int a; int b) "%d", a'
 expect_error 1 "unknown special variable '\\\$foo'" "$TRACE" 'p:c:malloc "%d", $foo'
 expect_error 1 "retval is only available in return probes" "$TRACE" 'p:c:malloc "%d", retval'
 pass "malformed specs"
+
+# Expression errors point into the spec with a caret, as bpftrace's do.
+"$TRACE" 'p:c:malloc "%d", arg1 <% 1 %>' >/dev/null 2>"$WORK/caret.err" && fail "a digraph was accepted"
+grep -v 'warning:' "$WORK/caret.err" >"$WORK/caret.msg" || true
+printf '%s\n' "trace: error in probe 'p:c:malloc \"%d\", arg1 <% 1 %>': digraph '<%' is not allowed in an expression" \
+	'  p:c:malloc "%d", arg1 <% 1 %>' '                        ^~' | diff - "$WORK/caret.msg" >&2 ||
+	fail "the error does not point at the digraph"
+expect_error 1 "'\\?\\?' is not allowed in an expression \\(trigraphs\\)" "$TRACE" 'p:c:malloc "%d", arg1 ??= 1'
+expect_error 1 "'\\\\' is not allowed in an expression" "$TRACE" $'p:c:malloc "%d", arg1 \\\r+ 1'
+expect_error 1 "line breaks are not allowed in an expression" "$TRACE" $'p:c:malloc "%d", arg1\r+ 1'
+# Identifiers reach clang whole (they were cut at 63 characters).
+long=sk_$(printf 'x%.0s' $(seq 90))_total
+expect_error 1 "use of undeclared identifier '$long'" "$TRACE" "p:c:malloc \"%d\", $long"
+pass "carets, trigraphs, backslash-CR, long identifiers"
 
 # Things that do not exist.
 expect_error 1 "unknown tracepoint 'syscalls:nosuch'" "$TRACE" 't:syscalls:nosuch'
@@ -43,6 +57,24 @@ expect_error 1 "kernel function 'nosuchfn_cbcc' not found" "$TRACE" 'nosuchfn_cb
 expect_error 1 "process 2147483646 does not exist" "$TRACE" -p 2147483646 'p:c:malloc'
 expect_error 1 "cannot open cgroup '/nonexistent'" "$TRACE" -c /nonexistent 't:syscalls:sys_enter_getppid'
 pass "missing tracepoints, fields, functions, libraries, USDT probes, processes"
+
+# A uprobe offset must start an instruction of the function (one inside an
+# instruction corrupts the program; BCC accepts it, bpftrace refuses). The
+# target's cbcc_add as objdump decodes it: its second instruction and size.
+mapfile -t insns < <(objdump -d --no-show-raw-insn "$TARGET" |
+	awk '/<cbcc_add>:$/ { f = 1; next } f && /^$/ { exit } f { sub(":", "", $1); print $1 }')
+[ "${#insns[@]}" -ge 2 ] || fail "cannot decode cbcc_add with objdump"
+second=$(printf '%x' $((0x${insns[1]} - 0x${insns[0]})))
+size=$(printf '%x' $(($(nm -S "$TARGET" | awk '$4 == "cbcc_add" { print "0x" $2 }'))))
+expect_error 1 "offset \\+0x1 is inside an instruction of cbcc_add: the nearest instructions start at \\+0x0 and \\+0x$second \\(--unsafe probes it anyway\\)" \
+	"$TRACE" "p:$TARGET:cbcc_add+0x1"
+expect_error 1 "offset \\+0x$size is beyond the end of cbcc_add \\($((0x$size)) bytes" "$TRACE" "p:$TARGET:cbcc_add+0x$size"
+expect_error 1 "error in probe .*: offset \\+0x1 is inside an instruction of cbcc_add" "$CBCC_BIN/argdist" -C "p:$TARGET:cbcc_add+1()"
+"$TRACE" --unsafe --ebpf "p:$TARGET:cbcc_add+0x1" >"$WORK/unsafe.c" 2>"$WORK/unsafe.err" ||
+	fail "--unsafe: the offset was refused: $(cat "$WORK/unsafe.err")"
+"$TRACE" --ebpf "p:c:malloc+0x1" >/dev/null 2>"$WORK/malloc1.err" && fail "p:c:malloc+0x1 was accepted"
+assert_grep "$WORK/malloc1.err" "offset \\+0x1 is inside an instruction of malloc"
+pass "uprobe offsets inside an instruction or past the function are refused (--unsafe allows them)"
 
 # Errors from clang: one line, the diagnostics only with -v.
 expect_error 1 "compiling the BPF program failed: use of undeclared identifier 'nosuchvar'" \

@@ -45,6 +45,20 @@ assert_count "$WORK/ctl.out" '^[0-9]+ +[0-9]+ +t\\x1bgt +cbcc_greet +l1\\nl2\\x1
 LC_ALL=C grep -q $'[\x01-\x09\x0b-\x1f\x7f]' "$WORK/ctl.out" && fail "a control byte reached trace's output"
 pass "control bytes in strings, %c and process names are escaped"
 
+# An offset that starts an instruction (objdump's second one of cbcc_add):
+# every call seen, the argument still in its register, the target unharmed.
+mapfile -t insns < <(objdump -d --no-show-raw-insn "$TARGET" |
+	awk '/<cbcc_add>:$/ { f = 1; next } f && /^$/ { exit } f { sub(":", "", $1); print $1 }')
+[ "${#insns[@]}" -ge 2 ] || fail "cannot decode cbcc_add with objdump"
+second=$(printf '%x' $((0x${insns[1]} - 0x${insns[0]})))
+start_tracer off "$TRACE" "p:$TARGET:cbcc_add+0x$second \"a=%d\", arg1"
+"$TARGET" calls 3 || fail "the target failed under a probe at cbcc_add+0x$second"
+stop_tracer
+for i in 0 1 2; do
+	assert_count "$WORK/off.out" " target +cbcc_add +a=$i\$" 1
+done
+pass "a uprobe at an instruction boundary inside the function"
+
 # -p: only the chosen process is traced.
 start_waiting_target calls 2
 other_out="$WORK/other.txt"

@@ -66,7 +66,7 @@ static const char usage_text[] =
 	"usage: argdist [-h] [-p PID] [-t TID] [-z STRING_SIZE] [-i INTERVAL]\n"
 	"               [-d DURATION] [-n COUNT] [-v] [-c] [-T TOP]\n"
 	"               [-H specifier] [-C specifier] [-I header] [--ebpf]\n"
-	"               [--no-cache] [--json] [--kprobe | --fentry]\n";
+	"               [--no-cache] [--json] [--kprobe | --fentry] [--unsafe]\n";
 
 static const char help_text[] =
 	"\nTrace a function and display a summary of its parameter values.\n\n"
@@ -105,6 +105,8 @@ static const char help_text[] =
 	"  --fentry              attach kernel functions with fentry/fexit (default when\n"
 	"                        the kernel supports it; -v says which was chosen)\n"
 	"  --json                print each interval as one JSON object per line\n"
+	"  --unsafe              allow a uprobe offset (lib:func+OFF) that does not start\n"
+	"                        an instruction of the function (it corrupts the program)\n"
 	"\n"
 	"Probe specifier syntax:\n"
 	"        "
@@ -221,6 +223,7 @@ static void parse_args(int argc, char **argv)
 		{"include", required_argument, 0, 'I'},
 		{"ebpf", no_argument, 0, OPT_EBPF},
 		{"no-cache", no_argument, 0, CLI_OPT_NO_CACHE},
+		{"unsafe", no_argument, 0, CLI_OPT_UNSAFE},
 		{"json", no_argument, 0, CLI_OPT_JSON},
 		{"kprobe", no_argument, 0, CLI_OPT_KPROBE},
 		{"fentry", no_argument, 0, CLI_OPT_FENTRY},
@@ -307,12 +310,18 @@ static int check_tp_refs(struct probe *p, struct cbcc_err *err)
 
 	if (l->type != PROBE_TRACEPOINT)
 		return 0;
-	if (p->spec.filter)
-		rc = tp_check_refs(l->category, l->function, p->res.fields, p->res.nfields,
-				   p->spec.filter, err);
-	for (int i = 0; i < p->spec.nexprs && !rc; i++)
-		rc = tp_check_refs(l->category, l->function, p->res.fields, p->res.nfields,
-				   p->spec.exprs[i], err);
+	if (p->spec.filter) {
+		struct expr_src src = {p->spec.filter, p->spec.raw, p->spec.filter_off};
+
+		rc = expr_check_tp_fields(&src, l->category, l->function, p->res.fields,
+					  p->res.nfields, err);
+	}
+	for (int i = 0; i < p->spec.nexprs && !rc; i++) {
+		struct expr_src src = {p->spec.exprs[i], p->spec.raw, p->spec.expr_offs[i]};
+
+		rc = expr_check_tp_fields(&src, l->category, l->function, p->res.fields,
+					  p->res.nfields, err);
+	}
 	return rc;
 }
 
@@ -365,7 +374,8 @@ static void build_probe(struct argdist *a, struct probe *p, const char *text,
 	p->fn_name = codegen_fn_name(&p->spec.loc, n);
 	if (p->spec.needs_entry)
 		p->enter_name = xasprintf("%s_enter", p->fn_name);
-	if (probe_resolve(&a->bpf, &p->spec.loc, (pid_t)env.pid, p->fn_name, &p->res, &err) ||
+	if (probe_resolve(&a->bpf, &p->spec.loc, (pid_t)env.pid, p->fn_name, env.common.unsafe,
+			  &p->res, &err) ||
 	    check_tp_refs(p, &err))
 		die(a, "error in probe '%s': %s", text, err.msg);
 	if (probe_loc_is_kernel_function(&p->spec.loc) && !(env.ebpf && !env.common.kfunc))

@@ -12,14 +12,13 @@
 #include <bcc/libbpf.h>
 
 #include "cli.h"
-#include "codegen.h"
+#include "countgen.h"
 #include "json.h"
 #include "kfunc.h"
 #include "output.h"
 #include "runtime.h"
 #include "signals.h"
 #include "sysenv.h"
-#include "template.h"
 #include "wildcard.h"
 
 #define FOREVER 99999999L /* BCC's interval when none is given */
@@ -154,47 +153,17 @@ static void die(struct counter *c, const char *msg)
 
 static char *generate(struct counter *c)
 {
-	struct strbuf out = STRBUF_INIT;
-	struct gen_opts o = {0};
 	struct cbcc_err err;
-	char nslots[16], cpu[96], *usdt;
+	char *src = countgen_funccount(&c->pat, &c->probes, c->fn_names, &c->kfuncs, env.cpu, &err),
+	     *usdt, *all;
 
-	snprintf(nslots, sizeof(nslots), "%d", c->probes.n);
-	snprintf(cpu, sizeof(cpu), "\tif (bpf_get_smp_processor_id() != %ld)\n\t\treturn;\n",
-		 env.cpu);
-	if (codegen_prelude(&out, &o, NULL, 0, &err))
+	if (!src)
 		die(c, err.msg);
-	{
-		struct tvar vars[] = {{"NSLOTS", nslots}, {"CPU_FILTER", env.cpu >= 0 ? cpu : ""}};
-
-		template_render(&out, "funccount_common.c", vars, ARRAY_SIZE(vars));
-	}
-	for (int i = 0; i < c->probes.n; i++) {
-		char slot[16];
-		char *params = wc_uses_fentry(&c->kfuncs, i) ? kfunc_params()
-							     : xstrdup("struct pt_regs *ctx");
-		struct tvar vars[] = {
-			{"SLOT", slot},
-			{"WHAT", c->probes.m[i].name},
-			{"NAME", c->fn_names[i]},
-			{"PARAMS", params},
-		};
-
-		snprintf(slot, sizeof(slot), "%d", i);
-		template_render(&out,
-				c->pat.type == PROBE_TRACEPOINT ? "funccount_tp.c"
-								: "funccount_probe.c",
-				vars, ARRAY_SIZE(vars));
-		free(params);
-	}
 	usdt = rt_usdt_genargs(&c->bpf);
-	{
-		char *all = xasprintf("%s%s", usdt, sb_str(&out));
-
-		free(usdt);
-		sb_free(&out);
-		return all;
-	}
+	all = xasprintf("%s%s", usdt, src);
+	free(usdt);
+	free(src);
+	return all;
 }
 
 static void find_probes(struct counter *c)
@@ -314,9 +283,14 @@ static void print_counts(struct counter *c)
 		printf("%-8s\n", hms);
 	}
 	printf("%-36s %8s\n", "FUNC", "COUNT");
-	for (int i = 0; i < n; i++)
-		printf("%-36s %8llu\n", c->probes.m[rows[i].slot].name,
-		       (unsigned long long)rows[i].count);
+	for (int i = 0; i < n; i++) {
+		struct strbuf name = STRBUF_INIT;
+
+		sb_append_escaped(&name, c->probes.m[rows[i].slot].name,
+				  strlen(c->probes.m[rows[i].slot].name));
+		printf("%-36s %8llu\n", sb_str(&name), (unsigned long long)rows[i].count);
+		sb_free(&name);
+	}
 	free(rows);
 }
 

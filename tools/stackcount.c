@@ -13,7 +13,7 @@
 #include <bcc/libbpf.h>
 
 #include "cli.h"
-#include "codegen.h"
+#include "countgen.h"
 #include "json.h"
 #include "kfunc.h"
 #include "output.h"
@@ -22,7 +22,6 @@
 #include "strbuf.h"
 #include "syms.h"
 #include "sysenv.h"
-#include "template.h"
 #include "wildcard.h"
 
 #define FOREVER 99999999L
@@ -214,59 +213,20 @@ static void die(struct counter *c, const char *msg)
 	exit(1);
 }
 
-static bool user_entry(const struct counter *c)
-{
-	return c->pat.type == PROBE_ENTRY && c->pat.library;
-}
-
-/* One probe function: kprobes, uprobes, tracepoints and USDT probes get a
- * pt_regs context, fentry programs their own (with the same stacks). */
-static void render_probe(struct counter *c, struct strbuf *out, const char *name, bool fentry)
-{
-	char cpu[96], *params = fentry				  ? kfunc_params()
-				: c->pat.type == PROBE_TRACEPOINT ? xstrdup("void *ctx")
-								  : xstrdup("struct pt_regs *ctx");
-	struct tvar vars[] = {
-		{"NAME", name},
-		{"PARAMS", params},
-		{"CTX", fentry ? KFUNC_CTX : "ctx"},
-		{"CPU_FILTER", env.cpu >= 0 ? cpu : ""},
-		{"PER_PID", env.perpid ? "1" : "0"},
-		{"KSTACK", c->kstack ? "1" : "0"},
-		{"USTACK", c->ustack ? "1" : "0"},
-		{"CALLER", user_entry(c) ? "\t/* at entry the caller's frame is not linked "
-					   "yet: keep its return address */\n"
-					   "\tif (key.ustack >= 0)\n"
-					   "\t\tbpf_probe_read_user(&key.caller, "
-					   "sizeof(key.caller), (void *)PT_REGS_SP(ctx));\n"
-					 : ""},
-	};
-
-	snprintf(cpu, sizeof(cpu), "\tif (bpf_get_smp_processor_id() != %ld)\n\t\treturn 0;\n",
-		 env.cpu);
-	template_render(out, "stackcount_probe.c", vars, ARRAY_SIZE(vars));
-	free(params);
-}
-
 static char *generate(struct counter *c)
 {
-	struct strbuf out = STRBUF_INIT;
-	struct gen_opts o = {0};
+	struct stack_opts o = {env.cpu, env.perpid, c->kstack, c->ustack};
 	struct cbcc_err err;
-	char *usdt, *all;
+	char *src = countgen_stackcount(&c->pat, &c->probes, c->fn_names, c->shared, &c->kfuncs, &o,
+					&err),
+	     *usdt, *all;
 
-	if (codegen_prelude(&out, &o, NULL, 0, &err))
+	if (!src)
 		die(c, err.msg);
-	template_render(&out, "stackcount_common.c", NULL, 0);
-	if (c->pat.type != PROBE_USDT)
-		render_probe(c, &out, c->shared, false);
-	for (int i = 0; i < c->probes.n; i++)
-		if (c->pat.type == PROBE_USDT || wc_uses_fentry(&c->kfuncs, i))
-			render_probe(c, &out, c->fn_names[i], c->pat.type != PROBE_USDT);
 	usdt = rt_usdt_genargs(&c->bpf);
-	all = xasprintf("%s%s", usdt, sb_str(&out));
+	all = xasprintf("%s%s", usdt, src);
 	free(usdt);
-	sb_free(&out);
+	free(src);
 	return all;
 }
 

@@ -97,7 +97,7 @@ static const char usage_text[] =
 	"             [-c CGROUP_PATH] [-n NAME] [-f MSG_FILTER] [-B]\n"
 	"             [-s SYM_FILE_LIST] [-K] [-U] [-a] [-I header] [-A] [--ebpf]\n"
 	"             [--no-cache] [--kprobe | --fentry]\n"
-	"             [--json]\n"
+	"             [--json] [--unsafe]\n"
 	"             probe [probe ...]\n";
 
 static const char help_text[] =
@@ -147,6 +147,8 @@ static const char help_text[] =
 	"                        the kernel supports it; -v says which was chosen)\n"
 	"  --json                print one JSON object per event (JSON Lines) instead of\n"
 	"                        columns\n"
+	"  --unsafe              allow a uprobe offset (lib:func+OFF) that does not start\n"
+	"                        an instruction of the function (it corrupts the program)\n"
 	"\nEXAMPLES:\n\n"
 	"trace do_sys_openat2\n"
 	"        Trace the open syscall and print a default trace message when entered\n"
@@ -206,6 +208,7 @@ static char **parse_args(int argc, char **argv, int *nprobes)
 		{"aggregate", no_argument, 0, 'A'},
 		{"ebpf", no_argument, 0, OPT_EBPF},
 		{"no-cache", no_argument, 0, CLI_OPT_NO_CACHE},
+		{"unsafe", no_argument, 0, CLI_OPT_UNSAFE},
 		{"kprobe", no_argument, 0, CLI_OPT_KPROBE},
 		{"fentry", no_argument, 0, CLI_OPT_FENTRY},
 		{"json", no_argument, 0, CLI_OPT_JSON},
@@ -356,8 +359,8 @@ static void build_probes(struct tracer *t, char **texts, int n)
 		p->gen.spec = &p->spec;
 		p->gen.fn_name = codegen_fn_name(&p->spec.loc, i + 1);
 		p->func = probe_loc_func_column(&p->spec.loc);
-		rc = probe_resolve(&t->bpf, &p->spec.loc, (pid_t)env.tgid, p->gen.fn_name, &p->res,
-				   &err);
+		rc = probe_resolve(&t->bpf, &p->spec.loc, (pid_t)env.tgid, p->gen.fn_name,
+				   env.common.unsafe, &p->res, &err);
 		if (!rc && probe_loc_is_kernel_function(&p->spec.loc))
 			rc = choose_kfunc(t, i, &err);
 		if (!rc && codegen_can_retry_at_exit(&p->spec))
@@ -365,11 +368,19 @@ static void build_probes(struct tracer *t, char **texts, int n)
 		if (!rc && p->spec.loc.type == PROBE_TRACEPOINT) {
 			const struct probe_loc *l = &p->spec.loc;
 
-			rc = tp_check_refs(l->category, l->function, p->res.fields, p->res.nfields,
-					   p->spec.predicate ? p->spec.predicate : "", &err);
-			for (int a = 0; a < p->spec.nargs && !rc; a++)
-				rc = tp_check_refs(l->category, l->function, p->res.fields,
-						   p->res.nfields, p->spec.args[a], &err);
+			struct expr_src pred = {p->spec.predicate, p->spec.raw, p->spec.pred_off};
+
+			rc = p->spec.predicate
+				     ? expr_check_tp_fields(&pred, l->category, l->function,
+							    p->res.fields, p->res.nfields, &err)
+				     : 0;
+			for (int a = 0; a < p->spec.nargs && !rc; a++) {
+				struct expr_src arg = {p->spec.args[a], p->spec.raw,
+						       p->spec.arg_offs[a]};
+
+				rc = expr_check_tp_fields(&arg, l->category, l->function,
+							  p->res.fields, p->res.nfields, &err);
+			}
 		}
 		if (rc) {
 			char msg[1024];

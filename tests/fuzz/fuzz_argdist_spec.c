@@ -1,5 +1,10 @@
 /* libFuzzer target: argdist probe specifiers through the parser, as -C and
- * as -H, and, when they parse, through the whole code generator. */
+ * as -H, and, when they parse, the whole code generator. Oracles (slots.h):
+ * the program holds only the prelude's directives; made again with the
+ * outside text that must not become code (the spec's text, its #label, the
+ * library, USDT provider and probe or library function name) replaced by
+ * placeholders, it is the same tokens; what passed as a type or signature
+ * is one to clang too. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,25 +12,41 @@
 #include "argcodegen.h"
 #include "argspec.h"
 
+#include "slots.h"
+
+static struct argdist_spec placeholder(const struct argdist_spec *s)
+{
+	struct argdist_spec p = *s;
+
+	p.raw = "placeholder";
+	p.label = s->label ? "label" : NULL;
+	p.loc = fuzz_placeholder_loc(&s->loc);
+	return p;
+}
+
 static void generate(const struct argdist_spec *s, size_t size)
 {
 	char *types[] = {"int", "long", "char *"};
 	struct argdist_gen_probe p = {.spec = s, .usdt_argtypes = types, .nusdt_args = 3};
 	struct gen_opts o = {.string_size = size & 1 ? 80 : 1};
 	struct cbcc_err err = {"unset"};
+	struct argdist_spec ph = placeholder(s);
 	size_t *offsets = calloc((size_t)s->nexprs, sizeof(size_t));
-	char *src, *fn_name = codegen_fn_name(&s->loc, 1);
+	char *a, *fn_name = codegen_fn_name(&s->loc, 1);
 
 	argdist_key_layout(s, o.string_size, offsets);
 	for (int i = 0; i < s->nexprs; i++) {
 		free(argdist_display_expr(s->exprs[i]));
 		(void)argdist_type_is_signed(s->types[i]);
+		fuzz_check_fragment(s->types[i], fuzz_type_ops);
 	}
+	if (*s->signature)
+		fuzz_check_fragment(s->signature, fuzz_signature_ops);
 	p.fn_name = fn_name;
-	src = codegen_argdist(&p, 1, &o, &err);
-	if (!src && !strncmp(err.msg, "unset", 5))
-		abort(); /* every failure must say why */
-	free(src);
+	a = codegen_argdist(&p, 1, &o, &err);
+	fuzz_check_said_why(a, &err);
+	p.spec = &ph;
+	fuzz_check_pair(a, codegen_argdist(&p, 1, &o, &err));
 	free(fn_name);
 	free(offsets);
 }

@@ -1,12 +1,23 @@
 /* libFuzzer target: funccount/stackcount patterns compiled as globs and as
  * -r regular expressions, matched against a few fixed names. Finding a
  * library reads the file system, so a pattern naming one is fuzzed through
- * its name part alone: nothing here touches ELF files, tracefs or /proc. */
+ * its name part alone: nothing here touches ELF files, tracefs or /proc.
+ *
+ * The input is the pattern, then the names of what it matched (ELF symbols,
+ * USDT providers and probes, any bytes but NUL), each after a NUL byte. The
+ * whole path from matches to funccount's and stackcount's programs is run
+ * for kernel functions, library functions, tracepoints and USDT probes;
+ * oracles (slots.h): only the prelude's directives, and the same tokens as
+ * with placeholder names. */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "countgen.h"
 #include "wildcard.h"
+
+#include "slots.h"
 
 static const char *const names[] = {
 	"",
@@ -88,14 +99,101 @@ static void check(const char *text, bool use_regex)
 	wc_pattern_free(&p);
 }
 
+/* A pattern's n matches named names[0..n-1] (hostile) or "fI" (harmless),
+ * their functions named as wc_find_probes and wc_plan_kfuncs name them:
+ * kernel functions whose bit in fentry_bits is set use fentry when their
+ * name allows it (kfunc_fn_name). */
+struct matches {
+	struct wc_list hostile, harmless;
+	char **fn_names;
+	struct wc_kfuncs k;
+};
+
+static void make_matches(struct matches *m, char **names, int n, bool kernel, unsigned bits)
+{
+	memset(m, 0, sizeof(*m));
+	m->fn_names = calloc(n ? n : 1, sizeof(char *));
+	m->k.fentry = calloc(n ? n : 1, sizeof(bool));
+	m->hostile.m = calloc(n ? n : 1, sizeof(struct wc_match));
+	m->harmless.m = calloc(n ? n : 1, sizeof(struct wc_match));
+	m->hostile.n = m->harmless.n = n;
+	for (int i = 0; i < n; i++) {
+		struct probe_loc loc = {.type = PROBE_ENTRY, .library = "", .function = names[i]};
+		char *kname = kernel && (bits >> (i % 32)) & 1 ? kfunc_fn_name(&loc) : NULL;
+
+		m->hostile.m[i] = (struct wc_match){names[i], names[i], (uint64_t)i};
+		m->harmless.m[i] = (struct wc_match){"f", "p", (uint64_t)i};
+		m->k.fentry[i] = kname != NULL;
+		if (kname)
+			m->fn_names[i] = kname;
+		else if (asprintf(&m->fn_names[i], "cbcc_count_%d", i) < 0)
+			abort();
+	}
+}
+
+static void free_matches(struct matches *m, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(m->fn_names[i]);
+	free(m->fn_names);
+	free(m->k.fentry);
+	free(m->hostile.m);
+	free(m->harmless.m);
+}
+
+/* A program from hostile names and one from harmless names: the same bytes
+ * (checked first: it is the common case), or else fuzz_check_pair's. */
+static void check_programs(char *a, char *b)
+{
+	if (!a || !b)
+		abort();
+	if (!strcmp(a, b)) {
+		free(a);
+		free(b);
+		return;
+	}
+	fuzz_check_pair(a, b);
+}
+
+static void check_countgen(char **names, int n, unsigned bits)
+{
+	static const struct {
+		enum probe_type type;
+		char *library;
+	} kinds[] = {{PROBE_ENTRY, NULL},
+		     {PROBE_ENTRY, "lib"},
+		     {PROBE_TRACEPOINT, NULL},
+		     {PROBE_USDT, "lib"}};
+
+	for (size_t t = 0; t < sizeof(kinds) / sizeof(kinds[0]); t++) {
+		struct wc_pattern p = {.type = kinds[t].type, .library = kinds[t].library};
+		struct stack_opts o = {bits & 1 ? 1 : -1, bits & 2, bits & 4, bits & 8};
+		struct cbcc_err err;
+		struct matches m;
+
+		make_matches(&m, names, n, wc_is_kernel(&p) && p.type == PROBE_ENTRY, bits);
+		check_programs(countgen_funccount(&p, &m.hostile, m.fn_names, &m.k, o.cpu, &err),
+			       countgen_funccount(&p, &m.harmless, m.fn_names, &m.k, o.cpu, &err));
+		check_programs(countgen_stackcount(&p, &m.hostile, m.fn_names, "cbcc_stack_0", &m.k,
+						   &o, &err),
+			       countgen_stackcount(&p, &m.harmless, m.fn_names, "cbcc_stack_0",
+						   &m.k, &o, &err));
+		free_matches(&m, n);
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *text = malloc(size + 1);
+	char *text = malloc(size + 1), *names[4];
+	int n = 0;
 
 	memcpy(text, data, size);
 	text[size] = '\0';
 	check(text, false);
 	check(text, true);
+	for (const char *p = text + strlen(text) + 1; p < text + size && n < 4; p += strlen(p) + 1)
+		names[n++] = (char *)p;
+	check_countgen(names, n, size > 0 ? data[0] : 0);
 	free(text);
 	return 0;
 }

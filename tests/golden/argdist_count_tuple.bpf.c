@@ -61,10 +61,10 @@ static __always_inline void cbcc_count_drop(int probe)
 }
 
 
-/* argdist probe 0 (-C): p:c:write(int fd, char *buf, size_t n):char*,int:buf,fd:fd==1#writes */
+/* argdist probe 0 (-C) */
 struct probe_write_1_key_t {
 	char v0[24];
-	u64 v1; /* int */
+	u64 v1;
 };
 BPF_HASH(probe_write_1_hash, struct probe_write_1_key_t, u64, 10240);
 

@@ -83,7 +83,7 @@ int probe_read_1_enter(struct pt_regs *ctx, int fd, void *buf, size_t count)
 	return 0;
 }
 
-/* argdist probe 0 (-H): r:c:read(int fd, void *buf, size_t count):size_t:$entry(count):$latency > 1000 */
+/* argdist probe 0 (-H) */
 BPF_ARRAY(probe_read_1_hist, u64, 65);
 
 int probe_read_1(struct pt_regs *ctx)

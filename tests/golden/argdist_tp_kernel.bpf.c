@@ -62,9 +62,9 @@ static __always_inline void cbcc_count_drop(int probe)
 }
 
 
-/* argdist probe 0 (-C): r::vfs_read() */
+/* argdist probe 0 (-C) */
 struct probe_vfs_read_1_key_t {
-	u64 v0; /* int */
+	u64 v0;
 };
 BPF_HASH(probe_vfs_read_1_hash, struct probe_vfs_read_1_key_t, u64, 10240);
 
@@ -97,7 +97,7 @@ int probe_vfs_read_1(struct pt_regs *ctx)
 	return 0;
 }
 
-/* argdist probe 1 (-H): t:syscalls:sys_exit_read():long:args->ret:$PID == 1 */
+/* argdist probe 1 (-H) */
 BPF_ARRAY(probe_sys_exit_read_2_hist, u64, 65);
 
 int probe_sys_exit_read_2(struct tracepoint__syscalls__sys_exit_read *args)

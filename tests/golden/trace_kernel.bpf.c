@@ -87,7 +87,7 @@ union cbcc_scratch_t {
 BPF_PERCPU_ARRAY(cbcc_scratch, union cbcc_scratch_t, 1);
 
 
-/* trace probe 0: r::do_sys_openat2 "ret=%d", retval */
+/* trace probe 0 */
 int probe_do_sys_openat2_1(struct pt_regs *ctx)
 {
 	u64 __pid_tgid = bpf_get_current_pid_tgid();
@@ -119,7 +119,7 @@ int probe_do_sys_openat2_1(struct pt_regs *ctx)
 	return 0;
 }
 
-/* trace probe 1: do_sys_openat2(int dfd, const char *filename) "%s %K", filename, $task */
+/* trace probe 1 */
 int probe_do_sys_openat2_2(struct pt_regs *ctx, int dfd, const char *filename)
 {
 	u64 __pid_tgid = bpf_get_current_pid_tgid();

@@ -90,7 +90,7 @@ static inline bool cbcc_streq_0(u64 str)
 }
 
 
-/* trace probe 0: p:c:open (STRCMP("x", arg1)) "%s", arg1 */
+/* trace probe 0 */
 int probe_open_1(struct pt_regs *ctx)
 {
 	u64 __pid_tgid = bpf_get_current_pid_tgid();

@@ -79,7 +79,7 @@ BPF_PERCPU_ARRAY(cbcc_scratch, union cbcc_scratch_t, 1);
 BPF_TABLE("lru_hash", u64, union cbcc_scratch_t, cbcc_retry, 1024);
 
 
-/* trace probe 0: t:syscalls:sys_enter_openat "%s", args->filename */
+/* trace probe 0 */
 int probe_sys_enter_openat_1(struct tracepoint__syscalls__sys_enter_openat *args)
 {
 	u64 __pid_tgid = bpf_get_current_pid_tgid();
@@ -115,7 +115,7 @@ int probe_sys_enter_openat_1(struct tracepoint__syscalls__sys_enter_openat *args
 			__retry |= 1U << 0;
 		}
 	}
-	if (__retry) { /* sent by probe_sys_enter_openat_1_exit */
+	if (__retry) { /* sent by the sys_exit program */
 		u64 __key = ((u64)0 << 32) | __pid;
 
 		__data->hdr.pad = __retry;

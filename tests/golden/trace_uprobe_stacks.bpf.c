@@ -86,7 +86,7 @@ union cbcc_scratch_t {
 BPF_PERCPU_ARRAY(cbcc_scratch, union cbcc_scratch_t, 1);
 
 
-/* trace probe 0: p:c:malloc (arg1 > 100 && $uid == 0) "%d %x %c", arg1, arg1, arg1 */
+/* trace probe 0 */
 int probe_malloc_1(struct pt_regs *ctx)
 {
 	u64 __pid_tgid = bpf_get_current_pid_tgid();
@@ -122,7 +122,7 @@ int probe_malloc_1(struct pt_regs *ctx)
 	return 0;
 }
 
-/* trace probe 1: r:c:malloc "%p", retval */
+/* trace probe 1 */
 int probe_malloc_2(struct pt_regs *ctx)
 {
 	u64 __pid_tgid = bpf_get_current_pid_tgid();

@@ -19,7 +19,9 @@
  *   writes       write() 3 times to fd 1 (stdout, /dev/null in tests) and 5 times to a pipe
  *   reads        read() 1, 2, 3 times of 100, 1000, 10000 bytes from /dev/zero
  *   strs N       libc strlen() N times and strcmp() 2*N times (through pointers, never inlined)
+ *   hostile LIB N  dlopen(LIB) and hostile_run(N) (tests/progs/hostile.c)
  */
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -190,6 +192,19 @@ static void exec_n(long n)
 	}
 }
 
+static void hostile(const char *lib, long n)
+{
+	void *h = dlopen(lib, RTLD_NOW);
+	void (*run)(int) = h ? (void (*)(int))dlsym(h, "hostile_run") : NULL;
+
+	if (!run) {
+		fprintf(stderr, "hostile: %s\n", dlerror());
+		exit(1);
+	}
+	run((int)n);
+	dlclose(h);
+}
+
 int main(int argc, char **argv)
 {
 	int i = 1;
@@ -244,6 +259,8 @@ int main(int argc, char **argv)
 		open_n(n, argv[i + 2]);
 	} else if (!strcmp(argv[i], "execs")) {
 		exec_n(n);
+	} else if (!strcmp(argv[i], "hostile") && i + 2 < argc) {
+		hostile(argv[i + 1], atol(argv[i + 2]));
 	} else {
 		fprintf(stderr, "target: unknown mode %s\n", argv[i]);
 		return 2;

@@ -149,8 +149,9 @@ static char *rewrite(const char *text, enum probe_type type, struct strbuf *help
 		     struct cbcc_err *err)
 {
 	struct expr_env env = {.type = type, .ctx = "ctx", .helpers = helpers};
+	struct expr_src src = {text, NULL, 0};
 
-	return expr_rewrite(text, &env, err);
+	return expr_rewrite(&src, &env, err);
 }
 
 static void expect_rewrite(const char *text, enum probe_type type, const char *want)
@@ -218,8 +219,13 @@ static void test_expr(void)
 	expect_reject("arg7", PROBE_ENTRY, "only arg1..arg6");
 	expect_reject("arg1", PROBE_TRACEPOINT, "not available in tracepoint probes");
 	expect_reject("$nope", PROBE_ENTRY, "unknown special variable '$nope'");
-	CHECK(expr_check_fragment("signature", "struct sock *sk", &err) == 0);
-	CHECK(expr_check_fragment("signature", "int a) { return 0; } int f(int b", &err) < 0);
+	{
+		struct expr_src good = {"struct sock *sk", NULL, 0};
+		struct expr_src bad = {"int a) { return 0; } int f(int b", NULL, 0};
+
+		CHECK(expr_check_signature(&good, &err) == 0);
+		CHECK(expr_check_signature(&bad, &err) < 0);
+	}
 }
 
 int main(void)

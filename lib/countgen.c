@@ -1,0 +1,99 @@
+#include "countgen.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "codegen.h"
+#include "kfunc.h"
+#include "template.h"
+
+/* The prelude every program starts with (no -I headers here). */
+static int prelude(struct strbuf *out, struct cbcc_err *err)
+{
+	struct gen_opts o = {0};
+
+	if (!codegen_prelude(out, &o, NULL, 0, err))
+		return 0;
+	sb_free(out);
+	return -1;
+}
+
+char *countgen_funccount(const struct wc_pattern *p, const struct wc_list *l, char *const *fn_names,
+			 const struct wc_kfuncs *k, long cpu, struct cbcc_err *err)
+{
+	struct strbuf out = STRBUF_INIT;
+	char nslots[16], cpu_filter[96];
+
+	if (prelude(&out, err))
+		return NULL;
+	snprintf(nslots, sizeof(nslots), "%d", l->n);
+	snprintf(cpu_filter, sizeof(cpu_filter),
+		 "\tif (bpf_get_smp_processor_id() != %ld)\n\t\treturn;\n", cpu);
+	{
+		struct tvar vars[] = {{"NSLOTS", nslots},
+				      {"CPU_FILTER", cpu >= 0 ? cpu_filter : ""}};
+
+		template_render(&out, "funccount_common.c", vars, ARRAY_SIZE(vars));
+	}
+	for (int i = 0; i < l->n; i++) {
+		char slot[16];
+		char *params =
+			wc_uses_fentry(k, i) ? kfunc_params() : xstrdup("struct pt_regs *ctx");
+		struct tvar vars[] = {{"SLOT", slot}, {"NAME", fn_names[i]}, {"PARAMS", params}};
+
+		snprintf(slot, sizeof(slot), "%d", i);
+		template_render(
+			&out, p->type == PROBE_TRACEPOINT ? "funccount_tp.c" : "funccount_probe.c",
+			vars, ARRAY_SIZE(vars));
+		free(params);
+	}
+	return sb_steal(&out);
+}
+
+/* One stackcount function: kprobes, uprobes, tracepoints and USDT probes get
+ * a pt_regs context, fentry programs their own (with the same stacks). */
+static void stack_fn(struct strbuf *out, const struct wc_pattern *p, const char *name, bool fentry,
+		     const struct stack_opts *o)
+{
+	bool user_entry = p->type == PROBE_ENTRY && p->library;
+	char cpu[96], *params = fentry			      ? kfunc_params()
+				: p->type == PROBE_TRACEPOINT ? xstrdup("void *ctx")
+							      : xstrdup("struct pt_regs *ctx");
+	struct tvar vars[] = {
+		{"NAME", name},
+		{"PARAMS", params},
+		{"CTX", fentry ? KFUNC_CTX : "ctx"},
+		{"CPU_FILTER", o->cpu >= 0 ? cpu : ""},
+		{"PER_PID", o->perpid ? "1" : "0"},
+		{"KSTACK", o->kstack ? "1" : "0"},
+		{"USTACK", o->ustack ? "1" : "0"},
+		{"CALLER", user_entry ? "\t/* at entry the caller's frame is not linked "
+					"yet: keep its return address */\n"
+					"\tif (key.ustack >= 0)\n"
+					"\t\tbpf_probe_read_user(&key.caller, "
+					"sizeof(key.caller), (void *)PT_REGS_SP(ctx));\n"
+				      : ""},
+	};
+
+	snprintf(cpu, sizeof(cpu), "\tif (bpf_get_smp_processor_id() != %ld)\n\t\treturn 0;\n",
+		 o->cpu);
+	template_render(out, "stackcount_probe.c", vars, ARRAY_SIZE(vars));
+	free(params);
+}
+
+char *countgen_stackcount(const struct wc_pattern *p, const struct wc_list *l,
+			  char *const *fn_names, const char *shared, const struct wc_kfuncs *k,
+			  const struct stack_opts *o, struct cbcc_err *err)
+{
+	struct strbuf out = STRBUF_INIT;
+
+	if (prelude(&out, err))
+		return NULL;
+	template_render(&out, "stackcount_common.c", NULL, 0);
+	if (p->type != PROBE_USDT)
+		stack_fn(&out, p, shared, false, o);
+	for (int i = 0; i < l->n; i++)
+		if (p->type == PROBE_USDT || wc_uses_fentry(k, i))
+			stack_fn(&out, p, fn_names[i], p->type != PROBE_USDT, o);
+	return sb_steal(&out);
+}
