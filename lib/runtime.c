@@ -6,12 +6,16 @@
 #include <bcc/bcc_usdt.h>
 #include <bcc/libbpf.h>
 #include <bcc/perf_reader.h>
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cache.h"
@@ -21,6 +25,10 @@
 
 /* Events per CPU that wake the reader (see rt_open_perf). */
 #define RT_WAKEUP_EVENTS 32
+/* Descriptors libbcc and cbcc open for a moment while attaching (tracefs
+ * files, ELF files, captured stderr), on top of those that stay. */
+#define RT_FD_SPARE 16
+
 
 enum att_kind { ATT_TRACEPOINT, ATT_KPROBE, ATT_UPROBE, ATT_KFUNC };
 
@@ -45,6 +53,8 @@ static void quiet_begin(struct quiet *q)
 	q->saved = q->tmp ? dup(STDERR_FILENO) : -1;
 	if (q->saved >= 0)
 		dup2(fileno(q->tmp), STDERR_FILENO);
+	else if (q->tmp)
+		fclose(q->tmp);
 }
 
 /* Restores stderr; returns what was written meanwhile (caller frees). */
@@ -326,6 +336,33 @@ int rt_table_info(struct cbcc_bpf *b, const char *name, size_t *key_size, size_t
 	return rt_table_fd(b, name, err);
 }
 
+/* One CPU's perf buffer, libbcc's own complaint (a guess about kernel
+ * support, whatever failed) kept quiet. */
+static struct perf_reader *open_perf_cpu(struct cbcc_bpf *b, int cpu, rt_event_cb event_cb,
+					 rt_lost_cb lost_cb, void *cookie, int pages,
+					 struct cbcc_err *err)
+{
+	/* Waking the reader for every event costs the traced process
+	 * microseconds per event; rt_poll drains what is below the mark. */
+	struct bcc_perf_buffer_opts opts = {
+		.pid = -1, .cpu = cpu, .wakeup_events = RT_WAKEUP_EVENTS};
+	struct perf_reader *r;
+	struct quiet q;
+	int e;
+
+	quiet_begin(&q);
+	errno = 0;
+	r = bpf_open_perf_buffer_opts(event_cb, lost_cb, cookie, pages, &opts);
+	e = errno;
+	free(quiet_end(&q, b->verbose));
+	if (!r)
+		cbcc_errf(err, "cannot open perf buffer on CPU %d (%d pages): %s", cpu, pages,
+			  e == EMFILE ? "too many open files (ulimit -n)"
+			  : e	      ? strerror(e)
+				      : "unknown error");
+	return r;
+}
+
 int rt_open_perf(struct cbcc_bpf *b, const char *table, rt_event_cb event_cb, rt_lost_cb lost_cb,
 		 void *cookie, int pages, struct cbcc_err *err)
 {
@@ -335,19 +372,14 @@ int rt_open_perf(struct cbcc_bpf *b, const char *table, rt_event_cb event_cb, rt
 	if (map_fd < 0)
 		return -1;
 	for (int cpu = 0; cpu < ncpu; cpu++) {
-		/* Waking the reader for every event costs the traced process
-		 * microseconds per event; rt_poll drains what is below the mark. */
-		struct bcc_perf_buffer_opts opts = {
-			.pid = -1, .cpu = cpu, .wakeup_events = RT_WAKEUP_EVENTS};
 		struct perf_reader *r;
 		int fd;
 
 		if (!sysenv_cpu_online(cpu))
 			continue;
-		r = bpf_open_perf_buffer_opts(event_cb, lost_cb, cookie, pages, &opts);
+		r = open_perf_cpu(b, cpu, event_cb, lost_cb, cookie, pages, err);
 		if (!r)
-			return cbcc_errf(err, "cannot open perf buffer on CPU %d (%d pages): %s",
-					 cpu, pages, strerror(errno));
+			return -1;
 		b->readers = xrealloc(b->readers, (b->nreaders + 1) * sizeof(*b->readers));
 		b->readers[b->nreaders++] = r;
 		fd = perf_reader_fd(r);
@@ -356,6 +388,44 @@ int rt_open_perf(struct cbcc_bpf *b, const char *table, rt_event_cb event_cb, rt
 					 strerror(errno));
 	}
 	return 0;
+}
+
+/* Descriptors this process has open now. */
+static int open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	int n = 0;
+
+	if (!d)
+		return 3;
+	while ((de = readdir(d)))
+		n += de->d_name[0] != '.';
+	closedir(d);
+	return n - 1; /* the directory's own */
+}
+
+static int online_cpus(void)
+{
+	int n = 0, ncpu = (int)sysconf(_SC_NPROCESSORS_CONF);
+
+	for (int cpu = 0; cpu < ncpu; cpu++)
+		n += sysenv_cpu_online(cpu);
+	return n;
+}
+
+int rt_check_fds(int progs, int probes, bool perf, struct cbcc_err *err)
+{
+	struct rlimit rl;
+	long need = (long)open_fds() + progs + probes + (perf ? online_cpus() : 0) + RT_FD_SPARE;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY ||
+	    (rlim_t)need <= rl.rlim_cur)
+		return 0;
+	return cbcc_errf(err,
+			 "too few file descriptors: attaching %d probe%s needs about %ld, but the "
+			 "limit is %llu (ulimit -n)",
+			 probes, probes == 1 ? "" : "s", need, (unsigned long long)rl.rlim_cur);
 }
 
 int rt_poll(struct cbcc_bpf *b, int timeout_ms)
@@ -568,7 +638,8 @@ void rt_close(struct cbcc_bpf *b)
 	memset(b, 0, sizeof(*b));
 }
 
-char *rt_find_library(const char *name, pid_t pid)
+/* Library or executable lookup as BCC does it (see runtime.h). */
+static char *find_library(const char *name, pid_t pid)
 {
 	char resolved[PATH_MAX];
 	char *found;
@@ -586,6 +657,46 @@ char *rt_find_library(const char *name, pid_t pid)
 		return copy;
 	}
 	return NULL;
+}
+
+/* Probes go into ELF files only: say what else path is. */
+static int check_elf(const char *path, struct cbcc_err *err)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	unsigned char head[4] = {0};
+	struct stat st;
+	ssize_t n = -1;
+	const char *what = NULL;
+
+	if (fd < 0)
+		return cbcc_errf(err, "cannot open %s: %s", path, strerror(errno));
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		what = S_ISDIR(st.st_mode) ? "a directory" : "not a regular file";
+	else
+		n = pread(fd, head, sizeof(head), 0);
+	close(fd);
+	if (!what && n == (ssize_t)sizeof(head) && !memcmp(head, "\177ELF", 4))
+		return 0;
+	if (!what)
+		what = n >= 2 && head[0] == '#' && head[1] == '!'
+			       ? "a script: probe the interpreter it runs instead"
+			       : "no ELF header";
+	return cbcc_errf(err, "%s is not an ELF file (%s)", path, what);
+}
+
+char *rt_find_library(const char *name, pid_t pid, struct cbcc_err *err)
+{
+	char *path = find_library(name, pid);
+
+	if (!path) {
+		cbcc_errf(err, "can't find library or binary '%s'", name);
+		return NULL;
+	}
+	if (check_elf(path, err)) {
+		free(path);
+		return NULL;
+	}
+	return path;
 }
 
 int rt_resolve_uprobe(const char *path, const char *func, pid_t pid, uint64_t *offset,

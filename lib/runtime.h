@@ -55,6 +55,11 @@ int rt_table_info(struct cbcc_bpf *b, const char *name, size_t *key_size, size_t
 /* Opens one perf buffer per CPU for a BPF_PERF_OUTPUT table. */
 int rt_open_perf(struct cbcc_bpf *b, const char *table, rt_event_cb event_cb, rt_lost_cb lost_cb,
 		 void *cookie, int pages, struct cbcc_err *err);
+/* Before attaching: fails, saying so, when the descriptors the plan needs
+ * (progs programs to load, probes to attach, a perf buffer per CPU to open
+ * when perf) and those already open exceed the limit (RLIMIT_NOFILE, whose
+ * soft limit sysenv_check_tracing raised to the hard one). */
+int rt_check_fds(int progs, int probes, bool perf, struct cbcc_err *err);
 /* Waits up to timeout_ms, then runs the callbacks for everything buffered
  * (also events below the wake-up mark); <0 only on a real error. */
 int rt_poll(struct cbcc_bpf *b, int timeout_ms);
@@ -74,8 +79,10 @@ int rt_usdt_attach(struct cbcc_bpf *b, struct cbcc_err *err);
 void rt_close(struct cbcc_bpf *b);
 
 /* Library or executable lookup as BCC does it: a path, a soname, "c" for libc,
- * or a program in $PATH. Returns a new absolute path or NULL. */
-char *rt_find_library(const char *name, pid_t pid);
+ * or a program in $PATH. Returns a new absolute path of an ELF file, or NULL
+ * with err saying it was not found or is no ELF file (a directory, a
+ * script, ...). */
+char *rt_find_library(const char *name, pid_t pid, struct cbcc_err *err);
 /* File offset of symbol `func` in binary `path` for a uprobe. */
 int rt_resolve_uprobe(const char *path, const char *func, pid_t pid, uint64_t *offset,
 		      struct cbcc_err *err);
