@@ -1,6 +1,5 @@
 #include "runtime.h"
 
-#include <bcc/bcc_common.h>
 #include <bcc/bcc_proc.h>
 #include <bcc/bcc_syms.h>
 #include <bcc/bcc_usdt.h>
@@ -19,6 +18,8 @@
 #include <unistd.h>
 
 #include "cache.h"
+#include "compiler.h"
+#include "prog.h"
 #include "spec.h"
 #include "strbuf.h"
 #include "sysenv.h"
@@ -28,7 +29,6 @@
 /* Descriptors libbcc and cbcc open for a moment while attaching (tracefs
  * files, ELF files, captured stderr), on top of those that stay. */
 #define RT_FD_SPARE 16
-
 
 enum att_kind { ATT_TRACEPOINT, ATT_KPROBE, ATT_UPROBE, ATT_KFUNC };
 
@@ -95,86 +95,132 @@ static void first_error(const char *log, char *out, size_t size)
 }
 
 /* The cache is a speed-up only: any trouble with it is a warning. */
-static bool cache_try(struct cbcc_bpf *b, const struct cache_key *key)
+static void cache_save(struct cbcc_bpf *b, char *const *deps, int ndeps)
 {
 	char why[512] = "";
 
-	b->cached = cache_lookup(key, why, sizeof(why));
-	if (b->verbose)
-		fprintf(stderr, "%s: program cache %s%s%s\n", program_invocation_short_name,
-			b->cached ? "hit" : "miss: ", b->cached ? "" : why,
-			b->cached ? " (clang skipped)" : ", compiling");
-	return b->cached != NULL;
-}
-
-static void cache_save(struct cbcc_bpf *b, const struct cache_key *key)
-{
-	char why[512] = "";
-
-	if (cache_store(key, b->mod, why, sizeof(why)))
+	if (cache_store(b->cache, b->prog, deps, ndeps, why, sizeof(why)))
 		fprintf(stderr, "%s: warning: program cache not written: %s\n",
 			program_invocation_short_name, why);
 }
 
-static int compile(struct cbcc_bpf *b, const char *src, bool verbose, struct cbcc_err *err);
-
-int rt_compile(struct cbcc_bpf *b, const char *src, bool verbose, struct cbcc_err *err)
-{
-	struct cache_key key;
-	int rc;
-
-	b->verbose = verbose;
-	if (b->no_cache)
-		return compile(b, src, verbose, err);
-	cache_key_build(&key, src);
-	rc = cache_try(b, &key) ? 0 : compile(b, src, verbose, err);
-	if (rc == 0 && b->mod)
-		cache_save(b, &key);
-	cache_key_free(&key);
-	return rc;
-}
-
-static int compile(struct cbcc_bpf *b, const char *src, bool verbose, struct cbcc_err *err)
+/* Compiles src with clang into b->prog; stores it in the cache when one is
+ * open. */
+static int compile(struct cbcc_bpf *b, const char *src, struct cbcc_err *err)
 {
 	struct quiet q;
-	char *log;
+	char **deps = NULL, *log;
+	int ndeps = 0, rc;
 
 	quiet_begin(&q);
-	b->mod = bpf_module_create_c_from_string(src, 0, NULL, 0, true, NULL);
-	log = quiet_end(&q, verbose);
-	if (!b->mod) {
+	rc = compiler_compile(src, q.saved >= 0 ? q.saved : STDERR_FILENO, &b->prog, &deps, &ndeps,
+			      err);
+	log = quiet_end(&q, b->verbose);
+	if (rc > 0) { /* clang's diagnostics: the first error says most */
 		char first[400];
 
 		first_error(log, first, sizeof(first));
-		free(log);
-		return cbcc_errf(err, "compiling the BPF program failed: %s%s", first,
-				 verbose ? "" : " (run with -v for the compiler's messages)");
+		rc = cbcc_errf(err, "compiling the BPF program failed: %s%s", first,
+			       b->verbose ? "" : " (run with -v for the compiler's messages)");
+	} else if (rc == 0 && b->cache) {
+		cache_save(b, deps, ndeps);
 	}
 	free(log);
+	if (deps)
+		free_strv(deps, ndeps);
+	return rc;
+}
+
+int rt_compile(struct cbcc_bpf *b, const char *src, bool verbose, struct cbcc_err *err)
+{
+	char why[512] = "";
+
+	b->verbose = verbose;
+	if (b->no_cache)
+		return compile(b, src, err);
+	if (cache_open(&b->cache, src, err))
+		return -1;
+	b->prog = cache_lookup(b->cache, why, sizeof(why));
+	if (verbose)
+		fprintf(stderr, "%s: program cache %s%s%s\n", program_invocation_short_name,
+			b->prog ? "hit" : "miss: ", b->prog ? "" : why,
+			b->prog ? " (clang skipped)" : ", compiling");
+	if (!b->prog)
+		return compile(b, src, err);
+	b->from_cache = xstrdup(src);
 	return 0;
+}
+
+/* A program from the cache that does not work (a function or map missing,
+ * code the kernel refuses) is compiled again, once, and replaces the entry.
+ * Maps the tool already uses stay: the new program adopts them; should one
+ * find no place in it while the old program was in use, this run cannot go
+ * on consistently (its next one will). */
+enum repair { REPAIRED, NOT_CACHED, REPAIR_FAILED };
+
+static enum repair repair(struct cbcc_bpf *b, const char *what, struct cbcc_err *err)
+{
+	struct prog *old = b->prog;
+	char *src = b->from_cache;
+	int rc, left;
+
+	if (!src)
+		return NOT_CACHED;
+	b->from_cache = NULL;
+	if (b->verbose)
+		fprintf(stderr, "%s: program cache entry unusable (%s), compiling\n",
+			program_invocation_short_name, what);
+	b->prog = NULL;
+	rc = compile(b, src, err);
+	free(src);
+	if (rc) {
+		b->prog = old;
+		return REPAIR_FAILED;
+	}
+	left = prog_adopt_maps(b->prog, old);
+	prog_free(old);
+	if (left && b->cache_used) {
+		cbcc_errf(err,
+			  "the program cache entry of this program was damaged (%s) and has "
+			  "been replaced: run the command again",
+			  what);
+		return REPAIR_FAILED;
+	}
+	return REPAIRED;
+}
+
+static int load(struct cbcc_bpf *b, const char *name, int prog_type, char *log, unsigned size)
+{
+	struct quiet q;
+	int fd;
+
+	quiet_begin(&q);
+	fd = prog_load(b->prog, name, prog_type, b->verbose ? 1 : 0, log, size);
+	free(quiet_end(&q, b->verbose));
+	return fd;
 }
 
 int rt_load(struct cbcc_bpf *b, const char *name, int prog_type, struct cbcc_err *err)
 {
-	void *start = b->mod ? bpf_function_start(b->mod, name) : NULL;
-	size_t size = b->mod ? bpf_function_size(b->mod, name) : 0;
+	enum repair r = NOT_CACHED;
 	char *log;
-	struct quiet q;
 	int fd;
 
-	if (b->mod ? !start : !cache_prog_has_function(b->cached, name))
-		return cbcc_errf(err, "internal error: no function %s in the compiled program",
-				 name);
+	if (!prog_has_function(b->prog, name)) {
+		r = repair(b, "a function is missing", err);
+		if (r == REPAIR_FAILED)
+			return -1;
+		if (!prog_has_function(b->prog, name))
+			return cbcc_errf(err,
+					 "internal error: no function %s in the compiled "
+					 "program",
+					 name);
+	}
 	log = xcalloc(1, 1 << 20);
-	quiet_begin(&q);
-	if (b->mod)
-		fd = bcc_func_load(b->mod, prog_type, name, start, (int)size,
-				   bpf_module_license(b->mod), bpf_module_kern_version(b->mod),
-				   b->verbose ? 1 : 0, log, 1 << 20, NULL, -1);
-	else
-		fd = cache_prog_load(b->cached, name, prog_type, b->verbose ? 1 : 0, log, 1 << 20);
-	free(quiet_end(&q, b->verbose));
-	if (fd < 0) {
+	fd = load(b, name, prog_type, log, 1 << 20);
+	if (fd < 0 && (r = repair(b, "the kernel refused its code", err)) == REPAIRED)
+		fd = load(b, name, prog_type, log, 1 << 20);
+	if (fd < 0 && r != REPAIR_FAILED) {
 		int e = errno;
 		char *last = NULL;
 
@@ -185,11 +231,10 @@ int rt_load(struct cbcc_bpf *b, const char *name, int prog_type, struct cbcc_err
 			fputs(log, stderr);
 		cbcc_errf(err, "the kernel refused to load %s: %s%s%s", name, strerror(e),
 			  last ? ": " : "", last ? last : "");
-		free(log);
-		return -1;
 	}
 	free(log);
-	return fd;
+	b->cache_used = b->cache_used || fd >= 0;
+	return fd < 0 ? -1 : fd;
 }
 
 static struct rt_attach *add_attach(struct cbcc_bpf *b, enum att_kind kind, int fd)
@@ -313,27 +358,27 @@ int rt_attach_kfunc(struct cbcc_bpf *b, int prog_fd, const char *fn_name, struct
 
 int rt_table_fd(struct cbcc_bpf *b, const char *name, struct cbcc_err *err)
 {
-	int fd = b->mod ? bpf_table_fd(b->mod, name) : cache_prog_table_fd(b->cached, name);
+	int fd = prog_table_fd(b->prog, name);
+	enum repair r = fd < 0 ? repair(b, "a map is missing", err) : NOT_CACHED;
 
+	if (r == REPAIR_FAILED)
+		return -1;
+	if (r == REPAIRED)
+		fd = prog_table_fd(b->prog, name);
 	if (fd < 0)
 		return cbcc_errf(err, "internal error: no table %s", name);
+	b->cache_used = true;
 	return fd;
 }
 
 int rt_table_info(struct cbcc_bpf *b, const char *name, size_t *key_size, size_t *value_size,
 		  size_t *max_entries, struct cbcc_err *err)
 {
-	int type;
+	int type, fd = rt_table_fd(b, name, err);
 
-	if (b->mod) {
-		*key_size = bpf_table_key_size(b->mod, name);
-		*value_size = bpf_table_leaf_size(b->mod, name);
-		*max_entries = bpf_table_max_entries(b->mod, name);
-	} else if (cache_prog_table_info(b->cached, name, &type, key_size, value_size,
-					 max_entries)) {
-		return cbcc_errf(err, "internal error: no table %s", name);
-	}
-	return rt_table_fd(b, name, err);
+	if (fd >= 0)
+		prog_table_info(b->prog, name, &type, key_size, value_size, max_entries);
+	return fd;
 }
 
 /* One CPU's perf buffer, libbcc's own complaint (a guess about kernel
@@ -632,9 +677,9 @@ void rt_close(struct cbcc_bpf *b)
 	for (int i = 0; i < b->nusdt; i++)
 		bcc_usdt_close(b->usdt[i]);
 	free(b->usdt);
-	if (b->mod)
-		bpf_module_destroy(b->mod);
-	cache_prog_free(b->cached);
+	prog_free(b->prog);
+	free(b->from_cache);
+	cache_close(b->cache);
 	memset(b, 0, sizeof(*b));
 }
 

@@ -11,12 +11,16 @@
 
 struct rt_attach;
 struct perf_reader;
-struct cache_prog;
+struct prog;
+struct cache;
 
 struct cbcc_bpf {
-	void *mod;		   /* compiled by clang this run, or NULL */
-	struct cache_prog *cached; /* loaded from the program cache, or NULL */
-	bool no_cache;		   /* --no-cache */
+	struct prog *prog;   /* compiled this run, or loaded from the program cache */
+	struct cache *cache; /* the program cache and this program's key, or NULL */
+	char *from_cache;    /* the source of a program from the cache, until it
+				was compiled again (see rt_load) */
+	bool cache_used;     /* functions or maps of it were handed out */
+	bool no_cache;	     /* --no-cache */
 	bool verbose;
 	struct rt_attach *att;
 	int natt;
@@ -30,10 +34,12 @@ struct cbcc_bpf {
 typedef void (*rt_event_cb)(void *cookie, void *data, int size);
 typedef void (*rt_lost_cb)(void *cookie, uint64_t lost);
 
-/* Compiles C source with libbcc's clang frontend, or takes the result from
- * the program cache (lib/cache.h) unless b->no_cache. Diagnostics go to
- * stderr only when verbose; otherwise the first error becomes err. With
- * verbose, says whether the cache was hit and why not. */
+/* Compiles C source with libbcc's clang frontend (lib/compiler.h), or takes
+ * the result from the program cache (lib/cache.h) unless b->no_cache.
+ * Diagnostics go to stderr only when verbose; otherwise the first error
+ * becomes err. With verbose, says whether the cache was hit and why not.
+ * A program from the cache that then fails to load (or lacks a function or
+ * table asked for) is compiled again once and replaces the entry. */
 int rt_compile(struct cbcc_bpf *b, const char *src, bool verbose, struct cbcc_err *err);
 /* Loads function `name` as prog_type (BPF_PROG_TYPE_*); returns its fd. */
 int rt_load(struct cbcc_bpf *b, const char *name, int prog_type, struct cbcc_err *err);

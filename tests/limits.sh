@@ -1,7 +1,7 @@
 # Limits and numbers: file descriptors (the soft limit raised to the hard
 # one, a plan too big for the limit refused before attaching, tiny limits),
-# numbers out of range in every tool, files that are not ELF, tplist's
-# filter and privileges.
+# a 64 KiB stack, little address space for clang, numbers out of range in
+# every tool, files that are not ELF, tplist's filter and privileges.
 . "$(dirname "$0")/lib.sh"
 need_bpf
 export CBCC_CACHE_DIR="$WORK/cache"
@@ -65,6 +65,40 @@ limited 40 -Sn "$CBCC_BIN/funccount" -d 1 "$many" >"$WORK/soft.out" 2>"$WORK/sof
 assert_grep "$WORK/soft.out" '^Tracing [0-9]+ functions for "t:syscalls:sys_enter_get\*"'
 assert_grep "$WORK/soft.out" '^FUNC +COUNT$'
 pass "the soft descriptor limit is raised to the hard one"
+
+# --- stack and address space (not under ASan, which needs both) ---
+if [ "$CBCC_SANITIZE" = 1 ]; then
+	pass "ulimit -s and -v: not in the sanitizer build (ASan itself needs more)"
+else
+	export CBCC_CACHE_DIR="$WORK/stack-cache"
+	for round in cold warm; do
+		for t in argdist funccount stackcount opensnoop; do
+			# shellcheck disable=SC2046
+			limited 64 -s "$CBCC_BIN/$t" $(args_of "$t") >"$WORK/stack-$t.out" 2>"$WORK/stack-$t.err" ||
+				fail "$t ($round) failed with ulimit -s 64: $(tail -3 "$WORK/stack-$t.err")"
+		done
+		start_waiting_target getppid 1
+		start_tracer "stack-trace-$round" bash -c "$LIMITED" 64 -s "$CBCC_BIN/trace" -M 1 \
+			-p "$TARGET_PID" "$GETPPID"
+		go_target
+		wait_tracer
+		assert_grep "$WORK/stack-trace-$round.out" ' target +sys_enter_getppid'
+		start_tracer "stack-execsnoop-$round" bash -c "$LIMITED" 64 -s "$CBCC_BIN/execsnoop"
+		"$TARGET" getppid 1
+		wait_line "$WORK/stack-execsnoop-$round.out" "^target +[0-9]+ .*$TARGET getppid 1\$"
+		stop_tracer
+	done
+	limited 64 -s "$CBCC_BIN/tplist" -l "$TARGET" >"$WORK/stack-tplist.out" || fail "tplist failed with ulimit -s 64"
+	assert_grep "$WORK/stack-tplist.out" 'cbcc:ping$'
+	pass "ulimit -s 64: every tool works, cache miss and hit"
+	export CBCC_CACHE_DIR="$WORK/cache"
+
+	expect_error 1 "^trace: compiling the BPF program failed: clang ran out of memory \(the address space is limited to 250000 KB: ulimit -v\)$" \
+		limited 250000 -v "$CBCC_BIN/trace" --no-cache -M 1 "$GETPPID"
+	expect_error 1 "^trace: cannot load the BPF compiler \(libbcc\.so\.0\): .* \(the address space is limited to 150000 KB: ulimit -v\)$" \
+		limited 150000 -v "$CBCC_BIN/trace" --no-cache -M 1 "$GETPPID"
+	pass "ulimit -v: clang out of memory, or the compiler not loadable, said so"
+fi
 
 # --- numbers: overflow and the real limits (pid_max, CPUs) ---
 pidmax=$(cat /proc/sys/kernel/pid_max)
