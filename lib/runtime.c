@@ -28,7 +28,7 @@
 #define RT_WAKEUP_EVENTS 32
 /* Descriptors libbcc and cbcc open for a moment while attaching (tracefs
  * files, ELF files, captured stderr), on top of those that stay. */
-#define RT_FD_SPARE 16
+#define RT_FD_SPARE 4
 
 enum att_kind { ATT_TRACEPOINT, ATT_KPROBE, ATT_UPROBE, ATT_KFUNC };
 

@@ -17,7 +17,7 @@ int sysenv_check_headers(char *warning, size_t size, struct cbcc_err *err);
  * when it is there but closed to this user. */
 int sysenv_check_tracefs(struct cbcc_err *err);
 /* Descriptors below this limit are too few for any tool to trace. */
-#define SYSENV_MIN_FDS 32
+#define SYSENV_MIN_FDS 16
 /* Raises the soft RLIMIT_NOFILE to the hard limit (tools with many probes
  * need thousands of descriptors); fails when even that is below
  * SYSENV_MIN_FDS. */

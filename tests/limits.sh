@@ -36,7 +36,7 @@ TRACERS="trace argdist funccount stackcount execsnoop opensnoop"
 for n in 4 5 6 7; do
 	for t in $TRACERS; do
 		# shellcheck disable=SC2046
-		expect_error 1 "^$t: too few file descriptors: the limit is $n \(ulimit -n\), tracing needs at least 32$" \
+		expect_error 1 "^$t: too few file descriptors: the limit is $n \(ulimit -n\), tracing needs at least 16$" \
 			limited "$n" -n "$CBCC_BIN/$t" $(args_of "$t")
 	done
 	limited "$n" -n "$CBCC_BIN/tplist" 'sched:sched_sw*' >"$WORK/tplist$n.out" || fail "tplist failed with ulimit -n $n"
@@ -55,8 +55,8 @@ probes=()
 for _ in $(seq 20); do probes+=("p:$TARGET:cbcc_add"); done
 expect_error 1 "^trace: too few file descriptors: attaching 20 probes needs about [0-9]+, but the limit is 40 \(ulimit -n\)$" \
 	limited 40 -n "$CBCC_BIN/trace" "${probes[@]}"
-expect_error 1 "^opensnoop: too few file descriptors: attaching [0-9]+ probes needs about [0-9]+, but the limit is 32 \(ulimit -n\)$" \
-	limited 32 -n "$CBCC_BIN/opensnoop"
+expect_error 1 "^opensnoop: too few file descriptors: attaching [0-9]+ probes needs about [0-9]+, but the limit is 20 \(ulimit -n\)$" \
+	limited 20 -n "$CBCC_BIN/opensnoop"
 assert_no_leftovers
 pass "plans too big for the descriptor limit fail before attaching"
 # Only the soft limit low: raised to the hard one, and the plan works.
