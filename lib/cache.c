@@ -1,18 +1,17 @@
 #include "cache.h"
 
-#include <bcc/bcc_common.h>
 #include <bcc/bcc_version.h>
-#include <bcc/libbpf.h>
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <pwd.h>
 #include <linux/bpf.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -20,30 +19,19 @@
 #include "strbuf.h"
 #include "sysenv.h"
 
-#define CACHE_MAGIC "CBCCPRG1"
-#define CACHE_FORMAT "1"
+#define CACHE_MAGIC "CBCCPRG" /* and the format's digit */
+#define CACHE_FORMAT '2'
 #define CACHE_MAX_ENTRY (64u << 20)
 #define CACHE_DEFAULT_MAX_MB 64
+#define CACHE_MAX_MB (1L << 20) /* 1 TiB */
 
-struct cache_map {
-	char *name;
-	uint32_t type, key_size, value_size, max_entries, flags;
-	int fd;
-};
-
-struct cache_func {
-	char *name;
-	struct bpf_insn *insns;
-	size_t ninsns;
-};
-
-struct cache_prog {
-	char *license;
-	uint32_t kern_version;
-	struct cache_map *maps;
-	uint32_t nmaps;
-	struct cache_func *funcs;
-	uint32_t nfuncs;
+struct cache {
+	char *dir; /* where entries live */
+	long max_mb;
+	char *src;	  /* the generated source */
+	char *components; /* "name=value\n" lines */
+	char *trees[2];	  /* header trees the "headers" component covers */
+	uint64_t hash;	  /* of the source: names the entry file */
 };
 
 /* ---- hashing ---- */
@@ -61,17 +49,24 @@ static uint64_t fnv1a(const void *data, size_t n, uint64_t h)
 	return h;
 }
 
+/* Hash of a regular file's contents (opened without blocking: a FIFO
+ * planted at its name does not hang the tool). */
 static bool file_digest(const char *path, uint64_t *out)
 {
-	char buf[65536];
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	size_t bufsize = 1 << 16;
+	char *buf;
 	uint64_t h = FNV_INIT;
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	ssize_t n = -1;
 
 	if (fd < 0)
 		return false;
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		h = fnv1a(buf, (size_t)n, h);
+	buf = xmalloc(bufsize); /* not on the stack: it may be small (ulimit -s) */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+		while ((n = read(fd, buf, bufsize)) > 0)
+			h = fnv1a(buf, (size_t)n, h);
+	free(buf);
 	close(fd);
 	*out = h;
 	return n == 0;
@@ -79,10 +74,11 @@ static bool file_digest(const char *path, uint64_t *out)
 
 /* ---- key ---- */
 
-/* A component's value may be replaced through CBCC_CACHE_FAKE_<NAME>: the
- * test suite's way to change a key component it cannot change for real. */
 static void add_component(struct strbuf *sb, const char *name, const char *value)
 {
+#ifdef CBCC_TEST_HOOKS
+	/* Test builds only (cmake -DCBCC_TEST_HOOKS=ON): CBCC_CACHE_FAKE_<NAME>
+	 * replaces a component the test suite cannot change for real. */
 	char var[64];
 	const char *fake;
 
@@ -90,7 +86,10 @@ static void add_component(struct strbuf *sb, const char *name, const char *value
 	for (char *c = var; *c; c++)
 		*c = (char)toupper((unsigned char)*c);
 	fake = getenv(var);
-	sb_printf(sb, "%s=%s\n", name, fake ? fake : value);
+	if (fake)
+		value = fake;
+#endif
+	sb_printf(sb, "%s=%s\n", name, value);
 }
 
 static void add_file_stamp(struct strbuf *sb, const char *path)
@@ -105,8 +104,9 @@ static void add_file_stamp(struct strbuf *sb, const char *path)
 }
 
 /* The header trees libbcc compiles against: where the links point and when
- * their key files last changed. */
-static void add_headers(struct strbuf *key, const char *release)
+ * their key files last changed. Files read from them are covered by this
+ * component, not hashed one by one. */
+static void add_headers(struct cache *c, struct strbuf *key, const char *release)
 {
 	static const char *const links[] = {"build", "source"};
 	static const char *const files[] = {"include/config/kernel.release",
@@ -117,7 +117,9 @@ static void add_headers(struct strbuf *key, const char *release)
 		char *link = xasprintf("/lib/modules/%s/%s", release, links[i]);
 		char real[PATH_MAX];
 
-		if (!realpath(link, real))
+		if (realpath(link, real))
+			c->trees[i] = xstrdup(real);
+		else
 			snprintf(real, sizeof(real), "%s:missing", link);
 		sb_printf(&v, "%s%s", i ? " " : "", real);
 		for (size_t f = 0; f < ARRAY_SIZE(files); f++) {
@@ -130,6 +132,14 @@ static void add_headers(struct strbuf *key, const char *release)
 	}
 	add_component(key, "headers", sb_str(&v));
 	sb_free(&v);
+}
+
+/* The type source: where the kernel's types the program was compiled
+ * against came from. Today the header tree; types taken from the running
+ * kernel's BTF get their identity here. */
+static void add_type_source(struct cache *c, struct strbuf *key, const char *release)
+{
+	add_headers(c, key, release);
 }
 
 /* Every "tracepoint__CAT__EVENT" in the source: its format file. */
@@ -157,15 +167,16 @@ static void add_tracepoints(struct strbuf *key, const char *src)
 	}
 }
 
-void cache_key_build(struct cache_key *k, const char *src)
+static void build_key(struct cache *c, const char *src)
 {
 	struct strbuf key = STRBUF_INIT;
 	struct utsname u;
 	uint64_t btf;
 	char buf[512];
+	char format[2] = {CACHE_FORMAT, '\0'};
 
 	uname(&u);
-	add_component(&key, "format", CACHE_FORMAT);
+	add_component(&key, "format", format);
 	add_component(&key, "libbcc", LIBBCC_VERSION);
 	snprintf(buf, sizeof(buf), "%s %s %s", u.release, u.version, u.machine);
 	add_component(&key, "kernel", buf);
@@ -178,84 +189,213 @@ void cache_key_build(struct cache_key *k, const char *src)
 	add_component(&key, "build_id", buf);
 	snprintf(buf, sizeof(buf), "%ld", sysconf(_SC_NPROCESSORS_CONF));
 	add_component(&key, "cpus", buf);
-	add_headers(&key, u.release);
+	add_type_source(c, &key, u.release);
 	add_component(&key, "cflags", "none");
 	add_tracepoints(&key, src);
-	k->src = xstrdup(src);
-	k->components = sb_steal(&key);
-	k->hash = fnv1a(src, strlen(src), FNV_INIT);
+	c->src = xstrdup(src);
+	c->components = sb_steal(&key);
+	c->hash = fnv1a(src, strlen(src), FNV_INIT);
 }
 
-void cache_key_free(struct cache_key *k)
+/* ---- configuration ---- */
+
+/* An environment value as it may appear in a one-line message. */
+static void shown(const char *value, char *out, size_t size)
 {
-	free(k->src);
-	free(k->components);
-	memset(k, 0, sizeof(*k));
+	size_t i = 0;
+
+	for (; value[i] && i + 1 < size; i++)
+		out[i] = isprint((unsigned char)value[i]) ? value[i] : '?';
+	out[i] = '\0';
 }
 
-/* ---- directory ---- */
+static bool is_absolute(const char *path)
+{
+	return path && path[0] == '/';
+}
 
-char *cache_dir(void)
+/* No ".." components: the walk from "/" takes the path as written. */
+static bool has_dotdot(const char *path)
+{
+	for (const char *p = strstr(path, ".."); p; p = strstr(p + 1, ".."))
+		if ((p == path || p[-1] == '/') && (p[2] == '/' || p[2] == '\0'))
+			return true;
+	return false;
+}
+
+static int read_dir_config(struct cache *c, struct cbcc_err *err)
 {
 	const char *env = getenv("CBCC_CACHE_DIR");
 	const char *xdg = getenv("XDG_CACHE_HOME");
 	const char *home = getenv("HOME");
+	char show[128];
 
-	if (env && *env)
-		return xstrdup(env);
-	if (geteuid() == 0)
-		return xstrdup("/var/cache/cbcc");
-	if (xdg && *xdg)
-		return xasprintf("%s/cbcc", xdg);
-	if (!home || !*home) {
+	if (env && *env) {
+		shown(env, show, sizeof(show));
+		if (!is_absolute(env) || has_dotdot(env) || strlen(env) >= PATH_MAX)
+			return cbcc_errf(err,
+					 "CBCC_CACHE_DIR: invalid value '%s' (an absolute path "
+					 "without '..' is needed)",
+					 show);
+		c->dir = xstrdup(env);
+		return 0;
+	}
+	if (geteuid() == 0) {
+		c->dir = xstrdup("/var/cache/cbcc");
+		return 0;
+	}
+	/* relative values are to be ignored (XDG Base Directory spec) */
+	if (is_absolute(xdg) && !has_dotdot(xdg)) {
+		c->dir = xasprintf("%s/cbcc", xdg);
+		return 0;
+	}
+	if (!is_absolute(home) || has_dotdot(home)) {
 		/* never a shared directory such as /tmp, where others plant paths */
 		struct passwd *pw = getpwuid(geteuid());
 
-		home = pw && pw->pw_dir && *pw->pw_dir ? pw->pw_dir : "/nonexistent";
+		home = pw && is_absolute(pw->pw_dir) ? pw->pw_dir : "/nonexistent";
 	}
-	return xasprintf("%s/.cache/cbcc", home);
+	c->dir = xasprintf("%s/.cache/cbcc", home);
+	return 0;
 }
 
-/* Our directory: a real directory (not a symlink), ours, closed to others. */
-static int check_dir(const char *dir, char *why, size_t size)
+static int read_max_mb(struct cache *c, struct cbcc_err *err)
 {
-	struct stat st;
+	const char *env = getenv("CBCC_CACHE_MAX_MB");
+	char show[64];
 
-	if (lstat(dir, &st) < 0) {
-		snprintf(why, size, "cannot use %s: %s", dir, strerror(errno));
-		return -1;
-	}
-	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 077)) {
-		snprintf(why, size, "%s is not a private directory owned by this user%s", dir,
-			 S_ISLNK(st.st_mode) ? " (it is a symlink)" : "");
-		return -1;
+	c->max_mb = CACHE_DEFAULT_MAX_MB;
+	if (!env)
+		return 0;
+	if (!parse_long(env, &c->max_mb) || c->max_mb < 1 || c->max_mb > CACHE_MAX_MB) {
+		shown(env, show, sizeof(show));
+		return cbcc_errf(err,
+				 "CBCC_CACHE_MAX_MB: invalid value '%s' (a size in MB from 1 to "
+				 "%ld)",
+				 show, CACHE_MAX_MB);
 	}
 	return 0;
 }
 
-static int make_dir(const char *dir, char *why, size_t size)
+int cache_open(struct cache **out, const char *src, struct cbcc_err *err)
 {
-	char *copy = xstrdup(dir);
+	struct cache *c = xcalloc(1, sizeof(*c));
 
-	/* parents (e.g. ~/.cache) with the usual mode, the cache itself 0700 */
-	for (char *p = copy + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		mkdir(copy, 0755);
-		*p = '/';
-	}
-	free(copy);
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
-		snprintf(why, size, "cannot create %s: %s", dir, strerror(errno));
+	*out = NULL;
+	if (read_dir_config(c, err) || read_max_mb(c, err)) {
+		cache_close(c);
 		return -1;
 	}
-	return check_dir(dir, why, size);
+	build_key(c, src);
+	*out = c;
+	return 0;
 }
 
-static char *entry_path(const char *dir, const struct cache_key *k)
+void cache_close(struct cache *c)
 {
-	return xasprintf("%s/%016llx.prog", dir, (unsigned long long)k->hash);
+	if (!c)
+		return;
+	free(c->dir);
+	free(c->src);
+	free(c->components);
+	free(c->trees[0]);
+	free(c->trees[1]);
+	free(c);
+}
+
+/* ---- the directory ---- */
+
+/* Whether a directory on the way to the cache is ours or root's, and no
+ * one else can replace what is in it: not writable by others, unless it
+ * is sticky (like /tmp: there only an entry's owner renames or removes it,
+ * and the next directory's owner is checked in turn). */
+static bool trusted_parent(const struct stat *st, const char **what)
+{
+	if (st->st_uid != 0 && st->st_uid != geteuid()) {
+		*what = geteuid() ? "owned by another user (not root or this user)"
+				  : "owned by another user than root";
+		return false;
+	}
+	if ((st->st_mode & (S_IWGRP | S_IWOTH)) && !(st->st_mode & S_ISVTX)) {
+		*what = "writable by others";
+		return false;
+	}
+	return true;
+}
+
+/* Opens the next directory of the walk, creating it if asked. */
+static int walk_step(int parent, const char *name, bool create, bool last, const char *dir,
+		     const char *shown, char *why, size_t size)
+{
+	int fd = openat(parent, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+
+	if (fd < 0 && errno == ENOENT && create) {
+		if (mkdirat(parent, name, last ? 0700 : 0755) < 0 && errno != EEXIST) {
+			snprintf(why, size, "cannot create %s: %s: %s", dir, shown,
+				 strerror(errno));
+			return -1;
+		}
+		fd = openat(parent, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	}
+	if (fd >= 0)
+		return fd;
+	if (errno == ENOENT)
+		snprintf(why, size, "no entry");
+	else if (fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+		snprintf(why, size, "cannot use %s: %s is a symlink", dir, shown);
+	else
+		snprintf(why, size, "cannot %s %s: %s: %s", create ? "create" : "use", dir, shown,
+			 strerror(errno));
+	return -1;
+}
+
+/* The cache directory as a handle, walked to from "/" (see cache.h). */
+static int open_dir(const char *dir, bool create, char *why, size_t size)
+{
+	char *copy = xstrdup(dir), *save = NULL;
+	struct strbuf walked = STRBUF_INIT;
+	int fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), dfd = -1;
+	struct stat st;
+	const char *what = "";
+
+	for (char *name = strtok_r(copy, "/", &save); name && fd >= 0;) {
+		char *next = strtok_r(NULL, "/", &save);
+		int child;
+
+		if (fstat(fd, &st) < 0 || !trusted_parent(&st, &what)) {
+			snprintf(why, size, "cannot use %s: %s is %s", dir,
+				 walked.len ? sb_str(&walked) : "/", what);
+			goto out;
+		}
+		sb_printf(&walked, "/%s", name);
+		child = strcmp(name, ".") ? walk_step(fd, name, create, !next, dir, sb_str(&walked),
+						      why, size)
+					  : dup(fd);
+		close(fd);
+		fd = child;
+		name = next;
+	}
+	if (fd < 0)
+		goto out;
+	if (fstat(fd, &st) < 0 || st.st_uid != geteuid() || (st.st_mode & 077)) {
+		snprintf(why, size, "%s is not a private directory owned by this user", dir);
+		goto out;
+	}
+	dfd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		snprintf(why, size, "cannot use %s: %s", dir, strerror(errno));
+out:
+	if (fd >= 0)
+		close(fd);
+	free(copy);
+	sb_free(&walked);
+	return dfd;
+}
+
+static void entry_name(const struct cache *c, char *name, size_t size)
+{
+	snprintf(name, size, "%016llx.prog", (unsigned long long)c->hash);
 }
 
 /* ---- serialization ---- */
@@ -313,63 +453,58 @@ static char *get_bytes(struct cursor *c, size_t *len)
 	return s;
 }
 
-static bool is_map_ref(const struct bpf_insn *in)
+static bool under(const char *path, const char *dir)
 {
-	return in->code == (BPF_LD | BPF_IMM | BPF_DW) && in->src_reg == BPF_PSEUDO_MAP_FD;
+	size_t n = dir ? strlen(dir) : 0;
+
+	return n && !strncmp(path, dir, n) && path[n] == '/';
 }
 
-/* Instructions of one function with map fds replaced by map indices. */
-static int put_function(struct strbuf *b, void *mod, size_t id, char *why, size_t size)
+/* "HASH PATH" lines for the files the compile read that no key component
+ * covers (the header trees' files are). */
+static int deps_text(const struct cache *c, char *const *deps, int ndeps, struct strbuf *out,
+		     char *why, size_t size)
 {
-	const char *name = bpf_function_name(mod, id);
-	size_t bytes = bpf_function_size_id(mod, id);
-	size_t n = bytes / sizeof(struct bpf_insn);
-	struct bpf_insn *insns = xmalloc(bytes);
+	for (int i = 0; i < ndeps; i++) {
+		char real[PATH_MAX];
+		uint64_t h;
 
-	memcpy(insns, bpf_function_start_id(mod, id), bytes);
-	for (size_t i = 0; i < n; i++) {
-		size_t t, ntables = bpf_num_tables(mod);
-
-		if (!is_map_ref(&insns[i]))
+		if (realpath(deps[i], real) &&
+		    (under(real, c->trees[0]) || under(real, c->trees[1])))
 			continue;
-		for (t = 0; t < ntables && bpf_table_fd_id(mod, t) != insns[i].imm; t++)
-			;
-		if (t == ntables) {
-			snprintf(why, size, "function %s refers to an unknown map", name);
-			free(insns);
+		if (strchr(deps[i], '\n') || !file_digest(deps[i], &h)) {
+			snprintf(why, size, "cannot record %s, a file the compile read", deps[i]);
 			return -1;
 		}
-		insns[i].imm = (int32_t)t;
-		i++; /* the second half of the 16-byte load */
+		sb_printf(out, "%016llx %s\n", (unsigned long long)h, deps[i]);
 	}
-	put_str(b, name);
-	put_bytes(b, insns, bytes);
-	free(insns);
 	return 0;
 }
 
-static int serialize(struct strbuf *b, const struct cache_key *k, void *mod, char *why, size_t size)
+static void serialize(struct strbuf *b, const struct cache *c, const char *deps,
+		      const struct prog *p)
 {
-	size_t ntables = bpf_num_tables(mod), nfuncs = bpf_num_functions(mod);
+	put_str(b, c->components);
+	put_str(b, c->src);
+	put_str(b, deps);
+	put_str(b, p->license);
+	put_u32(b, p->kern_version);
+	put_u32(b, p->nmaps);
+	for (uint32_t t = 0; t < p->nmaps; t++) {
+		const struct prog_map *m = &p->maps[t];
 
-	put_str(b, k->components);
-	put_str(b, k->src);
-	put_str(b, bpf_module_license(mod));
-	put_u32(b, bpf_module_kern_version(mod));
-	put_u32(b, (uint32_t)ntables);
-	for (size_t t = 0; t < ntables; t++) {
-		put_str(b, bpf_table_name(mod, t));
-		put_u32(b, (uint32_t)bpf_table_type_id(mod, t));
-		put_u32(b, (uint32_t)bpf_table_key_size_id(mod, t));
-		put_u32(b, (uint32_t)bpf_table_leaf_size_id(mod, t));
-		put_u32(b, (uint32_t)bpf_table_max_entries_id(mod, t));
-		put_u32(b, (uint32_t)bpf_table_flags_id(mod, t));
+		put_str(b, m->name);
+		put_u32(b, m->type);
+		put_u32(b, m->key_size);
+		put_u32(b, m->value_size);
+		put_u32(b, m->max_entries);
+		put_u32(b, m->flags);
 	}
-	put_u32(b, (uint32_t)nfuncs);
-	for (size_t f = 0; f < nfuncs; f++)
-		if (put_function(b, mod, f, why, size))
-			return -1;
-	return 0;
+	put_u32(b, p->nfuncs);
+	for (uint32_t f = 0; f < p->nfuncs; f++) {
+		put_str(b, p->funcs[f].name);
+		put_bytes(b, p->funcs[f].insns, p->funcs[f].ninsns * sizeof(struct bpf_insn));
+	}
 }
 
 /* ---- store ---- */
@@ -390,7 +525,7 @@ static int write_all(int fd, const char *p, size_t n)
 }
 
 struct entry_stat {
-	char *path;
+	char *name;
 	off_t size;
 	struct timespec mtime;
 };
@@ -404,98 +539,121 @@ static int older_first(const void *a, const void *b)
 	return x->mtime.tv_nsec < y->mtime.tv_nsec ? -1 : x->mtime.tv_nsec > y->mtime.tv_nsec;
 }
 
-/* Least recently used entries go until the directory fits its bound. */
-static void evict(const char *dir)
+static bool is_entry_name(const char *name)
 {
-	const char *env = getenv("CBCC_CACHE_MAX_MB");
-	long max_mb = CACHE_DEFAULT_MAX_MB;
+	size_t len = strlen(name);
+
+	return len >= 6 && !strcmp(name + len - 5, ".prog");
+}
+
+/* Least recently used entries go until the directory fits its bound. */
+static void evict(int dfd, long max_mb)
+{
 	struct entry_stat *e = NULL;
 	size_t n = 0;
 	off_t total = 0;
-	DIR *d = opendir(dir);
+	int fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
 	struct dirent *de;
 
-	if (env)
-		parse_long(env, &max_mb);
-	if (!d)
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
 		return;
+	}
 	while ((de = readdir(d))) {
 		struct stat st;
-		char *path;
-		size_t len = strlen(de->d_name);
 
-		if (len < 6 || strcmp(de->d_name + len - 5, ".prog"))
+		if (!is_entry_name(de->d_name) ||
+		    fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
 			continue;
-		path = xasprintf("%s/%s", dir, de->d_name);
-		if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
-			free(path);
-			continue;
-		}
 		e = xrealloc(e, (n + 1) * sizeof(*e));
-		e[n++] = (struct entry_stat){path, st.st_size, st.st_mtim};
+		e[n++] = (struct entry_stat){xstrdup(de->d_name), st.st_size, st.st_mtim};
 		total += st.st_size;
 	}
 	closedir(d);
 	if (n > 1) /* e is NULL when empty */
 		qsort(e, n, sizeof(*e), older_first);
 	for (size_t i = 0; i < n; i++) {
-		if (total > (off_t)max_mb << 20 && unlink(e[i].path) == 0)
+		if (total > (off_t)max_mb << 20 && unlinkat(dfd, e[i].name, 0) == 0)
 			total -= e[i].size;
-		free(e[i].path);
+		free(e[i].name);
 	}
 	free(e);
 }
 
-int cache_store(const struct cache_key *k, void *mod, char *why, size_t size)
+/* A private temporary file renamed into place: readers never see half an
+ * entry, and nothing planted at the final name is followed. */
+static int write_entry(int dfd, const char *dir, const char *name, const struct strbuf *file,
+		       char *why, size_t size)
 {
-	struct strbuf payload = STRBUF_INIT, file = STRBUF_INIT;
-	char *dir = cache_dir(), *tmp = NULL, *path = NULL;
-	uint64_t len, sum;
-	int fd = -1, rc = -1;
+	char tmp[64];
+	unsigned long long r = 0;
+	int fd;
 
-	if (make_dir(dir, why, size) || serialize(&payload, k, mod, why, size))
+	if (getrandom(&r, sizeof(r), GRND_NONBLOCK) < 0)
+		r = (unsigned long long)getpid() ^ (unsigned long long)(uintptr_t)&r;
+	snprintf(tmp, sizeof(tmp), ".tmp-%016llx", r);
+	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0 || write_all(fd, sb_str(file), file->len) || close(fd)) {
+		snprintf(why, size, "cannot write in %s: %s", dir, strerror(errno));
+		if (fd >= 0)
+			unlinkat(dfd, tmp, 0);
+		return -1;
+	}
+	if (renameat(dfd, tmp, dfd, name) < 0) {
+		snprintf(why, size, "cannot rename into %s/%s: %s", dir, name, strerror(errno));
+		unlinkat(dfd, tmp, 0);
+		return -1;
+	}
+	return 0;
+}
+
+int cache_store(struct cache *c, const struct prog *p, char *const *deps, int ndeps, char *why,
+		size_t size)
+{
+	struct strbuf payload = STRBUF_INIT, file = STRBUF_INIT, dtext = STRBUF_INIT;
+	char name[32];
+	uint64_t len, sum;
+	int dfd = -1, rc = -1;
+
+	if (!deps) {
+		snprintf(why, size, "the files the compile read are unknown");
+		return -1;
+	}
+	if (deps_text(c, deps, ndeps, &dtext, why, size) ||
+	    (dfd = open_dir(c->dir, true, why, size)) < 0)
 		goto out;
+	serialize(&payload, c, sb_str(&dtext), p);
 	len = payload.len;
 	sum = fnv1a(sb_str(&payload), payload.len, FNV_INIT);
-	sb_appendn(&file, CACHE_MAGIC, 8);
+	sb_appendn(&file, CACHE_MAGIC, 7);
+	sb_appendn(&file, (const char[]){CACHE_FORMAT}, 1);
 	sb_appendn(&file, (const char *)&len, 8);
 	sb_appendn(&file, (const char *)&sum, 8);
 	sb_appendn(&file, sb_str(&payload), payload.len);
-	/* a private temporary file renamed into place: readers never see half
-	 * an entry, and nothing planted at the final name is followed */
-	tmp = xasprintf("%s/.tmp-XXXXXX", dir);
-	fd = mkstemp(tmp);
-	if (fd < 0 || write_all(fd, sb_str(&file), file.len) || fchmod(fd, 0600) || close(fd)) {
-		snprintf(why, size, "cannot write in %s: %s", dir, strerror(errno));
-		if (fd >= 0)
-			unlink(tmp);
+	entry_name(c, name, sizeof(name));
+	if (write_entry(dfd, c->dir, name, &file, why, size))
 		goto out;
-	}
-	path = entry_path(dir, k);
-	if (rename(tmp, path) < 0) {
-		snprintf(why, size, "cannot rename into %s: %s", path, strerror(errno));
-		unlink(tmp);
-		goto out;
-	}
-	evict(dir);
+	evict(dfd, c->max_mb);
 	rc = 0;
 out:
+	if (dfd >= 0)
+		close(dfd);
 	sb_free(&payload);
 	sb_free(&file);
-	free(dir);
-	free(tmp);
-	free(path);
+	sb_free(&dtext);
 	return rc;
 }
 
 /* ---- lookup ---- */
 
-static char *read_entry(const char *path, size_t *len, char *why, size_t size)
+static char *read_entry(int dfd, const char *name, size_t *len, char *why, size_t size)
 {
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	struct stat st;
 	char *buf;
-	ssize_t n;
+	size_t got = 0;
 
 	if (fd < 0) {
 		snprintf(why, size, errno == ENOENT ? "no entry" : "cannot read entry: %s",
@@ -509,14 +667,22 @@ static char *read_entry(const char *path, size_t *len, char *why, size_t size)
 		return NULL;
 	}
 	buf = xmalloc((size_t)st.st_size + 1);
-	n = read(fd, buf, (size_t)st.st_size);
+	while (got < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
 	close(fd);
-	if (n != st.st_size) {
+	if (got != (size_t)st.st_size) {
 		snprintf(why, size, "cannot read entry");
 		free(buf);
 		return NULL;
 	}
-	*len = (size_t)n;
+	*len = got;
 	return buf;
 }
 
@@ -536,14 +702,34 @@ static void changed_component(const char *want, const char *have, char *why, siz
 	snprintf(why, size, "tracepoints changed");
 }
 
-static bool parse_maps(struct cursor *c, struct cache_prog *p)
+/* Every file the stored compile read still has the contents it had. */
+static bool deps_unchanged(const char *text, char *why, size_t size)
+{
+	for (const char *line = text; *line;) {
+		size_t n = strcspn(line, "\n");
+		char *path = n > 17 ? xstrndup(line + 17, n - 17) : xstrdup("");
+		unsigned long long want = strtoull(line, NULL, 16);
+		uint64_t h;
+		bool same = *path && file_digest(path, &h) && h == want;
+
+		if (!same)
+			snprintf(why, size, "%s changed", *path ? path : "a file the compile read");
+		free(path);
+		if (!same)
+			return false;
+		line += n + (line[n] == '\n');
+	}
+	return true;
+}
+
+static bool parse_maps(struct cursor *c, struct prog *p)
 {
 	p->nmaps = get_u32(c);
 	if (c->bad || p->nmaps > 4096)
 		return false;
 	p->maps = xcalloc(p->nmaps, sizeof(*p->maps));
 	for (uint32_t i = 0; i < p->nmaps; i++) {
-		struct cache_map *m = &p->maps[i];
+		struct prog_map *m = &p->maps[i];
 
 		m->fd = -1;
 		m->name = get_bytes(c, NULL);
@@ -556,7 +742,7 @@ static bool parse_maps(struct cursor *c, struct cache_prog *p)
 	return !c->bad;
 }
 
-static bool parse_funcs(struct cursor *c, struct cache_prog *p)
+static bool parse_funcs(struct cursor *c, struct prog *p)
 {
 	p->nfuncs = get_u32(c);
 	if (c->bad || p->nfuncs > 65536)
@@ -574,33 +760,42 @@ static bool parse_funcs(struct cursor *c, struct cache_prog *p)
 	return !c->bad;
 }
 
-static int create_maps(struct cache_prog *p, char *why, size_t size)
+/* The key part of an entry: components, source and the files read. */
+static bool same_key(struct cursor *cur, const struct cache *c, char *why, size_t size)
 {
-	for (uint32_t i = 0; i < p->nmaps; i++) {
-		struct cache_map *m = &p->maps[i];
+	char *components = get_bytes(cur, NULL), *src = get_bytes(cur, NULL);
+	char *deps = get_bytes(cur, NULL);
+	bool same = !cur->bad && !strcmp(src, c->src);
 
-		m->fd = bcc_create_map((enum bpf_map_type)m->type, m->name, (int)m->key_size,
-				       (int)m->value_size, (int)m->max_entries, (int)m->flags);
-		if (m->fd < 0) {
-			snprintf(why, size, "cannot create map %s: %s", m->name, strerror(errno));
-			return -1;
-		}
+	if (!same)
+		snprintf(why, size,
+			 cur->bad ? "corrupt entry (bad layout)" : "entry holds another program");
+	else if (strcmp(components, c->components)) {
+		changed_component(c->components, components, why, size);
+		same = false;
+	} else {
+		same = deps_unchanged(deps, why, size);
 	}
-	return 0;
+	free(components);
+	free(src);
+	free(deps);
+	return same;
 }
 
 /* Checks and parses an entry; NULL with why on any mismatch or damage. */
-static struct cache_prog *parse_entry(const char *buf, size_t len, const struct cache_key *k,
-				      char *why, size_t size)
+static struct prog *parse_entry(const char *buf, size_t len, const struct cache *c, char *why,
+				size_t size)
 {
-	struct cache_prog *p;
-	struct cursor c;
+	struct prog *p;
+	struct cursor cur;
 	uint64_t plen, sum;
-	char *components, *src;
-	bool same;
 
-	if (len < 24 || memcmp(buf, CACHE_MAGIC, 8)) {
+	if (len < 24 || memcmp(buf, CACHE_MAGIC, 7)) {
 		snprintf(why, size, "corrupt entry (bad header)");
+		return NULL;
+	}
+	if (buf[7] != CACHE_FORMAT) {
+		snprintf(why, size, "entry written by another version of cbcc");
 		return NULL;
 	}
 	memcpy(&plen, buf + 8, 8);
@@ -610,144 +805,40 @@ static struct cache_prog *parse_entry(const char *buf, size_t len, const struct 
 			 plen != len - 24 ? "truncated" : "checksum mismatch");
 		return NULL;
 	}
-	c = (struct cursor){buf + 24, buf + len, false};
-	components = get_bytes(&c, NULL);
-	src = get_bytes(&c, NULL);
-	same = !c.bad && !strcmp(src, k->src);
-	if (same && strcmp(components, k->components))
-		changed_component(k->components, components, why, size);
-	else if (!same)
-		snprintf(why, size, "entry holds another program");
-	free(src);
-	if (!same || strcmp(components, k->components)) {
-		free(components);
+	cur = (struct cursor){buf + 24, buf + len, false};
+	if (!same_key(&cur, c, why, size))
 		return NULL;
-	}
-	free(components);
 	p = xcalloc(1, sizeof(*p));
-	p->license = get_bytes(&c, NULL);
-	p->kern_version = get_u32(&c);
-	if (!parse_maps(&c, p) || !parse_funcs(&c, p) || c.p != c.end) {
+	p->license = get_bytes(&cur, NULL);
+	p->kern_version = get_u32(&cur);
+	if (!parse_maps(&cur, p) || !parse_funcs(&cur, p) || cur.p != cur.end) {
 		snprintf(why, size, "corrupt entry (bad layout)");
-		cache_prog_free(p);
+		prog_free(p);
 		return NULL;
 	}
 	return p;
 }
 
-struct cache_prog *cache_lookup(const struct cache_key *k, char *why, size_t size)
+struct prog *cache_lookup(struct cache *c, char *why, size_t size)
 {
-	char *dir = cache_dir(), *path = entry_path(dir, k);
-	struct cache_prog *p = NULL;
+	struct cbcc_err err;
+	struct prog *p = NULL;
+	char name[32], *buf = NULL;
 	size_t len = 0;
-	char *buf = NULL;
+	int dfd = open_dir(c->dir, false, why, size);
 
-	if (check_dir(dir, why, size) == 0 && (buf = read_entry(path, &len, why, size)))
-		p = parse_entry(buf, len, k, why, size);
-	if (p && create_maps(p, why, size)) {
-		cache_prog_free(p);
+	entry_name(c, name, sizeof(name));
+	if (dfd >= 0 && (buf = read_entry(dfd, name, &len, why, size)))
+		p = parse_entry(buf, len, c, why, size);
+	if (p && prog_create_maps(p, &err)) {
+		snprintf(why, size, "%s", err.msg);
+		prog_free(p);
 		p = NULL;
 	}
 	if (p)
-		utimensat(AT_FDCWD, path, NULL, AT_SYMLINK_NOFOLLOW); /* recently used */
-	if (!p && !strncmp(why, "cannot use", 10))
-		snprintf(why, size, "no entry");
+		utimensat(dfd, name, NULL, AT_SYMLINK_NOFOLLOW); /* recently used */
+	if (dfd >= 0)
+		close(dfd);
 	free(buf);
-	free(path);
-	free(dir);
 	return p;
-}
-
-/* ---- use ---- */
-
-static const struct cache_map *find_map(const struct cache_prog *p, const char *name)
-{
-	for (uint32_t i = 0; i < p->nmaps; i++)
-		if (!strcmp(p->maps[i].name, name))
-			return &p->maps[i];
-	return NULL;
-}
-
-int cache_prog_table_fd(const struct cache_prog *p, const char *name)
-{
-	const struct cache_map *m = find_map(p, name);
-
-	return m ? m->fd : -1;
-}
-
-int cache_prog_table_info(const struct cache_prog *p, const char *name, int *type, size_t *key_size,
-			  size_t *value_size, size_t *max_entries)
-{
-	const struct cache_map *m = find_map(p, name);
-
-	if (!m)
-		return -1;
-	*type = (int)m->type;
-	*key_size = m->key_size;
-	*value_size = m->value_size;
-	*max_entries = m->max_entries;
-	return 0;
-}
-
-static const struct cache_func *find_func(const struct cache_prog *p, const char *name)
-{
-	for (uint32_t i = 0; i < p->nfuncs; i++)
-		if (!strcmp(p->funcs[i].name, name))
-			return &p->funcs[i];
-	return NULL;
-}
-
-bool cache_prog_has_function(const struct cache_prog *p, const char *name)
-{
-	return find_func(p, name) != NULL;
-}
-
-int cache_prog_load(const struct cache_prog *p, const char *name, int prog_type, int log_level,
-		    char *log, unsigned log_size)
-{
-	const struct cache_func *f = find_func(p, name);
-	struct bpf_insn *insns;
-	int fd;
-
-	if (!f) {
-		errno = ENOENT;
-		return -1;
-	}
-	insns = xmalloc(f->ninsns * sizeof(*insns) + 1);
-	memcpy(insns, f->insns, f->ninsns * sizeof(*insns));
-	for (size_t i = 0; i < f->ninsns; i++) {
-		if (!is_map_ref(&insns[i]))
-			continue;
-		if (insns[i].imm < 0 || (uint32_t)insns[i].imm >= p->nmaps) {
-			free(insns);
-			errno = EINVAL;
-			return -1;
-		}
-		insns[i].imm = p->maps[insns[i].imm].fd;
-		i++;
-	}
-	fd = bcc_prog_load((enum bpf_prog_type)prog_type, name, insns,
-			   (int)(f->ninsns * sizeof(*insns)), p->license, p->kern_version,
-			   log_level, log, log_size);
-	free(insns);
-	return fd;
-}
-
-void cache_prog_free(struct cache_prog *p)
-{
-	if (!p)
-		return;
-	for (uint32_t i = 0; i < p->nmaps; i++) {
-		if (p->maps[i].fd >= 0)
-			close(p->maps[i].fd);
-		free(p->maps[i].name);
-	}
-	for (uint32_t i = 0; i < p->nfuncs; i++) {
-		free(p->funcs[i].name);
-		free(p->funcs[i].insns);
-	}
-	free(p->maps);
-	free(p->funcs);
-	free(p->license);
-	free(p);
 }

@@ -3,51 +3,43 @@
  *
  * An entry is named after a hash of the source and holds the whole source
  * (compared on load), the key components that can change the result
- * (libbcc version, running kernel and its build id, kernel header tree, tracepoint
- * formats, compiler flags), each map's shape and each function's
- * instructions with map references turned into map indices. */
+ * (libbcc version, running kernel and its build id, the types compiled
+ * against, tracepoint formats, compiler flags), the contents' hashes of the
+ * other files the compile read (-I headers), each map's shape and each
+ * function's instructions (struct prog).
+ *
+ * Root loads what it reads from there, so the directory is opened once,
+ * walking from "/" without following symlinks; it and every directory above
+ * it must belong to root (or to the invoking user when not root) and be
+ * writable by no one else (a sticky directory such as /tmp aside: there
+ * no one else can rename or remove what is ours), and every entry is opened,
+ * renamed and removed relative to that handle. */
 #ifndef CBCC_CACHE_H
 #define CBCC_CACHE_H
 
-#include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
 
+#include "prog.h"
 #include "util.h"
 
-struct cache_key {
-	char *src;	  /* the generated source */
-	char *components; /* "name=value\n" lines */
-	uint64_t hash;	  /* of the source: names the entry file */
-};
+/* The cache as configured, and the key of one program. */
+struct cache;
 
-/* A program loaded from the cache: its maps exist, its functions are ready
- * to be loaded by name. */
-struct cache_prog;
+/* Reads the configuration from the environment (an invalid value is an
+ * error naming it) and builds src's key: CBCC_CACHE_DIR (absolute),
+ * else /var/cache/cbcc for root, else $XDG_CACHE_HOME/cbcc or
+ * ~/.cache/cbcc; CBCC_CACHE_MAX_MB bounds it (least recently used entries
+ * go first). */
+int cache_open(struct cache **c, const char *src, struct cbcc_err *err);
+void cache_close(struct cache *c);
 
-/* Where entries live: $CBCC_CACHE_DIR, /var/cache/cbcc for root, else
- * $XDG_CACHE_HOME/cbcc or ~/.cache/cbcc (~ from the password database when
- * HOME is unset: never a shared directory such as /tmp). Returns a new string. */
-char *cache_dir(void);
-
-void cache_key_build(struct cache_key *k, const char *src);
-void cache_key_free(struct cache_key *k);
-
-/* Returns the cached program for k with its maps created, or NULL and a
- * reason in why ("no entry", "kernel changed", "corrupt entry", ...). */
-struct cache_prog *cache_lookup(const struct cache_key *k, char *why, size_t size);
-/* Stores the compiled libbcc module under k. On failure returns -1 with the
- * reason in why; the tool goes on without the cache. */
-int cache_store(const struct cache_key *k, void *mod, char *why, size_t size);
-
-int cache_prog_table_fd(const struct cache_prog *p, const char *name);
-/* Shape of a table: type, key and value sizes, max entries. */
-int cache_prog_table_info(const struct cache_prog *p, const char *name, int *type, size_t *key_size,
-			  size_t *value_size, size_t *max_entries);
-/* Loads function `name` with its map references patched; returns the fd. */
-int cache_prog_load(const struct cache_prog *p, const char *name, int prog_type, int log_level,
-		    char *log, unsigned log_size);
-bool cache_prog_has_function(const struct cache_prog *p, const char *name);
-void cache_prog_free(struct cache_prog *p);
+/* Returns the cached program with its maps created, or NULL and a reason
+ * in why ("no entry", "kernel changed", "corrupt entry", ...). */
+struct prog *cache_lookup(struct cache *c, char *why, size_t size);
+/* Stores p, whose compile read the files deps (absolute paths; NULL when
+ * unknown: then nothing is stored). On failure returns -1 with the reason
+ * in why; the tool goes on without the cache. */
+int cache_store(struct cache *c, const struct prog *p, char *const *deps, int ndeps, char *why,
+		size_t size);
 
 #endif

@@ -2,9 +2,14 @@
 
 #include <bcc/bcc_version.h>
 
+#include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
+
+#include "sysenv.h"
 
 static struct {
 	const char *name, *usage, *help;
@@ -25,19 +30,130 @@ void cli_usage_exit(const char *fmt, const char *arg)
 	exit(2);
 }
 
-int cli_int(const char *opt, const char *arg, long min, long *out, struct cbcc_err *err)
+/* "argument OPT: invalid value: 'ARG'", and why when why is not NULL. */
+static int invalid(const char *opt, const char *arg, const char *why, struct cbcc_err *err)
 {
-	if (!parse_long(arg, out) || *out < min)
-		return cbcc_errf(err, "argument %s: invalid value: '%s'", opt, arg);
-	return 0;
+	return cbcc_errf(err, "argument %s: invalid value: '%s'%s%s%s", opt, arg, why ? " (" : "",
+			 why ? why : "", why ? ")" : "");
 }
 
-long cli_int_arg(const char *opt, const char *arg, long min)
+/* Parses a whole decimal/hex/octal integer: false on junk. *overflow is
+ * set when it is a number too large for a long. */
+static bool parse_number(const char *arg, long *out, bool *overflow)
+{
+	char *end;
+
+	*overflow = false;
+	if (!arg || !*arg)
+		return false;
+	errno = 0;
+	*out = strtol(arg, &end, 0);
+	if (*end || end == arg)
+		return false;
+	*overflow = errno == ERANGE;
+	return true;
+}
+
+/* cli_range, the range's explanation (note) added to the message. */
+static int range(const char *opt, const char *arg, long min, long max, const char *note, long *out,
+		 struct cbcc_err *err)
+{
+	char why[128];
+	bool overflow;
+
+	if (!parse_number(arg, out, &overflow))
+		return invalid(opt, arg, NULL, err);
+	if (!overflow && *out >= min && *out <= max)
+		return 0;
+	if (max == LONG_MAX)
+		snprintf(why, sizeof(why), "at least %ld%s", min, note);
+	else
+		snprintf(why, sizeof(why), "%ld to %ld%s", min, max, note);
+	return invalid(opt, arg, why, err);
+}
+
+int cli_range(const char *opt, const char *arg, long min, long max, long *out, struct cbcc_err *err)
+{
+	return range(opt, arg, min, max, "", out, err);
+}
+
+long cli_range_arg(const char *opt, const char *arg, long min, long max)
 {
 	struct cbcc_err err;
 	long v;
 
-	if (cli_int(opt, arg, min, &v, &err))
+	if (cli_range(opt, arg, min, max, &v, &err))
+		cli_usage_exit("%s", err.msg);
+	return v;
+}
+
+long cli_int_arg(const char *opt, const char *arg, long min)
+{
+	return cli_range_arg(opt, arg, min, LONG_MAX);
+}
+
+/* kernel.pid_max: pids are below it. */
+static long pid_max(void)
+{
+	char *text = read_file("/proc/sys/kernel/pid_max");
+	long v = 0;
+
+	if (!text || !parse_long(strip(text), &v) || v < 2)
+		v = 4194304; /* the 64-bit kernels' ceiling */
+	free(text);
+	return v;
+}
+
+static int check_cpu(const char *opt, const char *arg, long cpu, struct cbcc_err *err)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
+	char *online = read_file("/sys/devices/system/cpu/online");
+	char why[160];
+	int rc = 0;
+
+	if (cpu < 0 || cpu >= ncpu || !sysenv_cpu_online((int)cpu)) {
+		snprintf(why, sizeof(why), "%s; CPUs online: %s",
+			 cpu >= 0 && cpu < ncpu ? "that CPU is offline" : "no such CPU",
+			 online ? strip(online) : "unknown");
+		rc = invalid(opt, arg, why, err);
+	}
+	free(online);
+	return rc;
+}
+
+int cli_number(const char *opt, const char *arg, enum cli_number kind, long *out,
+	       struct cbcc_err *err)
+{
+	switch (kind) {
+	case CLI_PID:
+		return range(opt, arg, 1, pid_max() - 1, ": pids are below kernel.pid_max", out,
+			     err);
+	case CLI_UID:
+		return range(opt, arg, 0, CLI_MAX_UID, "", out, err);
+	case CLI_CPU:
+		if (range(opt, arg, 0, INT_MAX, "", out, err))
+			return -1;
+		return check_cpu(opt, arg, *out, err);
+	case CLI_SECONDS:
+		return range(opt, arg, 1, CLI_MAX_SECONDS, " seconds", out, err);
+	case CLI_COUNT:
+		return range(opt, arg, 1, LONG_MAX, "", out, err);
+	case CLI_PAGES:
+		if (range(opt, arg, 1, CLI_MAX_PAGES, " pages, a power of two", out, err))
+			return -1;
+		if (*out & (*out - 1))
+			return invalid(opt, arg, "must be a power of two", err);
+		return 0;
+	}
+	return invalid(opt, arg, NULL, err);
+}
+
+long cli_number_arg(const char *opt, const char *arg, enum cli_number kind)
+{
+	struct cbcc_err err;
+	long v;
+
+	if (cli_number(opt, arg, kind, &v, &err))
 		cli_usage_exit("%s", err.msg);
 	return v;
 }

@@ -16,11 +16,35 @@ void cli_init(const char *tool, const char *usage, const char *help);
 /* Prints "TOOL: error: MSG (see TOOL -h)" to stderr, MSG being fmt with
  * arg, and exits with status 2. */
 __attribute__((noreturn)) void cli_usage_exit(const char *fmt, const char *arg);
-/* Parses the value of option opt (e.g. "-p/--pid") as an integer >= min;
- * on junk fills err with "argument OPT: invalid value: 'ARG'". */
-int cli_int(const char *opt, const char *arg, long min, long *out, struct cbcc_err *err);
-/* cli_int, exiting through cli_usage_exit on junk. */
+/* Parses the value of option opt (e.g. "-p/--pid") as an integer in
+ * [min, max]; on junk or a value out of range fills err with "argument OPT:
+ * invalid value: 'ARG'" and, for a number out of range, the range. */
+int cli_range(const char *opt, const char *arg, long min, long max, long *out,
+	      struct cbcc_err *err);
+/* cli_range, exiting through cli_usage_exit on junk. */
+long cli_range_arg(const char *opt, const char *arg, long min, long max);
+/* cli_range up to LONG_MAX. */
 long cli_int_arg(const char *opt, const char *arg, long min);
+
+/* The numbers options hold, each checked against its real range. */
+enum cli_number {
+	CLI_PID,     /* a process or thread: 1 .. kernel.pid_max - 1 */
+	CLI_UID,     /* a user id: 0 .. 4294967294 ((uid_t)-1 is no user) */
+	CLI_CPU,     /* a CPU of this machine that is online */
+	CLI_SECONDS, /* an interval or duration: 1 .. CLI_MAX_SECONDS */
+	CLI_COUNT,   /* a number of events or lines: 1 .. LONG_MAX */
+	CLI_PAGES,   /* perf buffer pages per CPU: a power of two up to CLI_MAX_PAGES */
+};
+/* ~68 years: in nanoseconds still far from overflowing 64 bits */
+#define CLI_MAX_SECONDS 2147483647L
+/* 1 GiB per CPU: libbcc's buffer size is an int */
+#define CLI_MAX_PAGES (1L << 18)
+#define CLI_MAX_UID 4294967294L
+
+int cli_number(const char *opt, const char *arg, enum cli_number kind, long *out,
+	       struct cbcc_err *err);
+/* cli_number, exiting through cli_usage_exit on a bad value. */
+long cli_number_arg(const char *opt, const char *arg, enum cli_number kind);
 
 /* getopt_long values of the long options several tools share */
 #define CLI_OPT_VERSION 0x1001

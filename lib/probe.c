@@ -18,9 +18,9 @@ int probe_resolve(struct cbcc_bpf *b, const struct probe_loc *loc, pid_t pid, co
 					 loc->function);
 		return 0;
 	}
-	r->path = rt_find_library(loc->library, pid);
+	r->path = rt_find_library(loc->library, pid, err);
 	if (!r->path)
-		return cbcc_errf(err, "can't find library or binary '%s'", loc->library);
+		return -1;
 	if (loc->type == PROBE_USDT)
 		return rt_usdt_add(b, r->path, pid, loc->category, loc->function, fn_name,
 				   &r->usdt_argtypes, &r->nusdt_args, err);

@@ -1,28 +1,36 @@
 #include "runtime.h"
 
-#include <bcc/bcc_common.h>
 #include <bcc/bcc_proc.h>
 #include <bcc/bcc_syms.h>
 #include <bcc/bcc_usdt.h>
 #include <bcc/libbpf.h>
 #include <bcc/perf_reader.h>
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cache.h"
+#include "compiler.h"
+#include "prog.h"
 #include "spec.h"
 #include "strbuf.h"
 #include "sysenv.h"
 
 /* Events per CPU that wake the reader (see rt_open_perf). */
 #define RT_WAKEUP_EVENTS 32
+/* Descriptors libbcc and cbcc open for a moment while attaching (tracefs
+ * files, ELF files, captured stderr), on top of those that stay. */
+#define RT_FD_SPARE 4
 
 enum att_kind { ATT_TRACEPOINT, ATT_KPROBE, ATT_UPROBE, ATT_KFUNC };
 
@@ -47,6 +55,8 @@ static void quiet_begin(struct quiet *q)
 	q->saved = q->tmp ? dup(STDERR_FILENO) : -1;
 	if (q->saved >= 0)
 		dup2(fileno(q->tmp), STDERR_FILENO);
+	else if (q->tmp)
+		fclose(q->tmp);
 }
 
 /* Restores stderr; returns what was written meanwhile (caller frees). */
@@ -87,86 +97,132 @@ static void first_error(const char *log, char *out, size_t size)
 }
 
 /* The cache is a speed-up only: any trouble with it is a warning. */
-static bool cache_try(struct cbcc_bpf *b, const struct cache_key *key)
+static void cache_save(struct cbcc_bpf *b, char *const *deps, int ndeps)
 {
 	char why[512] = "";
 
-	b->cached = cache_lookup(key, why, sizeof(why));
-	if (b->verbose)
-		fprintf(stderr, "%s: program cache %s%s%s\n", program_invocation_short_name,
-			b->cached ? "hit" : "miss: ", b->cached ? "" : why,
-			b->cached ? " (clang skipped)" : ", compiling");
-	return b->cached != NULL;
-}
-
-static void cache_save(struct cbcc_bpf *b, const struct cache_key *key)
-{
-	char why[512] = "";
-
-	if (cache_store(key, b->mod, why, sizeof(why)))
+	if (cache_store(b->cache, b->prog, deps, ndeps, why, sizeof(why)))
 		fprintf(stderr, "%s: warning: program cache not written: %s\n",
 			program_invocation_short_name, why);
 }
 
-static int compile(struct cbcc_bpf *b, const char *src, bool verbose, struct cbcc_err *err);
-
-int rt_compile(struct cbcc_bpf *b, const char *src, bool verbose, struct cbcc_err *err)
-{
-	struct cache_key key;
-	int rc;
-
-	b->verbose = verbose;
-	if (b->no_cache)
-		return compile(b, src, verbose, err);
-	cache_key_build(&key, src);
-	rc = cache_try(b, &key) ? 0 : compile(b, src, verbose, err);
-	if (rc == 0 && b->mod)
-		cache_save(b, &key);
-	cache_key_free(&key);
-	return rc;
-}
-
-static int compile(struct cbcc_bpf *b, const char *src, bool verbose, struct cbcc_err *err)
+/* Compiles src with clang into b->prog; stores it in the cache when one is
+ * open. */
+static int compile(struct cbcc_bpf *b, const char *src, struct cbcc_err *err)
 {
 	struct quiet q;
-	char *log;
+	char **deps = NULL, *log;
+	int ndeps = 0, rc;
 
 	quiet_begin(&q);
-	b->mod = bpf_module_create_c_from_string(src, 0, NULL, 0, true, NULL);
-	log = quiet_end(&q, verbose);
-	if (!b->mod) {
+	rc = compiler_compile(src, q.saved >= 0 ? q.saved : STDERR_FILENO, &b->prog, &deps, &ndeps,
+			      err);
+	log = quiet_end(&q, b->verbose);
+	if (rc > 0) { /* clang's diagnostics: the first error says most */
 		char first[400];
 
 		first_error(log, first, sizeof(first));
-		free(log);
-		return cbcc_errf(err, "compiling the BPF program failed: %s%s", first,
-				 verbose ? "" : " (run with -v for the compiler's messages)");
+		rc = cbcc_errf(err, "compiling the BPF program failed: %s%s", first,
+			       b->verbose ? "" : " (run with -v for the compiler's messages)");
+	} else if (rc == 0 && b->cache) {
+		cache_save(b, deps, ndeps);
 	}
 	free(log);
+	if (deps)
+		free_strv(deps, ndeps);
+	return rc;
+}
+
+int rt_compile(struct cbcc_bpf *b, const char *src, bool verbose, struct cbcc_err *err)
+{
+	char why[512] = "";
+
+	b->verbose = verbose;
+	if (b->no_cache)
+		return compile(b, src, err);
+	if (cache_open(&b->cache, src, err))
+		return -1;
+	b->prog = cache_lookup(b->cache, why, sizeof(why));
+	if (verbose)
+		fprintf(stderr, "%s: program cache %s%s%s\n", program_invocation_short_name,
+			b->prog ? "hit" : "miss: ", b->prog ? "" : why,
+			b->prog ? " (clang skipped)" : ", compiling");
+	if (!b->prog)
+		return compile(b, src, err);
+	b->from_cache = xstrdup(src);
 	return 0;
+}
+
+/* A program from the cache that does not work (a function or map missing,
+ * code the kernel refuses) is compiled again, once, and replaces the entry.
+ * Maps the tool already uses stay: the new program adopts them; should one
+ * find no place in it while the old program was in use, this run cannot go
+ * on consistently (its next one will). */
+enum repair { REPAIRED, NOT_CACHED, REPAIR_FAILED };
+
+static enum repair repair(struct cbcc_bpf *b, const char *what, struct cbcc_err *err)
+{
+	struct prog *old = b->prog;
+	char *src = b->from_cache;
+	int rc, left;
+
+	if (!src)
+		return NOT_CACHED;
+	b->from_cache = NULL;
+	if (b->verbose)
+		fprintf(stderr, "%s: program cache entry unusable (%s), compiling\n",
+			program_invocation_short_name, what);
+	b->prog = NULL;
+	rc = compile(b, src, err);
+	free(src);
+	if (rc) {
+		b->prog = old;
+		return REPAIR_FAILED;
+	}
+	left = prog_adopt_maps(b->prog, old);
+	prog_free(old);
+	if (left && b->cache_used) {
+		cbcc_errf(err,
+			  "the program cache entry of this program was damaged (%s) and has "
+			  "been replaced: run the command again",
+			  what);
+		return REPAIR_FAILED;
+	}
+	return REPAIRED;
+}
+
+static int load(struct cbcc_bpf *b, const char *name, int prog_type, char *log, unsigned size)
+{
+	struct quiet q;
+	int fd;
+
+	quiet_begin(&q);
+	fd = prog_load(b->prog, name, prog_type, b->verbose ? 1 : 0, log, size);
+	free(quiet_end(&q, b->verbose));
+	return fd;
 }
 
 int rt_load(struct cbcc_bpf *b, const char *name, int prog_type, struct cbcc_err *err)
 {
-	void *start = b->mod ? bpf_function_start(b->mod, name) : NULL;
-	size_t size = b->mod ? bpf_function_size(b->mod, name) : 0;
+	enum repair r = NOT_CACHED;
 	char *log;
-	struct quiet q;
 	int fd;
 
-	if (b->mod ? !start : !cache_prog_has_function(b->cached, name))
-		return cbcc_errf(err, "internal error: no function %s in the compiled program",
-				 name);
+	if (!prog_has_function(b->prog, name)) {
+		r = repair(b, "a function is missing", err);
+		if (r == REPAIR_FAILED)
+			return -1;
+		if (!prog_has_function(b->prog, name))
+			return cbcc_errf(err,
+					 "internal error: no function %s in the compiled "
+					 "program",
+					 name);
+	}
 	log = xcalloc(1, 1 << 20);
-	quiet_begin(&q);
-	if (b->mod)
-		fd = bcc_func_load(b->mod, prog_type, name, start, (int)size,
-				   bpf_module_license(b->mod), bpf_module_kern_version(b->mod),
-				   b->verbose ? 1 : 0, log, 1 << 20, NULL, -1);
-	else
-		fd = cache_prog_load(b->cached, name, prog_type, b->verbose ? 1 : 0, log, 1 << 20);
-	free(quiet_end(&q, b->verbose));
-	if (fd < 0) {
+	fd = load(b, name, prog_type, log, 1 << 20);
+	if (fd < 0 && (r = repair(b, "the kernel refused its code", err)) == REPAIRED)
+		fd = load(b, name, prog_type, log, 1 << 20);
+	if (fd < 0 && r != REPAIR_FAILED) {
 		int e = errno;
 		char *last = NULL;
 
@@ -177,11 +233,10 @@ int rt_load(struct cbcc_bpf *b, const char *name, int prog_type, struct cbcc_err
 			fputs(log, stderr);
 		cbcc_errf(err, "the kernel refused to load %s: %s%s%s", name, strerror(e),
 			  last ? ": " : "", last ? last : "");
-		free(log);
-		return -1;
 	}
 	free(log);
-	return fd;
+	b->cache_used = b->cache_used || fd >= 0;
+	return fd < 0 ? -1 : fd;
 }
 
 static struct rt_attach *add_attach(struct cbcc_bpf *b, enum att_kind kind, int fd)
@@ -305,27 +360,54 @@ int rt_attach_kfunc(struct cbcc_bpf *b, int prog_fd, const char *fn_name, struct
 
 int rt_table_fd(struct cbcc_bpf *b, const char *name, struct cbcc_err *err)
 {
-	int fd = b->mod ? bpf_table_fd(b->mod, name) : cache_prog_table_fd(b->cached, name);
+	int fd = prog_table_fd(b->prog, name);
+	enum repair r = fd < 0 ? repair(b, "a map is missing", err) : NOT_CACHED;
 
+	if (r == REPAIR_FAILED)
+		return -1;
+	if (r == REPAIRED)
+		fd = prog_table_fd(b->prog, name);
 	if (fd < 0)
 		return cbcc_errf(err, "internal error: no table %s", name);
+	b->cache_used = true;
 	return fd;
 }
 
 int rt_table_info(struct cbcc_bpf *b, const char *name, size_t *key_size, size_t *value_size,
 		  size_t *max_entries, struct cbcc_err *err)
 {
-	int type;
+	int type, fd = rt_table_fd(b, name, err);
 
-	if (b->mod) {
-		*key_size = bpf_table_key_size(b->mod, name);
-		*value_size = bpf_table_leaf_size(b->mod, name);
-		*max_entries = bpf_table_max_entries(b->mod, name);
-	} else if (cache_prog_table_info(b->cached, name, &type, key_size, value_size,
-					 max_entries)) {
-		return cbcc_errf(err, "internal error: no table %s", name);
-	}
-	return rt_table_fd(b, name, err);
+	if (fd >= 0)
+		prog_table_info(b->prog, name, &type, key_size, value_size, max_entries);
+	return fd;
+}
+
+/* One CPU's perf buffer, libbcc's own complaint (a guess about kernel
+ * support, whatever failed) kept quiet. */
+static struct perf_reader *open_perf_cpu(struct cbcc_bpf *b, int cpu, rt_event_cb event_cb,
+					 rt_lost_cb lost_cb, void *cookie, int pages,
+					 struct cbcc_err *err)
+{
+	/* Waking the reader for every event costs the traced process
+	 * microseconds per event; rt_poll drains what is below the mark. */
+	struct bcc_perf_buffer_opts opts = {
+		.pid = -1, .cpu = cpu, .wakeup_events = RT_WAKEUP_EVENTS};
+	struct perf_reader *r;
+	struct quiet q;
+	int e;
+
+	quiet_begin(&q);
+	errno = 0;
+	r = bpf_open_perf_buffer_opts(event_cb, lost_cb, cookie, pages, &opts);
+	e = errno;
+	free(quiet_end(&q, b->verbose));
+	if (!r)
+		cbcc_errf(err, "cannot open perf buffer on CPU %d (%d pages): %s", cpu, pages,
+			  e == EMFILE ? "too many open files (ulimit -n)"
+			  : e	      ? strerror(e)
+				      : "unknown error");
+	return r;
 }
 
 /* One BPF_PERF_OUTPUT table: the tool's callbacks, and what a drain needs
@@ -400,19 +482,14 @@ int rt_open_perf(struct cbcc_bpf *b, const char *table, rt_event_cb event_cb, rt
 		return -1;
 	p = new_perf(b, map_fd, event_cb, lost_cb, cookie);
 	for (int cpu = 0; cpu < ncpu; cpu++) {
-		/* Waking the reader for every event costs the traced process
-		 * microseconds per event; rt_poll drains what is below the mark. */
-		struct bcc_perf_buffer_opts opts = {
-			.pid = -1, .cpu = cpu, .wakeup_events = RT_WAKEUP_EVENTS};
 		struct perf_reader *r;
 		int fd;
 
 		if (!sysenv_cpu_online(cpu))
 			continue;
-		r = bpf_open_perf_buffer_opts(perf_event, perf_lost, p, pages, &opts);
+		r = open_perf_cpu(b, cpu, perf_event, perf_lost, p, pages, err);
 		if (!r)
-			return cbcc_errf(err, "cannot open perf buffer on CPU %d (%d pages): %s",
-					 cpu, pages, strerror(errno));
+			return -1;
 		b->readers = xrealloc(b->readers, (b->nreaders + 1) * sizeof(*b->readers));
 		b->readers[b->nreaders++] = r;
 		p->cpus = xrealloc(p->cpus, (p->ncpus + 1) * sizeof(*p->cpus));
@@ -423,6 +500,44 @@ int rt_open_perf(struct cbcc_bpf *b, const char *table, rt_event_cb event_cb, rt
 					 strerror(errno));
 	}
 	return 0;
+}
+
+/* Descriptors this process has open now. */
+static int open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	int n = 0;
+
+	if (!d)
+		return 3;
+	while ((de = readdir(d)))
+		n += de->d_name[0] != '.';
+	closedir(d);
+	return n - 1; /* the directory's own */
+}
+
+static int online_cpus(void)
+{
+	int n = 0, ncpu = (int)sysconf(_SC_NPROCESSORS_CONF);
+
+	for (int cpu = 0; cpu < ncpu; cpu++)
+		n += sysenv_cpu_online(cpu);
+	return n;
+}
+
+int rt_check_fds(int progs, int probes, bool perf, struct cbcc_err *err)
+{
+	struct rlimit rl;
+	long need = (long)open_fds() + progs + probes + (perf ? online_cpus() : 0) + RT_FD_SPARE;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY ||
+	    (rlim_t)need <= rl.rlim_cur)
+		return 0;
+	return cbcc_errf(err,
+			 "too few file descriptors: attaching %d probe%s needs about %ld, but the "
+			 "limit is %llu (ulimit -n)",
+			 probes, probes == 1 ? "" : "s", need, (unsigned long long)rl.rlim_cur);
 }
 
 int rt_poll(struct cbcc_bpf *b, int timeout_ms)
@@ -734,9 +849,9 @@ void rt_close(struct cbcc_bpf *b)
 	for (int i = 0; i < b->nusdt; i++)
 		bcc_usdt_close(b->usdt[i]);
 	free(b->usdt);
-	if (b->mod)
-		bpf_module_destroy(b->mod);
-	cache_prog_free(b->cached);
+	prog_free(b->prog);
+	free(b->from_cache);
+	cache_close(b->cache);
 	for (int i = 0; i < b->nperfs; i++) {
 		free(b->perfs[i]->cpus);
 		free(b->perfs[i]);
@@ -745,7 +860,8 @@ void rt_close(struct cbcc_bpf *b)
 	memset(b, 0, sizeof(*b));
 }
 
-char *rt_find_library(const char *name, pid_t pid)
+/* Library or executable lookup as BCC does it (see runtime.h). */
+static char *find_library(const char *name, pid_t pid)
 {
 	char resolved[PATH_MAX];
 	char *found;
@@ -763,6 +879,46 @@ char *rt_find_library(const char *name, pid_t pid)
 		return copy;
 	}
 	return NULL;
+}
+
+/* Probes go into ELF files only: say what else path is. */
+static int check_elf(const char *path, struct cbcc_err *err)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	unsigned char head[4] = {0};
+	struct stat st;
+	ssize_t n = -1;
+	const char *what = NULL;
+
+	if (fd < 0)
+		return cbcc_errf(err, "cannot open %s: %s", path, strerror(errno));
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		what = S_ISDIR(st.st_mode) ? "a directory" : "not a regular file";
+	else
+		n = pread(fd, head, sizeof(head), 0);
+	close(fd);
+	if (!what && n == (ssize_t)sizeof(head) && !memcmp(head, "\177ELF", 4))
+		return 0;
+	if (!what)
+		what = n >= 2 && head[0] == '#' && head[1] == '!'
+			       ? "a script: probe the interpreter it runs instead"
+			       : "no ELF header";
+	return cbcc_errf(err, "%s is not an ELF file (%s)", path, what);
+}
+
+char *rt_find_library(const char *name, pid_t pid, struct cbcc_err *err)
+{
+	char *path = find_library(name, pid);
+
+	if (!path) {
+		cbcc_errf(err, "can't find library or binary '%s'", name);
+		return NULL;
+	}
+	if (check_elf(path, err)) {
+		free(path);
+		return NULL;
+	}
+	return path;
 }
 
 int rt_resolve_uprobe(const char *path, const char *func, pid_t pid, uint64_t *offset,

@@ -12,12 +12,16 @@
 struct rt_attach;
 struct rt_perf;
 struct perf_reader;
-struct cache_prog;
+struct prog;
+struct cache;
 
 struct cbcc_bpf {
-	void *mod;		   /* compiled by clang this run, or NULL */
-	struct cache_prog *cached; /* loaded from the program cache, or NULL */
-	bool no_cache;		   /* --no-cache */
+	struct prog *prog;   /* compiled this run, or loaded from the program cache */
+	struct cache *cache; /* the program cache and this program's key, or NULL */
+	char *from_cache;    /* the source of a program from the cache, until it
+				was compiled again (see rt_load) */
+	bool cache_used;     /* functions or maps of it were handed out */
+	bool no_cache;	     /* --no-cache */
 	bool verbose;
 	struct rt_attach *att;
 	int natt;
@@ -33,10 +37,12 @@ struct cbcc_bpf {
 typedef void (*rt_event_cb)(void *cookie, void *data, int size);
 typedef void (*rt_lost_cb)(void *cookie, uint64_t lost);
 
-/* Compiles C source with libbcc's clang frontend, or takes the result from
- * the program cache (lib/cache.h) unless b->no_cache. Diagnostics go to
- * stderr only when verbose; otherwise the first error becomes err. With
- * verbose, says whether the cache was hit and why not. */
+/* Compiles C source with libbcc's clang frontend (lib/compiler.h), or takes
+ * the result from the program cache (lib/cache.h) unless b->no_cache.
+ * Diagnostics go to stderr only when verbose; otherwise the first error
+ * becomes err. With verbose, says whether the cache was hit and why not.
+ * A program from the cache that then fails to load (or lacks a function or
+ * table asked for) is compiled again once and replaces the entry. */
 int rt_compile(struct cbcc_bpf *b, const char *src, bool verbose, struct cbcc_err *err);
 /* Loads function `name` as prog_type (BPF_PROG_TYPE_*); returns its fd. */
 int rt_load(struct cbcc_bpf *b, const char *name, int prog_type, struct cbcc_err *err);
@@ -58,6 +64,11 @@ int rt_table_info(struct cbcc_bpf *b, const char *name, size_t *key_size, size_t
 /* Opens one perf buffer per CPU for a BPF_PERF_OUTPUT table. */
 int rt_open_perf(struct cbcc_bpf *b, const char *table, rt_event_cb event_cb, rt_lost_cb lost_cb,
 		 void *cookie, int pages, struct cbcc_err *err);
+/* Before attaching: fails, saying so, when the descriptors the plan needs
+ * (progs programs to load, probes to attach, a perf buffer per CPU to open
+ * when perf) and those already open exceed the limit (RLIMIT_NOFILE, whose
+ * soft limit sysenv_check_tracing raised to the hard one). */
+int rt_check_fds(int progs, int probes, bool perf, struct cbcc_err *err);
 /* Waits up to timeout_ms, then runs the callbacks for everything buffered
  * (also events below the wake-up mark); <0 only on a real error. */
 int rt_poll(struct cbcc_bpf *b, int timeout_ms);
@@ -97,8 +108,10 @@ void rt_perf_set_gate(struct cbcc_bpf *b, bool (*gate)(void *ctx), void *ctx);
 unsigned long long rt_perf_undelivered(const struct cbcc_bpf *b);
 
 /* Library or executable lookup as BCC does it: a path, a soname, "c" for libc,
- * or a program in $PATH. Returns a new absolute path or NULL. */
-char *rt_find_library(const char *name, pid_t pid);
+ * or a program in $PATH. Returns a new absolute path of an ELF file, or NULL
+ * with err saying it was not found or is no ELF file (a directory, a
+ * script, ...). */
+char *rt_find_library(const char *name, pid_t pid, struct cbcc_err *err);
 /* File offset of symbol `func` in binary `path` for a uprobe. */
 int rt_resolve_uprobe(const char *path, const char *func, pid_t pid, uint64_t *offset,
 		      struct cbcc_err *err);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "btf.h"
+#include "cli.h"
 #include "codegen.h"
 #include "drain.h"
 #include "output.h"
@@ -197,7 +198,7 @@ bool snoop_parse_uid(const char *arg, long *uid)
 	struct passwd *pw;
 
 	if (parse_long(arg, uid))
-		return *uid >= 0;
+		return *uid >= 0 && *uid <= CLI_MAX_UID;
 	pw = getpwnam(arg);
 	if (!pw)
 		return false;
@@ -231,6 +232,7 @@ static int start(struct run *r, const char *src, volatile sig_atomic_t *stop, st
 	r->bpf.no_cache = t->no_cache || t->cgroupmap || t->mntnsmap;
 	if (rt_compile(&r->bpf, src, false, err) || configure_containers(&r->bpf, t, err) ||
 	    t->configure(&r->bpf, t->cookie, err) ||
+	    rt_check_fds(t->ntps, t->ntps, true, err) ||
 	    rt_open_perf(&r->bpf, "snoop_events", on_perf_event, on_perf_lost, r, t->pages, err))
 		return -1;
 	return attach(&r->bpf, t->tps, t->ntps, stop, err);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -79,10 +80,41 @@ int sysenv_check_headers(char *warning, size_t size, struct cbcc_err *err)
 
 int sysenv_check_tracefs(struct cbcc_err *err)
 {
-	if (!is_dir("/sys/kernel/debug/tracing/events"))
-		return cbcc_errf(err, "tracefs is not available at /sys/kernel/debug/tracing: "
-				      "mount it with 'mount -t debugfs debugfs /sys/kernel/debug' "
-				      "(scripts/setup.sh does this)");
+	static const char *const dirs[] = {"/sys/kernel/debug/tracing/events",
+					   "/sys/kernel/tracing/events"};
+	struct stat st;
+
+	if (is_dir(dirs[0]))
+		return 0;
+	/* not root: say so, rather than blame the mount */
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++)
+		if (stat(dirs[i], &st) < 0 && errno == EACCES)
+			return cbcc_errf(err,
+					 "cannot read the tracepoints under %.*s: %s (run as "
+					 "root)",
+					 (int)(strlen(dirs[i]) - strlen("/events")), dirs[i],
+					 strerror(EACCES));
+	return cbcc_errf(err, "tracefs is not available at /sys/kernel/debug/tracing: "
+			      "mount it with 'mount -t debugfs debugfs /sys/kernel/debug' "
+			      "(scripts/setup.sh does this)");
+}
+
+int sysenv_raise_fd_limit(struct cbcc_err *err)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return 0;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+		getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < SYSENV_MIN_FDS)
+		return cbcc_errf(err,
+				 "too few file descriptors: the limit is %llu (ulimit -n), tracing "
+				 "needs at least %d",
+				 (unsigned long long)rl.rlim_cur, SYSENV_MIN_FDS);
 	return 0;
 }
 
@@ -114,7 +146,7 @@ bool sysenv_has_kprobes(void)
 int sysenv_check_tracing(long pid, char *warning, size_t size, struct cbcc_err *err)
 {
 	warning[0] = '\0';
-	if (sysenv_check_root(err) || sysenv_check_tracefs(err) ||
+	if (sysenv_check_root(err) || sysenv_raise_fd_limit(err) || sysenv_check_tracefs(err) ||
 	    sysenv_check_headers(warning, size, err))
 		return -1;
 	if (pid && kill((pid_t)pid, 0) < 0 && errno == ESRCH)

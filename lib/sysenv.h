@@ -13,14 +13,22 @@ int sysenv_check_root(struct cbcc_err *err);
 /* Kernel headers at /lib/modules/$(uname -r)/build. On a version mismatch,
  * fills warning (else leaves it empty). */
 int sysenv_check_headers(char *warning, size_t size, struct cbcc_err *err);
-/* libbcc reads tracepoint formats under /sys/kernel/debug/tracing. */
+/* libbcc reads tracepoint formats under /sys/kernel/debug/tracing. Says
+ * when it is there but closed to this user. */
 int sysenv_check_tracefs(struct cbcc_err *err);
+/* Descriptors below this limit are too few for any tool to trace. */
+#define SYSENV_MIN_FDS 16
+/* Raises the soft RLIMIT_NOFILE to the hard limit (tools with many probes
+ * need thousands of descriptors); fails when even that is below
+ * SYSENV_MIN_FDS. */
+int sysenv_raise_fd_limit(struct cbcc_err *err);
 /* The mounted tracefs directory ("/sys/kernel/tracing" or the debugfs one). */
 const char *sysenv_tracefs(void);
 bool sysenv_has_kprobes(void);
 /* Whether tracepoint category:event exists on this kernel. */
 bool sysenv_tracepoint_exists(const char *category, const char *event);
-/* Everything a tracing tool checks before it starts: root, tracefs, kernel
+/* Everything a tracing tool checks before it starts: root, descriptors
+ * (sysenv_raise_fd_limit), tracefs, kernel
  * headers (a version mismatch fills warning, else it is left empty) and, when
  * pid is not 0, that the process exists. */
 int sysenv_check_tracing(long pid, char *warning, size_t size, struct cbcc_err *err);

@@ -231,9 +231,9 @@ int wc_parse(const char *text, bool use_regex, pid_t pid, struct wc_pattern *p,
 	p->text = name;
 	name = NULL;
 	if (*lib) {
-		p->library = rt_find_library(lib, pid);
+		p->library = rt_find_library(lib, pid, err);
 		if (!p->library) {
-			rc = cbcc_errf(err, "can't find library or binary '%s'", lib);
+			rc = -1;
 			goto out;
 		}
 	}

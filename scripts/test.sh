@@ -9,13 +9,15 @@ bash scripts/setup.sh
 echo "== clang-format (layout of every C source, .clang-format)"
 clang-format --dry-run -Werror -style=file lib/*.[ch] tools/*.c tests/unit/*.c tests/fuzz/*.c tests/progs/*.c
 for variant in build build-asan; do
+	# the release-like build keeps the test-only hooks out (tests/cache.sh
+	# checks they are absent there and uses them in the sanitizer build)
 	flags=()
-	[ "$variant" = build-asan ] && flags=(-DCBCC_SANITIZE=ON)
+	[ "$variant" = build-asan ] && flags=(-DCBCC_SANITIZE=ON -DCBCC_TEST_HOOKS=ON)
 	cmake -S . -B "$variant" "${flags[@]}" >/dev/null
 	cmake --build "$variant" -j"$(nproc)"
 	echo "== ctest ($variant)"
 	# Leaks count too, except inside libbcc and the clang/LLVM it embeds.
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp \
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0 \
 		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		ctest --test-dir "$variant" --output-on-failure
 done

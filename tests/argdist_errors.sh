@@ -9,7 +9,7 @@ expect_error 2 "argument -p/--pid: invalid value: 'abc'" "$A" -p abc -C 'p:c:mal
 expect_error 2 "argument -i: expected one argument" "$A" -C 'p:c:malloc()' -i
 expect_error 2 "unrecognized option '--bogus'" "$A" --bogus
 expect_error 2 "argument -z/--string-size: invalid value: '0'" "$A" -z 0 -C 'p:c:malloc()'
-expect_error 2 "at most 400" "$A" -z 1000 -C 'p:c:malloc()'
+expect_error 2 "argument -z/--string-size: invalid value: '1000' \(1 to 400\)" "$A" -z 1000 -C 'p:c:malloc()'
 expect_error 2 "argument -n/--number: invalid value: '-1'" "$A" -n -1 -C 'p:c:malloc()'
 expect_error 2 "unrecognized arguments: p:c:malloc\(\)" "$A" 'p:c:malloc()'
 pass "usage errors"
@@ -63,8 +63,9 @@ expect_error 1 "can't find library or binary 'nosuchlib'" "$A" -C 'p:nosuchlib:f
 expect_error 1 "USDT probe nosuch not found in $TARGET" "$A" -C "u:$TARGET:nosuch()"
 expect_error 1 "arg3 does not exist" "$A" -C "u:$TARGET:ping():int:arg3"
 expect_error 1 "kernel function 'nosuchfn_cbcc' not found" "$A" -C 'p::nosuchfn_cbcc()'
-expect_error 1 "process 2147483646 does not exist" "$A" -p 2147483646 -C 'p:c:malloc()'
-expect_error 1 "thread 2147483646 does not exist" "$A" -t 2147483646 -C 'p:c:malloc()'
+nopid=$(free_pid)
+expect_error 1 "process $nopid does not exist" "$A" -p "$nopid" -C 'p:c:malloc()'
+expect_error 1 "thread $nopid does not exist" "$A" -t "$nopid" -C 'p:c:malloc()'
 pass "missing tracepoints, fields, functions, libraries, USDT probes, processes"
 
 # Errors from clang: one line, the diagnostics only with -v.

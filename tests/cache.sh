@@ -1,6 +1,8 @@
-# The compiled-program cache: hits, a miss for each key component, damaged
-# entries, unusable directories, planted symlinks, concurrent writers, LRU
-# eviction, and identical output cold and warm.
+# The compiled-program cache: hits, a miss for each key component and for
+# changed -I headers, damaged entries (also with a valid checksum: recompiled
+# and replaced), unusable and untrusted directories, planted symlinks and
+# FIFOs, concurrent writers, LRU eviction, invalid settings, and identical
+# output cold and warm.
 . "$(dirname "$0")/lib.sh"
 need_bpf
 TRACE=$CBCC_BIN/trace
@@ -8,7 +10,8 @@ export CBCC_CACHE_DIR="$WORK/cache"
 READY_RE='^PID' # -v prints the program before the header
 SPEC="p:$TARGET:cbcc_add \"a=%d b=%d\", arg1, arg2"
 
-# run NAME [ENV=VALUE...]: trace -v -M 3 on cbcc_add, output without pids.
+# run NAME [ENV=VALUE...] [CMD...]: trace -v -M 3 on cbcc_add (run by CMD,
+# which execs its last arguments, when given), output without pids.
 run() {
 	local name=$1
 	shift
@@ -26,6 +29,7 @@ entries() { find "$CBCC_CACHE_DIR" -name '*.prog' | wc -l; }
 run cold
 cache_says cold 'program cache miss: no entry, compiling'
 [ "$(entries)" = 1 ] || fail "cold run stored $(entries) entries"
+entry=$(ls "$CBCC_CACHE_DIR"/*.prog) # the entry of SPEC's program
 [ "$(stat -c %a "$CBCC_CACHE_DIR")" = 700 ] || fail "cache dir mode $(stat -c %a "$CBCC_CACHE_DIR")"
 run warm
 cache_says warm 'program cache hit \(clang skipped\)'
@@ -44,21 +48,51 @@ start_tracer other "$TRACE" -v -M 1 "p:$TARGET:cbcc_add \"other=%d\", arg1"
 "$TARGET" calls 1
 wait_tracer
 cache_says other 'miss: no entry'
-for comp in kernel libbcc build_id cflags cpus; do
-	upper=$(echo "$comp" | tr a-z A-Z)
-	run "fake_$comp" "CBCC_CACHE_FAKE_$upper=changed"
-	cache_says "fake_$comp" "miss: $comp changed"
-	run "back_$comp"
-	cache_says "back_$comp" "miss: $comp changed"
-done
-pass "miss when kernel, libbcc, kernel build id, flags or CPUs change"
+# Components a test cannot change for real are faked through hooks that only
+# test builds have (cmake -DCBCC_TEST_HOOKS=ON); a release build ignores them.
+if [ "$CBCC_TEST_HOOKS" = 1 ]; then
+	for comp in kernel libbcc build_id cflags cpus; do
+		upper=$(echo "$comp" | tr a-z A-Z)
+		run "fake_$comp" "CBCC_CACHE_FAKE_$upper=changed"
+		cache_says "fake_$comp" "miss: $comp changed"
+		run "back_$comp"
+		cache_says "back_$comp" "miss: $comp changed"
+	done
+	pass "miss when kernel, libbcc, kernel build id, flags or CPUs change"
+else
+	run fake_ignored CBCC_CACHE_FAKE_KERNEL=changed CBCC_CACHE_FAKE_LIBBCC=changed
+	cache_says fake_ignored 'program cache hit'
+	pass "the CBCC_CACHE_FAKE_* test hooks are not in this (release) build"
+fi
 
-# The header tree: a real change of a key file's modification time.
+# -I headers, and what they include, are part of the key by their contents.
+printf '#include "inner.h"\n' >"$WORK/val.h"
+printf '#define CBCC_VAL 1111\n' >"$WORK/inner.h"
+header_run() { # NAME EXPECTED_VALUE
+	start_tracer "$1" "$TRACE" -v -I "$WORK/val.h" -M 1 "p:$TARGET:cbcc_add \"v=%d\", CBCC_VAL"
+	"$TARGET" calls 1
+	wait_tracer
+	assert_grep "$WORK/$1.out" "cbcc_add +v=$2\$"
+}
+header_run hdr_cold 1111
+cache_says hdr_cold 'miss: no entry'
+header_run hdr_warm 1111
+cache_says hdr_warm 'hit'
+printf '#define CBCC_VAL 2222\n' >"$WORK/inner.h"
+header_run hdr_changed 2222
+cache_says hdr_changed "miss: $WORK/inner.h changed"
+header_run hdr_again 2222
+cache_says hdr_again 'hit'
+pass "a change in an -I header or a header it includes is a miss"
+
+# The header tree: a key file with another modification time (a copy of it
+# mounted over it in a private mount namespace: the machine's tree, which
+# other runs use, is not touched).
 hdr=$(readlink -f "/lib/modules/$(uname -r)/build")/include/config/kernel.release
-touch -r "$hdr" "$WORK/hdr-stamp"
-touch "$hdr"
-run headers
-touch -r "$WORK/hdr-stamp" "$hdr"
+cp "$hdr" "$WORK/kernel.release"
+touch -d '2001-01-01' "$WORK/kernel.release"
+run headers unshare -m --propagation private \
+	sh -c 'mount --bind "$1" "$2" && shift 2 && exec "$@"' sh "$WORK/kernel.release" "$hdr"
 cache_says headers 'miss: headers changed'
 run headers_back
 cache_says headers_back 'miss: headers changed'
@@ -67,7 +101,6 @@ cache_says headers_hit 'hit'
 pass "miss when the kernel header tree changes"
 
 # Damaged entries are detected, ignored and rebuilt.
-entry=$(ls -t "$CBCC_CACHE_DIR"/*.prog | head -1)
 size=$(stat -c %s "$entry")
 printf '\377' | dd of="$entry" bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
 run corrupt
@@ -80,9 +113,23 @@ run rebuilt
 cache_says rebuilt 'hit'
 pass "corrupt and truncated entries are rebuilt"
 
+# Entries with a valid checksum that do not work: a function or a map
+# missing, code cut short. The run works anyway and the entry is replaced.
+for damage in rename-func "rename-map cbcc_events" cut; do
+	python3 "$(dirname "$0")/cache_entry.py" ${damage%% *} "$entry" ${damage#* }
+	run damaged
+	cache_says damaged 'program cache hit'
+	cache_says damaged 'entry unusable \((a function is missing|a map is missing|the kernel refused its code)\), compiling'
+	cmp -s "$WORK/cold.lines" "$WORK/damaged.lines" || fail "output with a damaged entry ($damage) differs"
+	run replaced
+	cache_says replaced 'hit'
+	assert_no_grep "$WORK/replaced.err" 'unusable' "the run after the replacement ($damage)"
+done
+pass "entries that do not load are compiled again and replaced"
+
 # An unusable cache directory: the tool works and warns once.
 run unwritable CBCC_CACHE_DIR=/dev/null/cbcc
-cache_says unwritable 'warning: program cache not written: cannot create /dev/null/cbcc'
+cache_says unwritable 'warning: program cache not written: cannot create /dev/null/cbcc: /dev/null: Not a directory'
 [ "$(grep -c 'program cache not written' "$WORK/unwritable.err")" = 1 ] || fail "warned more than once"
 cmp -s "$WORK/cold.lines" "$WORK/unwritable.lines" || fail "output without a cache differs"
 pass "unwritable cache dir: works, warns once"
@@ -91,8 +138,11 @@ pass "unwritable cache dir: works, warns once"
 mkdir -m 700 "$WORK/elsewhere"
 ln -s "$WORK/elsewhere" "$WORK/link"
 run symlinked CBCC_CACHE_DIR="$WORK/link"
-cache_says symlinked 'is not a private directory .*symlink'
+cache_says symlinked "cannot use $WORK/link: $WORK/link is a symlink"
 [ -z "$(ls "$WORK/elsewhere")" ] || fail "wrote through a symlinked cache dir"
+run symlinked_parent CBCC_CACHE_DIR="$WORK/link/cache"
+cache_says symlinked_parent "cannot use $WORK/link/cache: $WORK/link is a symlink"
+[ -z "$(ls "$WORK/elsewhere")" ] || fail "wrote through a symlinked parent of the cache dir"
 echo secret >"$WORK/victim"
 rm -f "$CBCC_CACHE_DIR"/*.prog
 run plant_first
@@ -104,6 +154,40 @@ cache_says planted 'miss: cannot read entry'
 [ "$(cat "$WORK/victim")" = secret ] || fail "a planted symlink was followed"
 [ -L "$planted" ] && fail "the planted symlink was not replaced"
 pass "symlinks planted in the cache are not followed"
+
+# Directories on the way that others control: nothing is created or read
+# there ($WORK itself lies in /tmp, which is sticky: that is allowed).
+mkdir "$WORK/others"
+chown 65534 "$WORK/others"
+run others_dir CBCC_CACHE_DIR="$WORK/others/a/b/cache"
+cache_says others_dir "cannot use $WORK/others/a/b/cache: $WORK/others is owned by another user"
+[ -z "$(ls -A "$WORK/others")" ] || fail "created $(ls -A "$WORK/others") in another user's directory"
+mkdir "$WORK/open"
+chmod 777 "$WORK/open"
+run open_dir CBCC_CACHE_DIR="$WORK/open/cache"
+cache_says open_dir "cannot use $WORK/open/cache: $WORK/open is writable by others"
+[ -z "$(ls -A "$WORK/open")" ] || fail "created $(ls -A "$WORK/open") in a directory others can write"
+cmp -s "$WORK/cold.lines" "$WORK/open_dir.lines" || fail "output without a trusted cache differs"
+pass "directories others own or can write are not used"
+
+# A FIFO at an entry's name does not block the tool; it is replaced.
+mkdir -m 700 "$WORK/fifo"
+mkfifo "$WORK/fifo/$(basename "$entry")"
+CBCC_ATTACH_WAIT=30 run fifo CBCC_CACHE_DIR="$WORK/fifo"
+cache_says fifo 'miss: entry is not a regular file'
+[ -f "$WORK/fifo/$(basename "$entry")" ] || fail "the FIFO was not replaced by an entry"
+pass "a FIFO at an entry's name"
+
+# Invalid settings are errors naming them.
+for v in -1 0 abc 1048577 99999999999999999999; do
+	expect_error 1 "CBCC_CACHE_MAX_MB: invalid value '$v' \(a size in MB from 1 to 1048576\)" \
+		env CBCC_CACHE_MAX_MB="$v" "$TRACE" -M 1 "$SPEC"
+done
+for v in relative/cache /var/../tmp/cache; do
+	expect_error 1 "CBCC_CACHE_DIR: invalid value '$v' \(an absolute path without '..' is needed\)" \
+		env CBCC_CACHE_DIR="$v" "$TRACE" -M 1 "$SPEC"
+done
+pass "invalid CBCC_CACHE_MAX_MB and CBCC_CACHE_DIR values"
 
 # Concurrent writers: all succeed, and the entry is whole afterwards.
 export CBCC_CACHE_DIR="$WORK/concurrent"

@@ -19,7 +19,8 @@ expect_error 1 "no USDT probes matched by pattern 'nosuch'" "$FC" "u:$TARGET:nos
 expect_error 1 "no functions matched by pattern 'nosuchfn_cbcc_\*'" "$FC" 'nosuchfn_cbcc_*'
 expect_error 1 "matched [0-9]+ probes, more than the maximum of 1000 allowed" "$FC" 't:*:*'
 expect_error 1 "invalid regular expression" "$FC" -r 'c:str(('
-expect_error 1 "process 2147483646 does not exist" "$FC" -p 2147483646 'c:malloc'
+nopid=$(free_pid)
+expect_error 1 "process $nopid does not exist" "$FC" -p "$nopid" 'c:malloc'
 pass "bad patterns"
 
 if [ ! -e /sys/bus/event_source/devices/kprobe/type ] && [ ! -e /sys/kernel/debug/tracing/kprobe_events ]; then

@@ -64,6 +64,15 @@ start_tracer() {
 	fail "$name: tracer did not attach within ${CBCC_ATTACH_WAIT:-60} s"
 }
 
+# wait_line FILE REGEX: waits (up to 60 s) until FILE has a line matching REGEX.
+wait_line() {
+	for _ in $(seq 600); do
+		grep -qE -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	fail "$1 lacks /$2/ after 60 s"
+}
+
 # stop_tracer [SIGNAL]: stops the tracer (SIGINT by default) and checks it
 # exits 0. No wait first: on a stop signal the tools print every event still
 # in their perf buffers (and report every loss) before they exit.
@@ -173,6 +182,17 @@ assert_no_leftovers() {
 		sleep 0.1
 	done
 	fail "tool processes still running: $left"
+}
+
+# A pid below kernel.pid_max that no process or thread has (from the top,
+# where the kernel hands out pids last).
+free_pid() {
+	local p
+	p=$(($(cat /proc/sys/kernel/pid_max) - 1))
+	while [ -e "/proc/$p" ] || [ -e "/proc/$((p - 1))" ]; do
+		p=$((p - 2))
+	done
+	echo "$p"
 }
 
 # expect_error EXPECTED_STATUS REGEX TOOL ARGS...: one line on stderr matching REGEX.

@@ -9,7 +9,7 @@ OS=$CBCC_BIN/opensnoop
 expect_error 2 "execsnoop: error: unrecognized option '--bogus'" "$ES" --bogus
 expect_error 2 "unrecognized arguments: extra" "$ES" extra
 expect_error 2 "argument --max-args: invalid value: '0'" "$ES" --max-args 0
-expect_error 2 "argument --max-args: at most 250: '1000'" "$ES" --max-args 1000
+expect_error 2 "argument --max-args: invalid value: '1000' \(1 to 250\)" "$ES" --max-args 1000
 expect_error 2 "argument --max-args: expected one argument" "$ES" --max-args
 expect_error 2 "argument -u/--uid: 'no-such-user-cbcc' is not valid UID or user entry" "$ES" -u no-such-user-cbcc
 expect_error 2 "argument -n/--name: invalid regular expression: '\('" "$ES" -n '('
@@ -18,7 +18,7 @@ expect_error 2 "argument -P/--ppid: invalid value: 'abc'" "$ES" -P abc
 expect_error 2 "argument --cgroupmap: expected one argument" "$ES" --cgroupmap
 expect_error 2 "argument --mntnsmap: expected one argument" "$OS" --mntnsmap
 expect_error 2 "opensnoop: error: argument -f/--flag_filter: bad flag: 'O_BOGUS'" "$OS" -f O_BOGUS
-expect_error 2 "argument -b/--buffer-pages: must be a power of two: '3'" "$OS" -b 3
+expect_error 2 "argument -b/--buffer-pages: invalid value: '3' \(must be a power of two\)" "$OS" -b 3
 expect_error 2 "argument -d/--duration: invalid value: 'soon'" "$OS" -d soon
 expect_error 2 "argument -p/--pid: invalid value: '-5'" "$OS" -p -5
 expect_error 2 "argument -t: expected one argument" "$OS" -t
@@ -26,8 +26,9 @@ expect_error 2 "argument -u/--uid: 'x y' is not valid UID or user entry" "$OS" -
 pass "usage errors"
 
 # Things that do not exist, and missing privileges: status 1.
-expect_error 1 "opensnoop: process 999999999 does not exist" "$OS" -p 999999999
-expect_error 1 "opensnoop: process 999999998 does not exist" "$OS" -t 999999998
+nopid=$(free_pid)
+expect_error 1 "opensnoop: process $nopid does not exist" "$OS" -p "$nopid"
+expect_error 1 "opensnoop: process $((nopid - 1)) does not exist" "$OS" -t $((nopid - 1))
 if command -v setpriv >/dev/null; then
 	expect_error 1 "^execsnoop: .*root" setpriv --reuid=65534 --regid=65534 --clear-groups "$ES"
 	expect_error 1 "^opensnoop: .*root" setpriv --reuid=65534 --regid=65534 --clear-groups "$OS"

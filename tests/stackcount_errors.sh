@@ -10,7 +10,8 @@ expect_error 2 "argument -D/--duration: invalid value: 'x'" "$SC" -D x c:malloc
 expect_error 1 "type must be 'p', 't', or 'u'" "$SC" 'q:c:malloc'
 expect_error 1 "no functions matched by pattern 'nosuchfn_\*'" "$SC" 'c:nosuchfn_*'
 expect_error 1 "no tracepoints matched" "$SC" 't:sched:nosuch'
-expect_error 1 "process 2147483646 does not exist" "$SC" -p 2147483646 c:malloc
+nopid=$(free_pid)
+expect_error 1 "process $nopid does not exist" "$SC" -p "$nopid" c:malloc
 expect_error 2 "only one of --kprobe and --fentry may be specified" "$SC" --kprobe --fentry ktime_get
 pass "usage errors and bad patterns"
 

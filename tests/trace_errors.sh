@@ -54,7 +54,8 @@ expect_error 1 "can't find library or binary 'nosuchlib'" "$TRACE" 'p:nosuchlib:
 expect_error 1 "USDT probe nosuch not found in $TARGET" "$TRACE" "u:$TARGET:nosuch"
 expect_error 1 "arg3 does not exist" "$TRACE" "u:$TARGET:ping \"%d\", arg3"
 expect_error 1 "kernel function 'nosuchfn_cbcc' not found" "$TRACE" 'nosuchfn_cbcc'
-expect_error 1 "process 2147483646 does not exist" "$TRACE" -p 2147483646 'p:c:malloc'
+nopid=$(free_pid)
+expect_error 1 "process $nopid does not exist" "$TRACE" -p "$nopid" 'p:c:malloc'
 expect_error 1 "cannot open cgroup '/nonexistent'" "$TRACE" -c /nonexistent 't:syscalls:sys_enter_getppid'
 pass "missing tracepoints, fields, functions, libraries, USDT probes, processes"
 

@@ -235,25 +235,23 @@ static void parse_args(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":p:t:z:i:d:n:vcT:H:C:I:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
-			env.pid = cli_int_arg("-p/--pid", optarg, 1);
+			env.pid = cli_number_arg("-p/--pid", optarg, CLI_PID);
 			break;
 		case 't':
-			env.tid = cli_int_arg("-t/--tid", optarg, 1);
+			env.tid = cli_number_arg("-t/--tid", optarg, CLI_PID);
 			break;
 		case 'z':
-			env.string_size = (int)cli_int_arg("-z/--string-size", optarg, 1);
-			if (env.string_size > ARGDIST_MAX_KEY)
-				cli_usage_exit("argument -z/--string-size: at most 400: '%s'",
-					       optarg);
+			env.string_size =
+				(int)cli_range_arg("-z/--string-size", optarg, 1, ARGDIST_MAX_KEY);
 			break;
 		case 'i':
-			env.interval = cli_int_arg("-i/--interval", optarg, 1);
+			env.interval = cli_number_arg("-i/--interval", optarg, CLI_SECONDS);
 			break;
 		case 'd':
-			env.duration = cli_int_arg("-d/--duration", optarg, 1);
+			env.duration = cli_number_arg("-d/--duration", optarg, CLI_SECONDS);
 			break;
 		case 'n':
-			env.count = cli_int_arg("-n/--number", optarg, 1);
+			env.count = cli_number_arg("-n/--number", optarg, CLI_COUNT);
 			break;
 		case 'v':
 			env.verbose = true;
@@ -427,7 +425,12 @@ static char *generate(struct argdist *a)
 static void attach_all(struct argdist *a)
 {
 	struct cbcc_err err;
+	int n = a->nprobes;
 
+	for (int i = 0; i < a->nprobes; i++)
+		n += a->probes[i].enter_name != NULL;
+	if (rt_check_fds(n, n, false, &err))
+		die(a, "%s", err.msg);
 	for (int i = 0; i < a->nprobes && !stop; i++) {
 		struct probe *p = &a->probes[i];
 		int rc = 0;

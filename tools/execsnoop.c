@@ -169,12 +169,10 @@ static void parse_args(int argc, char **argv)
 			env.print_uid = true;
 			break;
 		case OPT_MAX_ARGS:
-			env.max_args = cli_int_arg("--max-args", optarg, 1);
-			if (env.max_args > MAX_ARGS_LIMIT)
-				cli_usage_exit("argument --max-args: at most 250: '%s'", optarg);
+			env.max_args = cli_range_arg("--max-args", optarg, 1, MAX_ARGS_LIMIT);
 			break;
 		case 'P':
-			env.ppid = cli_int_arg("-P/--ppid", optarg, 1);
+			env.ppid = cli_number_arg("-P/--ppid", optarg, CLI_PID);
 			break;
 		case OPT_EXIT:
 			env.exit_times = true;

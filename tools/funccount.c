@@ -107,13 +107,13 @@ static void parse_args(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":p:i:d:TrDc:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
-			env.pid = cli_int_arg("-p/--pid", optarg, 1);
+			env.pid = cli_number_arg("-p/--pid", optarg, CLI_PID);
 			break;
 		case 'i':
-			env.interval = cli_int_arg("-i/--interval", optarg, 1);
+			env.interval = cli_number_arg("-i/--interval", optarg, CLI_SECONDS);
 			break;
 		case 'd':
-			env.duration = cli_int_arg("-d/--duration", optarg, 1);
+			env.duration = cli_number_arg("-d/--duration", optarg, CLI_SECONDS);
 			break;
 		case 'T':
 			env.timestamp = true;
@@ -125,7 +125,7 @@ static void parse_args(int argc, char **argv)
 			env.debug = true;
 			break;
 		case 'c':
-			env.cpu = cli_int_arg("-c/--cpu", optarg, 0);
+			env.cpu = cli_number_arg("-c/--cpu", optarg, CLI_CPU);
 			break;
 		default:
 			cli_common_option(c, argv, &env.common);
@@ -183,6 +183,8 @@ static void attach_all(struct counter *c)
 	struct cbcc_err err;
 	int skipped = 0;
 
+	if (rt_check_fds(c->probes.n, c->probes.n, false, &err))
+		die(c, err.msg);
 	if (c->pat.type == PROBE_USDT) {
 		if (rt_usdt_attach(&c->bpf, &err))
 			die(c, err.msg);

@@ -161,10 +161,10 @@ static void parse_args(int argc, char **argv)
 			env.failed = true;
 			break;
 		case 'p':
-			env.pid = cli_int_arg("-p/--pid", optarg, 1);
+			env.pid = cli_number_arg("-p/--pid", optarg, CLI_PID);
 			break;
 		case 't':
-			env.tid = cli_int_arg("-t/--tid", optarg, 1);
+			env.tid = cli_number_arg("-t/--tid", optarg, CLI_PID);
 			break;
 		case 'u':
 			if (!snoop_parse_uid(optarg, &env.uid))
@@ -173,7 +173,7 @@ static void parse_args(int argc, char **argv)
 					optarg);
 			break;
 		case 'd':
-			env.duration = cli_int_arg("-d/--duration", optarg, 1);
+			env.duration = cli_number_arg("-d/--duration", optarg, CLI_SECONDS);
 			break;
 		case 'n':
 			env.name = optarg;
@@ -188,11 +188,7 @@ static void parse_args(int argc, char **argv)
 			env.full_path = true;
 			break;
 		case 'b':
-			env.pages = cli_int_arg("-b/--buffer-pages", optarg, 1);
-			if (env.pages & (env.pages - 1))
-				cli_usage_exit(
-					"argument -b/--buffer-pages: must be a power of two: '%s'",
-					optarg);
+			env.pages = cli_number_arg("-b/--buffer-pages", optarg, CLI_PAGES);
 			break;
 		case OPT_EBPF:
 			env.ebpf = true;

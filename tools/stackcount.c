@@ -141,16 +141,16 @@ static void parse_args(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":p:c:i:D:TrsPKUvdfh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
-			env.pid = cli_int_arg("-p/--pid", optarg, 1);
+			env.pid = cli_number_arg("-p/--pid", optarg, CLI_PID);
 			break;
 		case 'c':
-			env.cpu = cli_int_arg("-c/--cpu", optarg, 0);
+			env.cpu = cli_number_arg("-c/--cpu", optarg, CLI_CPU);
 			break;
 		case 'i':
-			env.interval = cli_int_arg("-i/--interval", optarg, 1);
+			env.interval = cli_number_arg("-i/--interval", optarg, CLI_SECONDS);
 			break;
 		case 'D':
-			env.duration = cli_int_arg("-D/--duration", optarg, 1);
+			env.duration = cli_number_arg("-D/--duration", optarg, CLI_SECONDS);
 			break;
 		case 'T':
 			env.timestamp = true;
@@ -263,6 +263,8 @@ static void attach_all(struct counter *c)
 	struct cbcc_err err;
 	int shared_fd = -1, skipped = 0;
 
+	if (rt_check_fds(c->probes.n, c->probes.n, false, &err))
+		die(c, err.msg);
 	if (c->pat.type == PROBE_USDT) {
 		if (rt_usdt_attach(&c->bpf, &err))
 			die(c, err.msg);

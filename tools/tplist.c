@@ -47,7 +47,7 @@ static void parse_args(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":p:l:vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
-			env.pid = cli_int_arg("-p/--pid", optarg, 1);
+			env.pid = cli_number_arg("-p/--pid", optarg, CLI_PID);
 			break;
 		case 'l':
 			env.lib = optarg;
@@ -62,6 +62,42 @@ static void parse_args(int argc, char **argv)
 	if (argc - optind > 1)
 		cli_usage_exit("unrecognized arguments: %s", argv[optind + 1]);
 	env.filter = optind < argc ? argv[optind] : NULL;
+}
+
+/* In a bracket expression at p (just past '['): the end of a class such as
+ * "[:alpha:]" starting at p, or NULL when it is none or has no end. */
+static const char *class_end(const char *p)
+{
+	char close[3] = {p[1], ']', '\0'};
+
+	if (p[0] != '[' || (p[1] != ':' && p[1] != '.' && p[1] != '='))
+		return NULL;
+	p = strstr(p + 2, close);
+	return p ? p + 1 : NULL;
+}
+
+/* The first '[' of a filter that no ']' closes (fnmatch would take it
+ * literally and match nothing), or NULL. */
+static const char *unclosed_bracket(const char *glob)
+{
+	for (const char *p = glob; *p; p++) {
+		const char *q = p + 1;
+
+		if (*p == '\\' && p[1]) {
+			p++;
+			continue;
+		}
+		if (*p != '[')
+			continue;
+		q += *q == '!' || *q == '^';
+		q += *q == ']'; /* a leading ']' is a member */
+		while (*q && *q != ']')
+			q = class_end(q) ? class_end(q) + 1 : q + 1;
+		if (!*q)
+			return p;
+		p = q;
+	}
+	return NULL;
 }
 
 static bool output_ok(void)
@@ -209,13 +245,11 @@ static void print_usdt_probe(struct bcc_usdt *u)
 static void list_usdt(void)
 {
 	const char *lib = env.lib && *env.lib ? env.lib : NULL;
-	char *found = lib ? rt_find_library(lib, (pid_t)env.pid) : NULL;
+	struct cbcc_err err;
+	char *found = lib ? rt_find_library(lib, (pid_t)env.pid, &err) : NULL;
 
-	if (lib && !found) {
-		char *msg = xasprintf("can't find library or binary '%s'", lib);
-
-		die(msg);
-	}
+	if (lib && !found)
+		die(err.msg);
 	free(found);
 	usdt.ctx = env.pid ? bcc_usdt_new_frompid((int)env.pid, lib) : bcc_usdt_new_frompath(lib);
 	if (!usdt.ctx) {
@@ -232,12 +266,25 @@ static void list_usdt(void)
 	free_strv(usdt.seen, usdt.nseen);
 }
 
+static void check_filter(void)
+{
+	const char *open = env.filter ? unclosed_bracket(env.filter) : NULL;
+	char *msg;
+
+	if (!open)
+		return;
+	msg = xasprintf("invalid filter '%s': the '[' at offset %d has no closing ']'", env.filter,
+			(int)(open - env.filter));
+	die(msg);
+}
+
 int main(int argc, char **argv)
 {
 	static volatile sig_atomic_t stop;
 
 	cli_init("tplist", usage_text, help_text);
 	parse_args(argc, argv);
+	check_filter();
 	signals_install(&stop); /* a closed stdout becomes a write error, exit 0 */
 	if (env.pid || (env.lib && *env.lib))
 		list_usdt();

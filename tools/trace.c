@@ -221,35 +221,28 @@ static char **parse_args(int argc, char **argv, int *nprobes)
 	       -1) {
 		switch (c) {
 		case 'b':
-			env.pages = (int)cli_int_arg("-b/--buffer-pages", optarg, 1);
-			if (env.pages & (env.pages - 1))
-				cli_usage_exit(
-					"argument -b/--buffer-pages: must be a power of two: '%s'",
-					optarg);
+			env.pages = (int)cli_number_arg("-b/--buffer-pages", optarg, CLI_PAGES);
 			break;
 		case 'p':
-			env.tgid = cli_int_arg("-p/--pid", optarg, 1);
+			env.tgid = cli_number_arg("-p/--pid", optarg, CLI_PID);
 			break;
 		case 'L':
-			env.tid = cli_int_arg("-L/--tid", optarg, 1);
+			env.tid = cli_number_arg("-L/--tid", optarg, CLI_PID);
 			break;
 		case OPT_UID:
-			env.uid = cli_int_arg("--uid", optarg, 0);
+			env.uid = cli_number_arg("--uid", optarg, CLI_UID);
 			break;
 		case 'v':
 			env.verbose = true;
 			break;
 		case 'Z':
-			env.string_size = (int)cli_int_arg("-Z/--string-size", optarg, 1);
-			if (env.string_size > 4096)
-				cli_usage_exit("argument -Z/--string-size: at most 4096: '%s'",
-					       optarg);
+			env.string_size = (int)cli_range_arg("-Z/--string-size", optarg, 1, 4096);
 			break;
 		case 'S':
 			env.include_self = true;
 			break;
 		case 'M':
-			env.max_events = cli_int_arg("-M/--max-events", optarg, 1);
+			env.max_events = cli_number_arg("-M/--max-events", optarg, CLI_COUNT);
 			break;
 		case 't':
 			env.timestamp = true;
@@ -788,7 +781,12 @@ static int attach_exit(struct tracer *t, const struct probe *p, struct cbcc_err 
 static void attach_all(struct tracer *t)
 {
 	struct cbcc_err err;
+	int n = t->nprobes;
 
+	for (int i = 0; i < t->nprobes; i++)
+		n += t->probes[i].gen.exit_fn != NULL;
+	if (rt_check_fds(n, n, true, &err))
+		die(t, err.msg);
 	for (int i = 0; i < t->nprobes && !stop; i++) {
 		struct probe *p = &t->probes[i];
 
