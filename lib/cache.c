@@ -17,8 +17,10 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "ktypes.h"
 #include "strbuf.h"
 #include "sysenv.h"
+#include "template.h"
 
 #define CACHE_MAGIC "CBCCPRG1"
 #define CACHE_FORMAT "1"
@@ -132,28 +134,44 @@ static void add_headers(struct strbuf *key, const char *release)
 	sb_free(&v);
 }
 
-/* Every "tracepoint__CAT__EVENT" in the source: its format file. */
+/* Where the program's kernel types come from (lib/ktypes.h): the kernel's
+ * BTF (build_id identifies it) through cbcc's kernel tree templates, or the
+ * kernel header trees. */
+static void add_types(struct strbuf *key, const char *release)
+{
+	enum ktypes_source source;
+	struct cbcc_err ignored;
+	uint64_t h = FNV_INIT;
+	char buf[64];
+
+	if (ktypes_source(&source, &ignored) || source != KTYPES_BTF) {
+		add_component(key, "types", "headers");
+		add_headers(key, release);
+		return;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(ktypes_templates); i++)
+		h = fnv1a(template_text(ktypes_templates[i]),
+			  strlen(template_text(ktypes_templates[i])), h);
+	snprintf(buf, sizeof(buf), "btf %016llx", (unsigned long long)h);
+	add_component(key, "types", buf);
+}
+
+/* Every tracepoint the source uses: its format file. */
 static void add_tracepoints(struct strbuf *key, const char *src)
 {
-	for (const char *p = strstr(src, "tracepoint__"); p; p = strstr(p + 1, "tracepoint__")) {
-		const char *id = p + strlen("tracepoint__");
-		size_t n = 0;
-		char *name, *sep, *path, hex[32] = "missing";
+	char *category, *event;
+
+	while (tp_next_in_source(&src, &category, &event)) {
+		char *path = xasprintf("%s/events/%s/%s/format", sysenv_tracefs(), category, event);
+		char hex[32] = "missing";
 		uint64_t h;
 
-		while (isalnum((unsigned char)id[n]) || id[n] == '_')
-			n++;
-		name = xstrndup(id, n);
-		sep = strstr(name, "__");
-		if (sep) {
-			*sep = '\0';
-			path = xasprintf("%s/events/%s/%s/format", sysenv_tracefs(), name, sep + 2);
-			if (file_digest(path, &h))
-				snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)h);
-			sb_printf(key, "tp:%s:%s=%s\n", name, sep + 2, hex);
-			free(path);
-		}
-		free(name);
+		if (file_digest(path, &h))
+			snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)h);
+		sb_printf(key, "tp:%s:%s=%s\n", category, event, hex);
+		free(path);
+		free(category);
+		free(event);
 	}
 }
 
@@ -178,7 +196,7 @@ void cache_key_build(struct cache_key *k, const char *src)
 	add_component(&key, "build_id", buf);
 	snprintf(buf, sizeof(buf), "%ld", sysconf(_SC_NPROCESSORS_CONF));
 	add_component(&key, "cpus", buf);
-	add_headers(&key, u.release);
+	add_types(&key, u.release);
 	add_component(&key, "cflags", "none");
 	add_tracepoints(&key, src);
 	k->src = xstrdup(src);

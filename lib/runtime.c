@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cache.h"
+#include "ktypes.h"
 #include "spec.h"
 #include "strbuf.h"
 #include "sysenv.h"
@@ -108,12 +109,28 @@ static void cache_save(struct cbcc_bpf *b, const struct cache_key *key)
 
 static int compile(struct cbcc_bpf *b, const char *src, bool verbose, struct cbcc_err *err);
 
+/* -v: where the program's kernel types come from (lib/ktypes.h). */
+static void say_types(void)
+{
+	enum ktypes_source source;
+	struct cbcc_err ignored;
+	char *what;
+
+	if (ktypes_source(&source, &ignored))
+		return;
+	what = ktypes_describe(source);
+	fprintf(stderr, "%s: kernel types from %s\n", program_invocation_short_name, what);
+	free(what);
+}
+
 int rt_compile(struct cbcc_bpf *b, const char *src, bool verbose, struct cbcc_err *err)
 {
 	struct cache_key key;
 	int rc;
 
 	b->verbose = verbose;
+	if (verbose)
+		say_types();
 	if (b->no_cache)
 		return compile(b, src, verbose, err);
 	cache_key_build(&key, src);
@@ -126,12 +143,16 @@ int rt_compile(struct cbcc_bpf *b, const char *src, bool verbose, struct cbcc_er
 
 static int compile(struct cbcc_bpf *b, const char *src, bool verbose, struct cbcc_err *err)
 {
+	struct ktypes_compile kt;
 	struct quiet q;
 	char *log;
 
+	if (ktypes_compile_begin(&kt, src, verbose, err))
+		return -1;
 	quiet_begin(&q);
 	b->mod = bpf_module_create_c_from_string(src, 0, NULL, 0, true, NULL);
 	log = quiet_end(&q, verbose);
+	ktypes_compile_end(&kt);
 	if (!b->mod) {
 		char first[400];
 

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *template_text(const char *name)
+const char *template_text(const char *name)
 {
 	for (const struct cbcc_template *t = cbcc_templates; t->name; t++)
 		if (!strcmp(t->name, name))

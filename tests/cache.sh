@@ -53,18 +53,26 @@ for comp in kernel libbcc build_id cflags cpus; do
 done
 pass "miss when kernel, libbcc, kernel build id, flags or CPUs change"
 
-# The header tree: a real change of a key file's modification time.
+# Where kernel types come from is part of the key: the kernel's BTF (the
+# default here) or the kernel header tree, whose key files' modification times
+# count only then (a real change of one). The entry is the source's: switching
+# replaces it.
 hdr=$(readlink -f "/lib/modules/$(uname -r)/build")/include/config/kernel.release
 touch -r "$hdr" "$WORK/hdr-stamp"
 touch "$hdr"
-run headers
+run btf_hdr_touched
+cache_says btf_hdr_touched 'hit'
+run types_headers CBCC_KERNEL_TYPES=headers
+cache_says types_headers 'miss: types changed'
 touch -r "$WORK/hdr-stamp" "$hdr"
+run headers CBCC_KERNEL_TYPES=headers
 cache_says headers 'miss: headers changed'
-run headers_back
-cache_says headers_back 'miss: headers changed'
-run headers_hit
+run headers_hit CBCC_KERNEL_TYPES=headers
 cache_says headers_hit 'hit'
-pass "miss when the kernel header tree changes"
+cmp -s "$WORK/cold.lines" "$WORK/headers_hit.lines" || fail "output with the headers' types differs"
+run types_btf
+cache_says types_btf 'miss: types changed'
+pass "miss when the types' source changes, or the header tree they come from"
 
 # Damaged entries are detected, ignored and rebuilt.
 entry=$(ls -t "$CBCC_CACHE_DIR"/*.prog | head -1)

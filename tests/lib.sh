@@ -31,7 +31,8 @@ need_bpf() {
 	local why=
 	[ "$(id -u)" = 0 ] || why="not root"
 	[ -d /sys/kernel/debug/tracing/events ] || why="${why:+$why, }tracefs not mounted"
-	[ -e "/lib/modules/$(uname -r)/build" ] || why="${why:+$why, }no kernel headers"
+	[ -r /sys/kernel/btf/vmlinux ] || [ -e "/lib/modules/$(uname -r)/build" ] ||
+		why="${why:+$why, }neither kernel BTF nor kernel headers"
 	if [ -n "$why" ]; then
 		if [ "${CI:-}" = true ]; then
 			fail "BPF unavailable in CI ($why): run scripts/setup.sh"
