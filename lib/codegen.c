@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "kfunc.h"
+#include "ktypes.h"
 #include "sysenv.h"
 #include "template.h"
 
@@ -41,19 +42,42 @@ static bool mentions(char *const *texts, int n, const char *word)
 	return false;
 }
 
+/* Whether a resolved path may go between the quotes of #include "...":
+ * printable ASCII without the quote, without what C leaves undefined there
+ * (a quote, a backslash, two slashes, a slash and a star) and without '?'
+ * (trigraphs). */
+static bool include_path_ok(const char *path)
+{
+	for (const char *p = path; *p; p++)
+		if (*p < 0x20 || *p > 0x7e || strchr("\"'\\?", *p) ||
+		    (p[0] == '/' && (p[1] == '*' || p[1] == '/')))
+			return false;
+	return *path == '/';
+}
+
 static int include_line(struct strbuf *out, const char *inc, struct cbcc_err *err)
 {
-	if (!*inc || strpbrk(inc, "\"<>\n\r;{}#"))
-		return cbcc_errf(err, "invalid header name '%s' for -I", inc);
-	if (inc[0] == '.' || inc[0] == '/') {
-		char resolved[PATH_MAX];
+	char shown[PATH_MAX], resolved[PATH_MAX];
 
-		if (!realpath(inc, resolved))
-			return cbcc_errf(err, "header '%s' given with -I does not exist", inc);
-		sb_printf(out, "#include \"%s\"\n", resolved);
-	} else {
+	printable_copy(shown, sizeof(shown), inc);
+	if (inc[0] != '.' && inc[0] != '/') {
+		if (!ktypes_header_name_ok(inc))
+			return cbcc_errf(err, "invalid header name '%s' for -I", shown);
 		sb_printf(out, "#include <%s>\n", inc);
+		return 0;
 	}
+	if (!realpath(inc, resolved))
+		return cbcc_errf(err, "header '%s' given with -I does not exist", shown);
+	if (!include_path_ok(resolved)) {
+		char real_shown[PATH_MAX];
+
+		printable_copy(real_shown, sizeof(real_shown), resolved);
+		return cbcc_errf(err,
+				 "header '%s' given with -I is '%s', a path that cannot be "
+				 "#included (quotes, backslashes, control characters)",
+				 shown, real_shown);
+	}
+	sb_printf(out, "#include \"%s\"\n", resolved);
 	return 0;
 }
 

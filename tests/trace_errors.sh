@@ -44,6 +44,23 @@ expect_error 1 "process 2147483646 does not exist" "$TRACE" -p 2147483646 'p:c:m
 expect_error 1 "cannot open cgroup '/nonexistent'" "$TRACE" -c /nonexistent 't:syscalls:sys_enter_getppid'
 pass "missing tracepoints, fields, functions, libraries, USDT probes, processes"
 
+# -I: header names go into #include lines, files by their resolved path,
+# which is what is checked (a symlink's target may hold a quote and a newline).
+mkdir -p "$WORK/hdr"$'/a"b\nc' "$WORK/hdr/ok"
+echo '#define CBCC_VAL 7' >"$WORK/hdr/ok/real.h"
+cp "$WORK/hdr/ok/real.h" "$WORK/hdr"$'/a"b\nc/real.h'
+ln -s "$WORK/hdr"$'/a"b\nc/real.h' "$WORK/hdr/bad.h"
+ln -s "$WORK/hdr/ok/real.h" "$WORK/hdr/good.h"
+expect_error 1 "header '$WORK/hdr/bad.h' given with -I is '$WORK/hdr/a\"b\?c/real.h', a path that cannot be #included" \
+	"$TRACE" -I "$WORK/hdr/bad.h" 't:syscalls:sys_enter_getppid "%d", CBCC_VAL'
+expect_error 1 "invalid header name 'linux/\.\./\.\./etc/passwd' for -I" \
+	"$TRACE" -I linux/../../etc/passwd 't:syscalls:sys_enter_getppid'
+expect_error 1 "invalid header name 'a\"b\?' for -I" "$TRACE" -I $'a"b\r' 't:syscalls:sys_enter_getppid'
+"$TRACE" --ebpf -I "$WORK/hdr/good.h" 't:syscalls:sys_enter_getppid "%d", CBCC_VAL' >"$WORK/inc.out" ||
+	fail "-I through a symlink to a plain path"
+assert_count "$WORK/inc.out" "^#include \"$WORK/hdr/ok/real.h\"\$" 1
+pass "-I: names and resolved paths checked"
+
 # Errors from clang: one line, the diagnostics only with -v.
 expect_error 1 "compiling the BPF program failed: use of undeclared identifier 'nosuchvar'" \
 	"$TRACE" 'p:c:malloc "%d", nosuchvar'
