@@ -113,6 +113,31 @@ assert_no_grep() {
 	return 0
 }
 
+# last_block NAME: the last interval ("[HH:MM:SS]" and what follows) of NAME.out.
+last_block() {
+	awk '/^\[[0-9][0-9]:[0-9][0-9]:[0-9][0-9]\]$/ { buf = "" } { buf = buf $0 "\n" }
+		END { printf "%s", buf }' "$WORK/$1.out" >"$WORK/$1.last"
+	echo "$WORK/$1.last"
+}
+
+# run_argdist NAME MODE ARG -- ARGDIST_ARGS...: a waiting target in MODE, argdist
+# on it (@PID@ in the arguments is the target's pid), the target run, and one
+# more interval so its events are printed. argdist prints nothing until its
+# first interval, so start_tracer (which waits for the first output line)
+# returns once the probes have been attached for a whole interval; -c keeps the
+# counts so the last interval holds them all.
+run_argdist() {
+	local name=$1 mode=$2 arg=$3 a args=()
+	shift 4
+	start_waiting_target $mode $arg
+	for a in "$@"; do args+=("${a//@PID@/$TARGET_PID}"); done
+	start_tracer "$name" "$CBCC_BIN/argdist" -i 1 "${args[@]}"
+	go_target
+	sleep 1.3
+	stop_tracer
+	last_block "$name" >/dev/null
+}
+
 # Count of lines matching REGEX in FILE.
 count_lines() { grep -cE -- "$2" "$1" || true; }
 
