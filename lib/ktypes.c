@@ -340,9 +340,12 @@ int ktypes_compile_begin(struct ktypes_compile *c, const char *src, bool verbose
 		return -1;
 	if (source != KTYPES_BTF)
 		return 0;
+	c->btf = true;
 	c->tree = make_tree(src, verbose, err);
 	if (!c->tree)
-		return -1;
+		return cbcc_err_wrap(
+			err, "kernel types from BTF: ",
+			" (CBCC_KERNEL_TYPES=headers takes them from the kernel headers)");
 	c->old_env = old ? xstrdup(old) : NULL;
 	setenv("BCC_KERNEL_SOURCE", c->tree, 1);
 	return 0;
@@ -358,5 +361,14 @@ void ktypes_compile_end(struct ktypes_compile *c)
 		unsetenv("BCC_KERNEL_SOURCE");
 	remove_tree(c->tree);
 	free(c->old_env);
-	memset(c, 0, sizeof(*c));
+	c->tree = c->old_env = NULL;
+}
+
+const char *ktypes_hint(const struct ktypes_compile *c, const char *error)
+{
+	if (!c->btf ||
+	    (!strstr(error, "file not found") && !strstr(error, "undeclared identifier")))
+		return "";
+	return " (kernel types come from BTF: a kernel header, or a kernel macro cbcc does not "
+	       "provide, needs CBCC_KERNEL_TYPES=headers and the kernel headers)";
 }

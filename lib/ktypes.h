@@ -32,6 +32,7 @@ bool ktypes_header_name_ok(const char *name);
 
 /* One compile's kernel types. */
 struct ktypes_compile {
+	bool btf;      /* the types came from BTF */
 	char *tree;    /* the private kernel tree (BTF), or NULL */
 	char *old_env; /* BCC_KERNEL_SOURCE before, or NULL */
 };
@@ -42,5 +43,9 @@ int ktypes_compile_begin(struct ktypes_compile *c, const char *src, bool verbose
 			 struct cbcc_err *err);
 /* After the compile: restores the environment and removes the tree. */
 void ktypes_compile_end(struct ktypes_compile *c);
+/* For a failed compile whose first error was `error`: what to add to the
+ * message ("" or a hint at CBCC_KERNEL_TYPES=headers when a header or an
+ * identifier was missing with the types from BTF). */
+const char *ktypes_hint(const struct ktypes_compile *c, const char *error);
 
 #endif

@@ -158,7 +158,8 @@ static int compile(struct cbcc_bpf *b, const char *src, bool verbose, struct cbc
 
 		first_error(log, first, sizeof(first));
 		free(log);
-		return cbcc_errf(err, "compiling the BPF program failed: %s%s", first,
+		return cbcc_errf(err, "compiling the BPF program failed: %s%s%s", first,
+				 ktypes_hint(&kt, first),
 				 verbose ? "" : " (run with -v for the compiler's messages)");
 	}
 	free(log);

@@ -74,6 +74,16 @@ else
 	pass "CBCC_KERNEL_TYPES=headers compiles against the headers, with the version warning"
 fi
 
+# What BTF cannot provide, and BTF that cannot be read (a private mount
+# namespace puts junk over it): one line, with the way out.
+expect_error 1 "use of undeclared identifier 'FMODE_READ' \(kernel types come from BTF: .*CBCC_KERNEL_TYPES=headers" \
+	"$TRACE" --no-cache 't:syscalls:sys_enter_getppid "%d", FMODE_READ'
+echo junk >"$WORK/junk.btf"
+expect_error 1 "kernel types from BTF: /sys/kernel/btf/vmlinux is not BTF data \(CBCC_KERNEL_TYPES=headers" \
+	unshare -m --propagation private sh -c 'mount --bind "$1" /sys/kernel/btf/vmlinux && shift && exec "$@"' \
+	sh "$WORK/junk.btf" "$TRACE" --no-cache 't:syscalls:sys_enter_getppid'
+pass "a macro BTF lacks, and unreadable BTF: one error line naming the way out"
+
 expect_error 1 "invalid CBCC_KERNEL_TYPES value 'bogus\?': use auto, btf or headers" \
 	env CBCC_KERNEL_TYPES=$'bogus\n' "$TRACE" 't:syscalls:sys_enter_getppid'
 pass "an invalid CBCC_KERNEL_TYPES is one error line"
