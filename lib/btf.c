@@ -219,8 +219,9 @@ static const char *skip_noise(const char *p, bool line_start)
 	return p;
 }
 
-/* Records every identifier of text with what precedes it. */
-static void scan_text(struct names *nm, const char *p)
+/* Records every identifier of text with what precedes it; with
+ * definitions_only, only the tags text defines. */
+static void scan_text(struct names *nm, const char *p, bool definitions_only)
 {
 	unsigned after = N_IDENT; /* the flag the next identifier gets */
 	bool line_start = true;
@@ -263,7 +264,8 @@ static void scan_text(struct names *nm, const char *p)
 				q++;
 			if ((after & (N_STRUCT | N_UNION | N_ENUM)) && *q == '{')
 				flags |= N_DEFINED;
-			names_add(nm, p, len, flags);
+			if (!definitions_only || (flags & N_DEFINED))
+				names_add(nm, p, len, flags);
 			after = N_IDENT;
 		}
 		p += len;
@@ -275,9 +277,10 @@ static void scan_text(struct names *nm, const char *p)
 struct choice {
 	const struct btf *btf;
 	struct names *nm;
-	unsigned char *wanted; /* by type id: dumped by name */
-	unsigned char *seen;   /* by type id: members looked at */
-	uint32_t *work;	       /* composites whose members are to be looked at */
+	unsigned char *wanted;	/* by type id: dumped by name */
+	unsigned char *defined; /* by type id: a tag the text defines */
+	unsigned char *seen;	/* by type id: members looked at */
+	uint32_t *work;		/* composites whose members are to be looked at */
 	size_t nwork;
 	int nwanted;
 };
@@ -325,6 +328,8 @@ static bool take(unsigned *f, unsigned asked, unsigned taken)
 
 static void choose_enum(struct choice *c, uint32_t id, const struct btf_type *t, unsigned *f)
 {
+	if (f && (*f & N_DEFINED))
+		return;
 	if (take(f, N_ENUM, N_TAKEN_ENUM)) {
 		want(c, id);
 		return;
@@ -366,6 +371,8 @@ static void choose_named(struct choice *c)
 		unsigned *f = names_find(c->nm, btf__name_by_offset(c->btf, t->name_off));
 		unsigned asked, taken;
 
+		if ((btf_is_composite(t) || btf_is_any_enum(t)) && f && (*f & N_DEFINED))
+			c->defined[id] = 1;
 		if (btf_is_any_enum(t))
 			choose_enum(c, id, t, f);
 		else if (kind_flags(t, &asked, &taken) && take(f, asked, taken))
@@ -518,22 +525,37 @@ static int check_type(struct check *k, uint32_t id, bool whole, struct cbcc_err 
 
 /* ---- writing them ---- */
 
+/* Where btf_dump writes: out, or nowhere while out is NULL. */
+struct sink {
+	struct strbuf *out;
+};
+
 static void dump_printf(void *ctx, const char *fmt, va_list args)
 {
-	sb_vprintf(ctx, fmt, args);
+	struct sink *sink = ctx;
+
+	if (sink->out)
+		sb_vprintf(sink->out, fmt, args);
 }
 
-static int dump_wanted(const struct btf *btf, const unsigned char *wanted, struct strbuf *out,
-		       struct cbcc_err *err)
+/* The types the text defines are "written" first, nowhere: btf_dump then
+ * leaves them out of what it writes for the wanted ones. */
+static int dump_wanted(const struct choice *c, struct strbuf *out, struct cbcc_err *err)
 {
+	const struct btf *btf = c->btf;
 	uint32_t n = btf__type_cnt(btf);
-	struct btf_dump *d = btf_dump__new(btf, dump_printf, out, NULL);
+	struct sink sink = {NULL};
+	struct btf_dump *d = btf_dump__new(btf, dump_printf, &sink, NULL);
 	int rc = 0;
 
 	if (!d)
 		return cbcc_errf(err, "cannot write kernel types: %s", strerror(errno));
+	for (uint32_t id = 1; id < n; id++)
+		if (c->defined[id])
+			btf_dump__dump_type(d, id);
+	sink.out = out;
 	for (uint32_t id = 1; id < n && !rc; id++)
-		if (wanted[id] && btf_dump__dump_type(d, id) < 0)
+		if (c->wanted[id] && btf_dump__dump_type(d, id) < 0)
 			rc = cbcc_errf(err, "cannot write kernel type %s: %s",
 				       btf__name_by_offset(btf, btf__type_by_id(btf, id)->name_off),
 				       strerror(errno));
@@ -541,8 +563,8 @@ static int dump_wanted(const struct btf *btf, const unsigned char *wanted, struc
 	return rc;
 }
 
-int kbtf_types_c(const struct kbtf *b, const char *text, struct strbuf *out, int *ntypes,
-		 struct cbcc_err *err)
+int kbtf_types_c(const struct kbtf *b, const char *text, const char *defined, struct strbuf *out,
+		 int *ntypes, struct cbcc_err *err)
 {
 	uint32_t n = btf__type_cnt(b->btf);
 	struct names nm;
@@ -550,9 +572,11 @@ int kbtf_types_c(const struct kbtf *b, const char *text, struct strbuf *out, int
 	struct check k = {.btf = b->btf};
 	int rc = 0;
 
-	names_init(&nm, strlen(text) / 2 + 16);
-	scan_text(&nm, text);
+	names_init(&nm, (strlen(text) + strlen(defined)) / 2 + 16);
+	scan_text(&nm, defined, true);
+	scan_text(&nm, text, false);
 	c.wanted = xcalloc(n, 1);
+	c.defined = xcalloc(n, 1);
 	c.seen = xcalloc(n, 1);
 	c.work = xcalloc(n, sizeof(*c.work));
 	choose_named(&c);
@@ -563,10 +587,11 @@ int kbtf_types_c(const struct kbtf *b, const char *text, struct strbuf *out, int
 		if (c.wanted[id])
 			rc = check_type(&k, id, true, err);
 	if (!rc)
-		rc = dump_wanted(b->btf, c.wanted, out, err);
+		rc = dump_wanted(&c, out, err);
 	*ntypes = c.nwanted;
 	free(k.seen);
 	free(c.wanted);
+	free(c.defined);
 	free(c.seen);
 	free(c.work);
 	names_free(&nm);

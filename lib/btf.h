@@ -32,10 +32,12 @@ bool kbtf_is_enumerator(const struct kbtf *b, const char *name);
  * named after its keyword, each typedef named, the enum of each enumerator
  * named, and each struct reached from those through a pointer member whose
  * name follows "->" or "." in text (so that a->b->c compiles). Tags that text
- * defines itself are left out. Every name written is checked to be a C
- * identifier (or a base type such as "long unsigned int"). *ntypes is the
- * number of types asked for, dependencies not counted. */
-int kbtf_types_c(const struct kbtf *b, const char *text, struct strbuf *out, int *ntypes,
-		 struct cbcc_err *err);
+ * or `defined` (C that comes before out, e.g. a shipped enum) define are
+ * left out, as types asked for and as dependencies, and so are the enums of
+ * their enumerators. Every name written is checked to be a C identifier (or
+ * a base type such as "long unsigned int"). *ntypes is the number of types
+ * asked for, dependencies not counted. */
+int kbtf_types_c(const struct kbtf *b, const char *text, const char *defined, struct strbuf *out,
+		 int *ntypes, struct cbcc_err *err);
 
 #endif

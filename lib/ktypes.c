@@ -19,7 +19,7 @@ const char *const ktypes_templates[2] = {"kernel_btf.h", "kernel_macros.h"};
 
 /* What libbcc's helpers (helpers.h, its rewriter's inserted code) and
  * cbcc's templates use of the kernel's types, whatever the program. */
-static const char base_names[] = "struct pt_regs; enum bpf_func_id; struct bpf_stack_build_id;"
+static const char base_names[] = "struct pt_regs; struct bpf_stack_build_id;"
 				 "u8 u16 u32 u64 s8 s16 s32 s64 __u8 __u16 __u32 __u64 __s8 "
 				 "__s16 __s32 __s64 __be16 __be32 __be64 __wsum bool true false "
 				 "uintptr_t size_t ssize_t BPF_ANY BPF_NOEXIST BPF_EXIST "
@@ -199,7 +199,7 @@ static int kconfig_text(const char *src, struct strbuf *out, int *ntypes, struct
 		goto out;
 	mark_macros(m, nm, src);
 	scan_text(&scan, src, m, nm);
-	if (kbtf_types_c(b, sb_str(&scan), &types, ntypes, err))
+	if (kbtf_types_c(b, sb_str(&scan), template_text("kernel_btf.h"), &types, ntypes, err))
 		goto out;
 	for (int i = 0; i < nm; i++)
 		if (m[i].used && !kbtf_is_enumerator(b, m[i].name))

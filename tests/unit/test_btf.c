@@ -121,12 +121,14 @@ static char *kernel_btf(int which, const char *hostile)
 	return save(btf);
 }
 
-/* The declarations kbtf_types_c writes for text, or NULL (err filled). */
-static char *types_for(const char *path, const char *text, int *ntypes, struct cbcc_err *err)
+/* The declarations kbtf_types_c writes for text after defined, or NULL
+ * (err filled). */
+static char *types_after(const char *path, const char *defined, const char *text, int *ntypes,
+			 struct cbcc_err *err)
 {
 	struct kbtf *b = kbtf_load(path, err);
 	struct strbuf out = STRBUF_INIT;
-	int rc = b ? kbtf_types_c(b, text, &out, ntypes, err) : -1;
+	int rc = b ? kbtf_types_c(b, text, defined, &out, ntypes, err) : -1;
 
 	kbtf_free(b);
 	if (rc) {
@@ -134,6 +136,11 @@ static char *types_for(const char *path, const char *text, int *ntypes, struct c
 		return NULL;
 	}
 	return sb_steal(&out);
+}
+
+static char *types_for(const char *path, const char *text, int *ntypes, struct cbcc_err *err)
+{
+	return types_after(path, "", text, ntypes, err);
 }
 
 static void test_types(void)
@@ -173,6 +180,14 @@ static void test_types(void)
 		      &n, &err);
 	CHECK(c && !strstr(c, "struct task {") && !strstr(c, "mm") && !strstr(c, "pid_t"));
 	CHECK(n == 0);
+	free(c);
+	/* a tag defined before the declarations (a shipped enum) is not
+	 * written again, nor asked for through its enumerators */
+	c = types_after(path, "enum state {\n\tRUNNING,\n};\nstruct mm {\n\tlong start;\n};\n",
+			"int s = SLEEPING; struct mm *m; mm_t *x;", &n, &err);
+	CHECK(c && !strstr(c, "enum state") && !strstr(c, "SLEEPING") && !strstr(c, "struct mm {"));
+	CHECK(c && strstr(c, "typedef struct mm mm_t;"));
+	CHECK(n == 1);
 	free(c);
 	unlink(path);
 	free(path);
