@@ -16,8 +16,10 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "ktypes.h"
 #include "strbuf.h"
 #include "sysenv.h"
+#include "template.h"
 
 #define CACHE_MAGIC "CBCCPRG" /* and the format's digit */
 #define CACHE_FORMAT '2'
@@ -134,36 +136,44 @@ static void add_headers(struct cache *c, struct strbuf *key, const char *release
 	sb_free(&v);
 }
 
-/* The type source: where the kernel's types the program was compiled
- * against came from. Today the header tree; types taken from the running
- * kernel's BTF get their identity here. */
-static void add_type_source(struct cache *c, struct strbuf *key, const char *release)
+/* Where the program's kernel types come from (lib/ktypes.h): the kernel's
+ * BTF (build_id identifies it) through cbcc's kernel tree templates, or the
+ * kernel header trees. */
+static void add_types(struct cache *c, struct strbuf *key, const char *release)
 {
-	add_headers(c, key, release);
+	enum ktypes_source source;
+	struct cbcc_err ignored;
+	uint64_t h = FNV_INIT;
+	char buf[64];
+
+	if (ktypes_source(&source, &ignored) || source != KTYPES_BTF) {
+		add_component(key, "types", "headers");
+		add_headers(c, key, release);
+		return;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(ktypes_templates); i++)
+		h = fnv1a(template_text(ktypes_templates[i]),
+			  strlen(template_text(ktypes_templates[i])), h);
+	snprintf(buf, sizeof(buf), "btf %016llx", (unsigned long long)h);
+	add_component(key, "types", buf);
 }
 
-/* Every "tracepoint__CAT__EVENT" in the source: its format file. */
+/* Every tracepoint the source uses: its format file. */
 static void add_tracepoints(struct strbuf *key, const char *src)
 {
-	for (const char *p = strstr(src, "tracepoint__"); p; p = strstr(p + 1, "tracepoint__")) {
-		const char *id = p + strlen("tracepoint__");
-		size_t n = 0;
-		char *name, *sep, *path, hex[32] = "missing";
+	char *category, *event;
+
+	while (tp_next_in_source(&src, &category, &event)) {
+		char *path = xasprintf("%s/events/%s/%s/format", sysenv_tracefs(), category, event);
+		char hex[32] = "missing";
 		uint64_t h;
 
-		while (isalnum((unsigned char)id[n]) || id[n] == '_')
-			n++;
-		name = xstrndup(id, n);
-		sep = strstr(name, "__");
-		if (sep) {
-			*sep = '\0';
-			path = xasprintf("%s/events/%s/%s/format", sysenv_tracefs(), name, sep + 2);
-			if (file_digest(path, &h))
-				snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)h);
-			sb_printf(key, "tp:%s:%s=%s\n", name, sep + 2, hex);
-			free(path);
-		}
-		free(name);
+		if (file_digest(path, &h))
+			snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)h);
+		sb_printf(key, "tp:%s:%s=%s\n", category, event, hex);
+		free(path);
+		free(category);
+		free(event);
 	}
 }
 
@@ -189,7 +199,7 @@ static void build_key(struct cache *c, const char *src)
 	add_component(&key, "build_id", buf);
 	snprintf(buf, sizeof(buf), "%ld", sysconf(_SC_NPROCESSORS_CONF));
 	add_component(&key, "cpus", buf);
-	add_type_source(c, &key, u.release);
+	add_types(c, &key, u.release);
 	add_component(&key, "cflags", "none");
 	add_tracepoints(&key, src);
 	c->src = xstrdup(src);

@@ -8,6 +8,7 @@
 
 #include "csrc.h"
 #include "kfunc.h"
+#include "ktypes.h"
 #include "sysenv.h"
 #include "template.h"
 
@@ -49,19 +50,42 @@ char *codegen_code_text(const char *function, const char *signature, char *const
 	return sb_steal(&sb);
 }
 
+/* Whether a resolved path may go between the quotes of #include "...":
+ * printable ASCII without the quote, without what C leaves undefined there
+ * (a quote, a backslash, two slashes, a slash and a star) and without '?'
+ * (trigraphs). */
+static bool include_path_ok(const char *path)
+{
+	for (const char *p = path; *p; p++)
+		if (*p < 0x20 || *p > 0x7e || strchr("\"'\\?", *p) ||
+		    (p[0] == '/' && (p[1] == '*' || p[1] == '/')))
+			return false;
+	return *path == '/';
+}
+
 static int include_line(struct strbuf *out, const char *inc, struct cbcc_err *err)
 {
-	if (!*inc || strpbrk(inc, "\"<>\n\r;{}#"))
-		return cbcc_errf(err, "invalid header name '%s' for -I", inc);
-	if (inc[0] == '.' || inc[0] == '/') {
-		char resolved[PATH_MAX];
+	char shown[PATH_MAX], resolved[PATH_MAX];
 
-		if (!realpath(inc, resolved))
-			return cbcc_errf(err, "header '%s' given with -I does not exist", inc);
-		sb_printf(out, "#include \"%s\"\n", resolved);
-	} else {
+	printable_copy(shown, sizeof(shown), inc);
+	if (inc[0] != '.' && inc[0] != '/') {
+		if (!ktypes_header_name_ok(inc))
+			return cbcc_errf(err, "invalid header name '%s' for -I", shown);
 		sb_printf(out, "#include <%s>\n", inc);
+		return 0;
 	}
+	if (!realpath(inc, resolved))
+		return cbcc_errf(err, "header '%s' given with -I does not exist", shown);
+	if (!include_path_ok(resolved)) {
+		char real_shown[PATH_MAX];
+
+		printable_copy(real_shown, sizeof(real_shown), resolved);
+		return cbcc_errf(err,
+				 "header '%s' given with -I is '%s', a path that cannot be "
+				 "#included (quotes, backslashes, control characters)",
+				 shown, real_shown);
+	}
+	sb_printf(out, "#include \"%s\"\n", resolved);
 	return 0;
 }
 
@@ -88,6 +112,53 @@ int codegen_prelude(struct strbuf *out, const struct gen_opts *o, char *const *t
 	}
 	sb_free(&inc);
 	return rc;
+}
+
+/* Whether text names args->name. */
+static bool names_field(const char *text, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = text ? strstr(text, "args->") : NULL; p; p = strstr(p + 1, "args->"))
+		if (!strncmp(p + 6, name, n) && !isalnum((unsigned char)p[6 + n]) &&
+		    p[6 + n] != '_')
+			return true;
+	return false;
+}
+
+/* A pointer ("T *", not "T *const") and not an array. */
+static bool assignable_pointer(const char *type)
+{
+	const char *star = strrchr(type, '*');
+
+	return star && !strchr(type, '[') && !strstr(star, "const");
+}
+
+char *codegen_tp_prologue(const struct probe_loc *loc, const char *predicate, char *const *exprs,
+			  int nexprs)
+{
+	struct strbuf out = STRBUF_INIT;
+	struct tp_field *fields;
+	struct cbcc_err ignored;
+	int n;
+
+	if (loc->type != PROBE_TRACEPOINT || !loc->category ||
+	    tp_fields(loc->category, loc->function, &fields, &n, &ignored))
+		return xstrdup("");
+	for (int i = 0; i < n; i++) {
+		bool named = names_field(predicate, fields[i].name);
+
+		for (int e = 0; e < nexprs && !named; e++)
+			named = names_field(exprs[e], fields[i].name);
+		if (named && !fields[i].common && assignable_pointer(fields[i].type) &&
+		    is_c_identifier(fields[i].name))
+			sb_printf(&out,
+				  "\tif (0) /* for libbcc: an outside pointer */\n"
+				  "\t\targs->%s = args->%s;\n",
+				  fields[i].name, fields[i].name);
+	}
+	tp_fields_free(fields, n);
+	return sb_steal(&out);
 }
 
 char *codegen_params(const struct probe_loc *loc, const char *signature)
@@ -310,7 +381,8 @@ static int gen_probe_fn(struct strbuf *out, struct strbuf *helpers, int *helper_
 		sb_printf(&stacks, "\t__data->hdr.kstack = cbcc_stacks.get_stackid(%s, 0);\n", ctx);
 	*helper_count = env.helper_count;
 	params = p->fentry ? kfunc_params() : codegen_params(&s->loc, s->signature);
-	prologue = p->fentry ? kfunc_prologue(&s->loc, p->nargs, s->signature) : xstrdup("");
+	prologue = p->fentry ? kfunc_prologue(&s->loc, p->nargs, s->signature)
+			     : codegen_tp_prologue(&s->loc, s->predicate, s->args, s->nargs);
 	sname = xasprintf("%s_data", p->fn_name);
 	snprintf(idx, sizeof(idx), "%d", index);
 	if (p->exit_fn)

@@ -58,6 +58,14 @@ char *codegen_code_text(const char *function, const char *signature, char *const
 int codegen_prelude(struct strbuf *out, const struct gen_opts *o, char *const *texts, int ntexts,
 		    struct cbcc_err *err);
 
+/* The start of a tracepoint probe's body: libbcc reads memory behind a
+ * pointer field of the tracepoint (args->FIELD) with bpf_probe_read only once
+ * it knows the field holds an outside pointer, which it learns from an
+ * assignment to the field; a dead one is enough. One for each assignable
+ * pointer field that predicate or exprs name (NULL ones are skipped). */
+char *codegen_tp_prologue(const struct probe_loc *loc, const char *predicate, char *const *exprs,
+			  int nexprs);
+
 /* Parameters of the probe function: the context and any signature. */
 char *codegen_params(const struct probe_loc *loc, const char *signature);
 /* Context variable name passed to helpers: "args" for tracepoints, else "ctx". */

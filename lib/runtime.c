@@ -21,6 +21,7 @@
 
 #include "cache.h"
 #include "compiler.h"
+#include "ktypes.h"
 #include "prog.h"
 #include "spec.h"
 #include "strbuf.h"
@@ -106,14 +107,48 @@ static void cache_save(struct cbcc_bpf *b, char *const *deps, int ndeps)
 			program_invocation_short_name, why);
 }
 
+/* -v: where the program's kernel types come from (lib/ktypes.h). */
+static void say_types(void)
+{
+	enum ktypes_source source;
+	struct cbcc_err ignored;
+	char *what;
+
+	if (ktypes_source(&source, &ignored))
+		return;
+	what = ktypes_describe(source);
+	fprintf(stderr, "%s: kernel types from %s\n", program_invocation_short_name, what);
+	free(what);
+}
+
+/* Leaves out of deps the files under dir (the private kernel tree of a
+ * compile with BTF types: the "types" key component covers them, and they
+ * are gone once the compile ends). */
+static void drop_deps_under(char **deps, int *ndeps, const char *dir)
+{
+	size_t n = dir ? strlen(dir) : 0;
+	int kept = 0;
+
+	for (int i = 0; i < *ndeps; i++) {
+		if (n && !strncmp(deps[i], dir, n) && deps[i][n] == '/')
+			free(deps[i]);
+		else
+			deps[kept++] = deps[i];
+	}
+	*ndeps = kept;
+}
+
 /* Compiles src with clang into b->prog; stores it in the cache when one is
  * open. */
 static int compile(struct cbcc_bpf *b, const char *src, struct cbcc_err *err)
 {
+	struct ktypes_compile kt;
 	struct quiet q;
 	char **deps = NULL, *log;
 	int ndeps = 0, rc;
 
+	if (ktypes_compile_begin(&kt, src, b->verbose, err))
+		return -1;
 	quiet_begin(&q);
 	rc = compiler_compile(src, q.saved >= 0 ? q.saved : STDERR_FILENO, &b->prog, &deps, &ndeps,
 			      err);
@@ -122,11 +157,15 @@ static int compile(struct cbcc_bpf *b, const char *src, struct cbcc_err *err)
 		char first[400];
 
 		first_error(log, first, sizeof(first));
-		rc = cbcc_errf(err, "compiling the BPF program failed: %s%s", first,
+		rc = cbcc_errf(err, "compiling the BPF program failed: %s%s%s", first,
+			       ktypes_hint(&kt, first),
 			       b->verbose ? "" : " (run with -v for the compiler's messages)");
 	} else if (rc == 0 && b->cache) {
+		if (deps)
+			drop_deps_under(deps, &ndeps, kt.tree);
 		cache_save(b, deps, ndeps);
 	}
+	ktypes_compile_end(&kt);
 	free(log);
 	if (deps)
 		free_strv(deps, ndeps);
@@ -138,6 +177,8 @@ int rt_compile(struct cbcc_bpf *b, const char *src, bool verbose, struct cbcc_er
 	char why[512] = "";
 
 	b->verbose = verbose;
+	if (verbose)
+		say_types();
 	if (b->no_cache)
 		return compile(b, src, err);
 	if (cache_open(&b->cache, src, err))

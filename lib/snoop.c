@@ -231,8 +231,7 @@ static int start(struct run *r, const char *src, volatile sig_atomic_t *stop, st
 	/* the cache cannot recreate an array of maps: container filters compile */
 	r->bpf.no_cache = t->no_cache || t->cgroupmap || t->mntnsmap;
 	if (rt_compile(&r->bpf, src, false, err) || configure_containers(&r->bpf, t, err) ||
-	    t->configure(&r->bpf, t->cookie, err) ||
-	    rt_check_fds(t->ntps, t->ntps, true, err) ||
+	    t->configure(&r->bpf, t->cookie, err) || rt_check_fds(t->ntps, t->ntps, true, err) ||
 	    rt_open_perf(&r->bpf, "snoop_events", on_perf_event, on_perf_lost, r, t->pages, err))
 		return -1;
 	return attach(&r->bpf, t->tps, t->ntps, stop, err);

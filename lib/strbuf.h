@@ -2,6 +2,7 @@
 #ifndef CBCC_STRBUF_H
 #define CBCC_STRBUF_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 struct strbuf {
@@ -22,6 +23,8 @@ void sb_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(pr
  * \n, \t, \r or \xHH, the rest unchanged: text from outside (a traced
  * process's strings, names, paths) printed to a terminal. */
 void sb_append_escaped(struct strbuf *sb, const char *s, size_t n);
+void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 /* The text so far ("" when empty); stays owned by sb. */
 const char *sb_str(const struct strbuf *sb);
 /* Hands the buffer to the caller (never NULL) and resets sb. */

@@ -11,6 +11,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "ktypes.h"
 #include "strbuf.h"
 
 int sysenv_check_root(struct cbcc_err *err)
@@ -145,9 +146,12 @@ bool sysenv_has_kprobes(void)
 
 int sysenv_check_tracing(long pid, char *warning, size_t size, struct cbcc_err *err)
 {
+	enum ktypes_source types;
+
 	warning[0] = '\0';
 	if (sysenv_check_root(err) || sysenv_raise_fd_limit(err) || sysenv_check_tracefs(err) ||
-	    sysenv_check_headers(warning, size, err))
+	    ktypes_source(&types, err) ||
+	    (types == KTYPES_HEADERS && sysenv_check_headers(warning, size, err)))
 		return -1;
 	if (pid && kill((pid_t)pid, 0) < 0 && errno == ESRCH)
 		return cbcc_errf(err, "process %ld does not exist", pid);
@@ -268,4 +272,29 @@ int tp_fields(const char *category, const char *event, struct tp_field **fields,
 	}
 	free(text);
 	return 0;
+}
+
+bool tp_next_in_source(const char **pos, char **category, char **event)
+{
+	for (const char *p = strstr(*pos, "tracepoint__"); p; p = strstr(p + 1, "tracepoint__")) {
+		const char *id = p + strlen("tracepoint__");
+		size_t n = 0;
+		char *name, *sep;
+
+		while (isalnum((unsigned char)id[n]) || id[n] == '_')
+			n++;
+		name = xstrndup(id, n);
+		sep = strstr(name, "__");
+		if (!sep) {
+			free(name);
+			continue;
+		}
+		*sep = '\0';
+		*category = xstrdup(name);
+		*event = xstrdup(sep + 2);
+		free(name);
+		*pos = id + n;
+		return true;
+	}
+	return false;
 }

@@ -28,9 +28,10 @@ bool sysenv_has_kprobes(void);
 /* Whether tracepoint category:event exists on this kernel. */
 bool sysenv_tracepoint_exists(const char *category, const char *event);
 /* Everything a tracing tool checks before it starts: root, descriptors
- * (sysenv_raise_fd_limit), tracefs, kernel
- * headers (a version mismatch fills warning, else it is left empty) and, when
- * pid is not 0, that the process exists. */
+ * (sysenv_raise_fd_limit), tracefs, where kernel types come from
+ * (lib/ktypes.h) and, when that is the kernel headers, the headers (a version
+ * mismatch fills warning, else it is left empty) and, when pid is not 0, that
+ * the process exists. */
 int sysenv_check_tracing(long pid, char *warning, size_t size, struct cbcc_err *err);
 bool sysenv_cpu_online(int cpu);
 /* Whether a kernel function exists in /proc/kallsyms. */
@@ -46,5 +47,9 @@ struct tp_field {
 int tp_fields(const char *category, const char *event, struct tp_field **fields, int *n,
 	      struct cbcc_err *err);
 void tp_fields_free(struct tp_field *fields, int n);
+/* The tracepoints generated source uses (libbcc's "tracepoint__CAT__EVENT"
+ * argument structs): from *pos on, the next one's category and event
+ * (caller frees both); *pos moves past it. False when there is no more. */
+bool tp_next_in_source(const char **pos, char **category, char **event);
 
 #endif

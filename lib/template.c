@@ -31,7 +31,7 @@ static __attribute__((noreturn)) void bug(const char *what, const char *tmpl, si
 	abort();
 }
 
-static const char *template_text(const char *name)
+const char *template_text(const char *name)
 {
 	for (const struct cbcc_template *t = cbcc_templates; t->name; t++)
 		if (!strcmp(t->name, name))

@@ -1,4 +1,4 @@
-/* BPF C templates (templates/NAME.c), embedded in the binary at build time,
+/* BPF C templates (templates/NAME.c, NAME.h), embedded in the binary at build time,
  * with {{NAME}} placeholders filled from named values. */
 #ifndef CBCC_TEMPLATE_H
 #define CBCC_TEMPLATE_H
@@ -17,6 +17,9 @@ struct tvar {
 	const char *name;
 	const char *value;
 };
+
+/* The text of template `name`, unrendered (aborts when there is none). */
+const char *template_text(const char *name);
 
 /* Appends template `name` to out with every {{NAME}} replaced. A template or
  * placeholder that does not exist is a bug in cbcc, so it aborts. */

@@ -34,5 +34,10 @@ char *strip(char *s);
 /* Parses a whole string as a non-negative/any integer; false on junk or overflow. */
 bool parse_long(const char *s, long *out);
 bool starts_with(const char *s, const char *prefix);
+/* Whether s is a C identifier: [A-Za-z_][A-Za-z0-9_]* (ASCII only). */
+bool is_c_identifier(const char *s);
+/* Copies src into dst (truncated to size) with every byte outside printable
+ * ASCII shown as '?': outside text quoted in a one-line message. */
+void printable_copy(char *dst, size_t size, const char *src);
 
 #endif

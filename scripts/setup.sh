@@ -7,7 +7,7 @@ set -euo pipefail
 
 export DEBIAN_FRONTEND=noninteractive
 PKGS=(build-essential cmake pkg-config clang clang-format llvm libclang-rt-dev
-      libbpfcc-dev libelf-dev libcapstone-dev zlib1g-dev linux-headers-amd64
+      libbpfcc-dev libbpf-dev libelf-dev libcapstone-dev zlib1g-dev linux-headers-amd64
       bpfcc-tools libbpf-tools bpftrace bpftool systemtap-sdt-dev python3 procps util-linux
       qemu-system-x86 linux-image-amd64 busybox-static)
 missing=()

@@ -1,31 +1,8 @@
-# Live tests of argdist: real probes on the real kernel, exact counts and buckets.
-# argdist prints nothing until its first interval, so start_tracer (which waits
-# for the first output line) returns once the probes have been attached for a
-# whole interval; -c keeps the counts so the last interval holds them all.
+# Live tests of argdist: real probes on the real kernel, exact counts and buckets
+# (run_argdist in lib.sh).
 . "$(dirname "$0")/lib.sh"
 need_bpf
 ARGDIST=$CBCC_BIN/argdist
-
-# last_block NAME: the last interval ("[HH:MM:SS]" and what follows) of NAME.out.
-last_block() {
-	awk '/^\[[0-9][0-9]:[0-9][0-9]:[0-9][0-9]\]$/ { buf = "" } { buf = buf $0 "\n" }
-		END { printf "%s", buf }' "$WORK/$1.out" >"$WORK/$1.last"
-	echo "$WORK/$1.last"
-}
-
-# run_argdist NAME MODE ARG -- ARGDIST_ARGS...: a waiting target in MODE, argdist
-# on it (@PID@ in the arguments is the target's pid), the target run, and
-# SIGINT: argdist prints a last, partial interval then.
-run_argdist() {
-	local name=$1 mode=$2 arg=$3 a args=()
-	shift 4
-	start_waiting_target $mode $arg
-	for a in "$@"; do args+=("${a//@PID@/$TARGET_PID}"); done
-	start_tracer "$name" "$ARGDIST" -i 1 "${args[@]}"
-	go_target
-	stop_tracer
-	last_block "$name" >/dev/null
-}
 
 # -C on libc write(fd): 3 writes to fd 1, 5 to the pipe, ascending by count.
 run_argdist writes writes "" -- -c -p @PID@ -C 'p:c:write(int fd):int:fd'

@@ -85,20 +85,29 @@ header_run hdr_again 2222
 cache_says hdr_again 'hit'
 pass "a change in an -I header or a header it includes is a miss"
 
-# The header tree: a key file with another modification time (a copy of it
-# mounted over it in a private mount namespace: the machine's tree, which
-# other runs use, is not touched).
+# Where kernel types come from is part of the key: the kernel's BTF (the
+# default here) or the kernel header tree, whose key files' modification times
+# count only then. A changed key file is a copy of it with another
+# modification time mounted over it in a private mount namespace (the
+# machine's tree, which other runs use, is not touched). The entry is the
+# source's: switching replaces it.
 hdr=$(readlink -f "/lib/modules/$(uname -r)/build")/include/config/kernel.release
 cp "$hdr" "$WORK/kernel.release"
 touch -d '2001-01-01' "$WORK/kernel.release"
-run headers unshare -m --propagation private \
-	sh -c 'mount --bind "$1" "$2" && shift 2 && exec "$@"' sh "$WORK/kernel.release" "$hdr"
+over_hdr=(unshare -m --propagation private
+	sh -c 'mount --bind "$1" "$2" && shift 2 && exec "$@"' sh "$WORK/kernel.release" "$hdr")
+run btf_hdr_touched "${over_hdr[@]}"
+cache_says btf_hdr_touched 'hit'
+run types_headers CBCC_KERNEL_TYPES=headers
+cache_says types_headers 'miss: types changed'
+run headers CBCC_KERNEL_TYPES=headers "${over_hdr[@]}"
 cache_says headers 'miss: headers changed'
-run headers_back
-cache_says headers_back 'miss: headers changed'
-run headers_hit
+run headers_hit CBCC_KERNEL_TYPES=headers "${over_hdr[@]}"
 cache_says headers_hit 'hit'
-pass "miss when the kernel header tree changes"
+cmp -s "$WORK/cold.lines" "$WORK/headers_hit.lines" || fail "output with the headers' types differs"
+run types_btf
+cache_says types_btf 'miss: types changed'
+pass "miss when the types' source changes, or the header tree they come from"
 
 # Damaged entries are detected, ignored and rebuilt.
 size=$(stat -c %s "$entry")

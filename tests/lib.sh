@@ -12,7 +12,9 @@ cleanup() {
 		kill -KILL "$TRACER_PID" 2>/dev/null
 	fi
 	# Sanitizer reports in captured output reach ctest, which fails on them.
-	grep -rsE -A12 'runtime error:|ERROR: (Address|Leak)Sanitizer' "$WORK" >&2
+	# (The pattern does not match its own text: execsnoop's tests capture
+	# every command line on the machine, this grep's included.)
+	grep -rsE -A12 'runtime[ ]error:|ERROR: (Address|Leak)Sanitizer' "$WORK" >&2
 	rm -rf "$WORK"
 }
 
@@ -31,7 +33,8 @@ need_bpf() {
 	local why=
 	[ "$(id -u)" = 0 ] || why="not root"
 	[ -d /sys/kernel/debug/tracing/events ] || why="${why:+$why, }tracefs not mounted"
-	[ -e "/lib/modules/$(uname -r)/build" ] || why="${why:+$why, }no kernel headers"
+	[ -r /sys/kernel/btf/vmlinux ] || [ -e "/lib/modules/$(uname -r)/build" ] ||
+		why="${why:+$why, }neither kernel BTF nor kernel headers"
 	if [ -n "$why" ]; then
 		if [ "${CI:-}" = true ]; then
 			fail "BPF unavailable in CI ($why): run scripts/setup.sh"
@@ -126,6 +129,31 @@ assert_grep() { # FILE REGEX [what]
 assert_no_grep() {
 	grep -qE -- "$2" "$1" && fail "${3:-$1} has unexpected /$2/"
 	return 0
+}
+
+# last_block NAME: the last interval ("[HH:MM:SS]" and what follows) of NAME.out.
+last_block() {
+	awk '/^\[[0-9][0-9]:[0-9][0-9]:[0-9][0-9]\]$/ { buf = "" } { buf = buf $0 "\n" }
+		END { printf "%s", buf }' "$WORK/$1.out" >"$WORK/$1.last"
+	echo "$WORK/$1.last"
+}
+
+# run_argdist NAME MODE ARG -- ARGDIST_ARGS...: a waiting target in MODE, argdist
+# on it (@PID@ in the arguments is the target's pid), the target run, and one
+# more interval so its events are printed. argdist prints nothing until its
+# first interval, so start_tracer (which waits for the first output line)
+# returns once the probes have been attached for a whole interval; -c keeps the
+# counts so the last interval holds them all.
+run_argdist() {
+	local name=$1 mode=$2 arg=$3 a args=()
+	shift 4
+	start_waiting_target $mode $arg
+	for a in "$@"; do args+=("${a//@PID@/$TARGET_PID}"); done
+	start_tracer "$name" "$CBCC_BIN/argdist" -i 1 "${args[@]}"
+	go_target
+	sleep 1.3
+	stop_tracer
+	last_block "$name" >/dev/null
 }
 
 # Count of lines matching REGEX in FILE.

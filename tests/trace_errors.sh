@@ -77,6 +77,23 @@ expect_error 1 "error in probe .*: offset \\+0x1 is inside an instruction of cbc
 assert_grep "$WORK/malloc1.err" "offset \\+0x1 is inside an instruction of malloc"
 pass "uprobe offsets inside an instruction or past the function are refused (--unsafe allows them)"
 
+# -I: header names go into #include lines, files by their resolved path,
+# which is what is checked (a symlink's target may hold a quote and a newline).
+mkdir -p "$WORK/hdr"$'/a"b\nc' "$WORK/hdr/ok"
+echo '#define CBCC_VAL 7' >"$WORK/hdr/ok/real.h"
+cp "$WORK/hdr/ok/real.h" "$WORK/hdr"$'/a"b\nc/real.h'
+ln -s "$WORK/hdr"$'/a"b\nc/real.h' "$WORK/hdr/bad.h"
+ln -s "$WORK/hdr/ok/real.h" "$WORK/hdr/good.h"
+expect_error 1 "header '$WORK/hdr/bad.h' given with -I is '$WORK/hdr/a\"b\?c/real.h', a path that cannot be #included" \
+	"$TRACE" -I "$WORK/hdr/bad.h" 't:syscalls:sys_enter_getppid "%d", CBCC_VAL'
+expect_error 1 "invalid header name 'linux/\.\./\.\./etc/passwd' for -I" \
+	"$TRACE" -I linux/../../etc/passwd 't:syscalls:sys_enter_getppid'
+expect_error 1 "invalid header name 'a\"b\?' for -I" "$TRACE" -I $'a"b\r' 't:syscalls:sys_enter_getppid'
+"$TRACE" --ebpf -I "$WORK/hdr/good.h" 't:syscalls:sys_enter_getppid "%d", CBCC_VAL' >"$WORK/inc.out" ||
+	fail "-I through a symlink to a plain path"
+assert_count "$WORK/inc.out" "^#include \"$WORK/hdr/ok/real.h\"\$" 1
+pass "-I: names and resolved paths checked"
+
 # Errors from clang: one line, the diagnostics only with -v.
 expect_error 1 "compiling the BPF program failed: use of undeclared identifier 'nosuchvar'" \
 	"$TRACE" 'p:c:malloc "%d", nosuchvar'
@@ -90,9 +107,11 @@ if command -v setpriv >/dev/null; then
 	pass "not root"
 fi
 
-# Missing kernel headers: simulated with an empty module directory in a private mount namespace.
+# Missing kernel headers, when types are to come from them (with BTF they are
+# not needed: tests/no_headers.sh): an empty module directory in a private
+# mount namespace.
 if command -v unshare >/dev/null; then
-	expect_error 1 "kernel headers not found: /lib/modules/.*/build is missing" \
+	CBCC_KERNEL_TYPES=headers expect_error 1 "kernel headers not found: /lib/modules/.*/build is missing" \
 		unshare -m sh -c "mount -t tmpfs none /lib/modules && exec \"\$0\" \"\$@\"" "$TRACE" 'p:c:malloc'
 	pass "missing kernel headers"
 fi

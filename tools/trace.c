@@ -139,6 +139,7 @@ static const char help_text[] =
 	"                        additional header files to include in the BPF program\n"
 	"                        as either full path, or relative to current working directory,\n"
 	"                        or relative to default kernel header search path\n"
+	"                        (satisfied by the kernel's own types where it has BTF)\n"
 	"  -A, --aggregate       aggregate amount of each trace (requires -M)\n"
 	"  --ebpf                print the generated BPF program and exit\n"
 	"  --no-cache            compile with clang even when the program cache has this program\n"

@@ -82,6 +82,8 @@ BPF_TABLE("lru_hash", u64, union cbcc_scratch_t, cbcc_retry, 1024);
 /* trace probe 0 */
 int probe_sys_enter_openat_1(struct tracepoint__syscalls__sys_enter_openat *args)
 {
+	if (0) /* for libbcc: an outside pointer */
+		args->filename = args->filename;
 	u64 __pid_tgid = bpf_get_current_pid_tgid();
 	u32 __tgid = __pid_tgid >> 32;
 	u32 __pid = __pid_tgid;

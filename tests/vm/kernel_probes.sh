@@ -65,6 +65,27 @@ check_tcp_connect() {
 	pass "$m: tcp_connect(struct sock *sk) prints sk->sk_daddr of 127.0.0.1"
 }
 
+# The tcp_connect one-liner with its types from elsewhere than the kernel's
+# BTF (the default, above): from the installed headers (they match this
+# kernel), and from BTF with the headers hidden (a private mount namespace, no
+# program cache).
+check_tcp_connect_types() {
+	local hide='mount -t tmpfs none "/lib/modules/$(uname -r)" &&
+		for d in /usr/src/linux-headers-*; do mount -t tmpfs none "$d" || exit 1; done &&
+		[ ! -e "/lib/modules/$(uname -r)/build" ] && exec "$0" "$@"'
+	CBCC_KERNEL_TYPES=headers start_tracer tcp-headers "$TRACE" --kprobe \
+		'tcp_connect(struct sock *sk) "%x", sk->sk_daddr' -I net/sock.h
+	bash -c 'exec 3<>/dev/tcp/127.0.0.1/9' 2>/dev/null || true
+	stop_tracer
+	assert_grep "$WORK/tcp-headers.out" ' tcp_connect +100007f$'
+	start_tracer tcp-hidden unshare -m --propagation private sh -c "$hide" "$TRACE" --kprobe \
+		--no-cache 'tcp_connect(struct sock *sk) "%x", sk->sk_daddr' -I net/sock.h
+	bash -c 'exec 3<>/dev/tcp/127.0.0.1/9' 2>/dev/null || true
+	stop_tracer
+	assert_grep "$WORK/tcp-hidden.out" ' tcp_connect +100007f$'
+	pass "tcp_connect(struct sock *sk): sk->sk_daddr from the headers' types, and from BTF without headers"
+}
+
 # Kernel stacks (-K -a) at the entry and the return of vfs_read (6 reads):
 # from fentry/fexit the BPF trampoline's frames are dropped, so they read as
 # a kprobe's (the function first) and a kretprobe's (its caller first).
@@ -93,6 +114,8 @@ for m in $(methods); do
 	check_tcp_connect "$m"
 	assert_no_leftovers
 done
+check_tcp_connect_types
+assert_no_leftovers
 
 # Identical output either way (apart from pids and the timestamps).
 if [ "$(methods)" != default ]; then
