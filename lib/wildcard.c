@@ -122,12 +122,14 @@ static size_t sat_mul(size_t a, size_t b)
 	return b && a > (REGEX_MAX_NODES + 1) / b ? REGEX_MAX_NODES + 1 : a * b;
 }
 
-static int check_regex(const char *text, struct cbcc_err *err)
+/* Checks regular expression re; messages name the pattern as the user wrote
+ * it (shown). */
+static int check_regex(const char *re, const char *shown, struct cbcc_err *err)
 {
 	size_t size[REGEX_MAX_DEPTH + 1] = {0}, last = 0; /* nodes per open group, last atom's */
 	int depth = 0, repeats = 0;
 
-	for (const char *c = text; *c; c++) {
+	for (const char *c = re; *c; c++) {
 		size_t copies = 1;
 		const char *end = c;
 
@@ -136,10 +138,10 @@ static int check_regex(const char *text, struct cbcc_err *err)
 			/* one lazy '?' or possessive '+' may follow a repetition */
 			if (repeats > 1 || (repeats && *c != '?' && *c != '+'))
 				return cbcc_errf(err, "multiple repeat in regular expression '%s'",
-						 text);
+						 shown);
 			if (!last)
 				return cbcc_errf(
-					err, "nothing to repeat in regular expression '%s'", text);
+					err, "nothing to repeat in regular expression '%s'", shown);
 			if (*c == '+' && !repeats)
 				copies = 2;
 			size[depth] = size[depth] - last + sat_mul(last, copies);
@@ -152,7 +154,7 @@ static int check_regex(const char *text, struct cbcc_err *err)
 				if (depth == REGEX_MAX_DEPTH)
 					return cbcc_errf(
 						err, "regular expression '%s' is nested too deeply",
-						text);
+						shown);
 				size[++depth] = 0;
 				last = 0;
 				continue;
@@ -161,7 +163,7 @@ static int check_regex(const char *text, struct cbcc_err *err)
 					return cbcc_errf(
 						err,
 						"unbalanced parenthesis in regular expression '%s'",
-						text);
+						shown);
 				last = size[depth--] + 1;
 			} else if (*c == '|') {
 				last = 0;
@@ -180,26 +182,25 @@ static int check_regex(const char *text, struct cbcc_err *err)
 			return cbcc_errf(err,
 					 "regular expression '%s' is too large once expanded (more "
 					 "than %d nodes)",
-					 text, REGEX_MAX_NODES);
+					 shown, REGEX_MAX_NODES);
 	}
 	return 0;
 }
 
-static char *glob_to_regex(const char *text, bool use_regex)
+/* The regular expression BCC matches a pattern's name part with: with -r
+ * the text itself, else the text with every '*' made '.*' and anchored at
+ * both ends (other characters keep their regular-expression meaning, so
+ * "c:[a-g]*" matches as in BCC). Caller frees. */
+static char *pattern_regex(const char *text, bool use_regex)
 {
 	struct strbuf re = STRBUF_INIT;
 
-	/* BCC matches with re.match: anchored at the start only for -r */
-	if (use_regex) {
-		sb_printf(&re, "^(%s)", text);
-		return sb_steal(&re);
-	}
+	if (use_regex)
+		return xstrdup(text);
 	sb_append(&re, "^");
 	for (const char *c = text; *c; c++) {
 		if (*c == '*')
 			sb_append(&re, ".*");
-		else if (strchr(".[]()+?{}|^$\\", *c))
-			sb_printf(&re, "\\%c", *c);
 		else
 			sb_appendn(&re, c, 1);
 	}
@@ -210,7 +211,7 @@ static char *glob_to_regex(const char *text, bool use_regex)
 int wc_parse(const char *text, bool use_regex, pid_t pid, struct wc_pattern *p,
 	     struct cbcc_err *err)
 {
-	char *type, *lib, *name, *re;
+	char *type, *lib, *name, *re, *anchored;
 	int rc;
 
 	memset(p, 0, sizeof(*p));
@@ -237,13 +238,16 @@ int wc_parse(const char *text, bool use_regex, pid_t pid, struct wc_pattern *p,
 			goto out;
 		}
 	}
-	if (use_regex && check_regex(p->text, err)) {
+	re = pattern_regex(p->text, use_regex);
+	if (check_regex(re, p->text, err)) {
+		free(re);
 		rc = -1;
 		goto out;
 	}
-	re = glob_to_regex(p->text, use_regex);
-	rc = regcomp(&p->re, re, REG_EXTENDED | REG_NOSUB);
+	anchored = xasprintf("^(%s)", re); /* Python's re.match: anchored at the start */
 	free(re);
+	rc = regcomp(&p->re, anchored, REG_EXTENDED | REG_NOSUB);
+	free(anchored);
 	if (rc) {
 		free(p->text);
 		p->text = NULL;
@@ -367,7 +371,7 @@ static int attach_uprobe(struct cbcc_bpf *b, int prog_fd, const struct wc_patter
 
 bool wc_glob(const char *glob, const char *name)
 {
-	return fnmatch(glob, name, 0) == 0;
+	return fnmatch(glob, name, FNM_NOESCAPE) == 0; /* Python's fnmatch: '\\' is literal */
 }
 
 /* Calls fn for every "category:event"; stops when it returns false. */

@@ -35,8 +35,11 @@ struct wc_list {
 	int n;
 };
 
-/* Parses the pattern and finds its library. Globs ('*') become regular
- * expressions unless use_regex. */
+/* Parses the pattern and finds its library. As in BCC, the name part is a
+ * regular expression matched from the start (-r, use_regex), or else one
+ * whose every '*' stands for '.*', anchored at both ends ("c:[a-g]*" and
+ * "vfs_rea?" keep their bracket and '?'). Expressions glibc's regcomp
+ * cannot afford are refused like Python's re refuses them. */
 int wc_parse(const char *text, bool use_regex, pid_t pid, struct wc_pattern *p,
 	     struct cbcc_err *err);
 void wc_pattern_free(struct wc_pattern *p);
@@ -88,7 +91,8 @@ int wc_prog_type(const struct wc_pattern *p);
 int wc_attach(struct cbcc_bpf *b, int prog_fd, const struct wc_pattern *p, const struct wc_list *l,
 	      int i, const struct wc_kfuncs *k, pid_t pid, const char *tool, struct cbcc_err *err);
 
-/* Shell-style match ("sched:*") as tplist's fnmatch. */
+/* Shell-style match ("sched:*", "sched:sched_[ws]*") as BCC's tplist does
+ * it with Python's fnmatch: '*', '?' and brackets, '.' and '\\' literal. */
 bool wc_glob(const char *glob, const char *name);
 
 /* Tracepoints "category:event" matching glob (NULL: all), in directory order

@@ -33,4 +33,8 @@ fi
 expect_error 1 "multiple repeat in regular expression 'syscalls:a\*\*'" "$FC" -r 't:syscalls:a**'
 expect_error 1 "unbalanced parenthesis in regular expression 'syscalls:x\)\|\(\.\*'" "$FC" -r 't:syscalls:x)|(.*'
 expect_error 1 "is too large once expanded \(more than 1000 nodes\)" "$FC" -r 't:syscalls:(a{255}){255}'
-pass "-r: pathological regular expressions are refused"
+# Without -r the pattern is a regular expression too (BCC's semantics), with the same refusals.
+expect_error 1 "unbalanced parenthesis in regular expression 'syscalls:x\)\|\(\*'" "$FC" 't:syscalls:x)|(*'
+expect_error 1 "is too large once expanded \(more than 1000 nodes\)" "$FC" 't:syscalls:(a{255}){255}*'
+expect_error 1 "invalid regular expression 'c:\[a-'" "$FC" 'c:[a-'
+pass "-r and patterns: pathological regular expressions are refused"

@@ -75,6 +75,17 @@ assert_grep "$WORK/re.out" '^Tracing 2 functions'
 assert_count "$WORK/re.out" '^cbcc_add +4$' 1
 pass "target functions by wildcard and -r, ascending"
 
+# BCC's pattern semantics: only '*' is rewritten (to '.*'), so a bracket
+# class and '?' keep their regex meaning: cbcc_add and cbcc_greet, not cbcc_sleep.
+start_waiting_target calls 2
+start_tracer class "$FC" -p "$TARGET_PID" "$TARGET:cbcc_[a-g]d?[a-z]*"
+go_target
+stop_tracer
+assert_grep "$WORK/class.out" '^Tracing 2 functions for'
+assert_count "$WORK/class.out" '^cbcc_add +2$' 1
+assert_count "$WORK/class.out" '^cbcc_greet +1$' 1
+pass "bracket classes and '?' in a pattern are regular expression syntax, as in BCC"
+
 # USDT probes by wildcard.
 start_waiting_target usdt 3
 start_tracer usdt "$FC" -p "$TARGET_PID" "u:$TARGET:pi*"
