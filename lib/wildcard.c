@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "kallsyms.h"
 #include "runtime.h"
 #include "strbuf.h"
 #include "sysenv.h"
@@ -448,37 +449,18 @@ static bool collect_tp(const char *tp, void *arg)
 	return true;
 }
 
-/* available_filter_functions lists what kprobes may attach to; kallsyms is
- * the fallback when it cannot be read. */
-static int expand_kernel(const struct wc_pattern *p, struct wc_list *out, struct cbcc_err *err)
+struct kfunc_walk {
+	const struct wc_pattern *p;
+	struct wc_list *out;
+};
+
+static bool collect_kfunc(const char *name, void *arg)
 {
-	char *path = xasprintf("%s/available_filter_functions", sysenv_tracefs());
-	FILE *f = fopen(path, "r");
-	bool kallsyms = !f;
-	char line[512];
+	struct kfunc_walk *w = arg;
 
-	free(path);
-	if (!f && !(f = fopen("/proc/kallsyms", "r")))
-		return cbcc_errf(err, "cannot read kernel functions from "
-				      "available_filter_functions or /proc/kallsyms");
-	while (fgets(line, sizeof(line), f)) {
-		char *name = line;
-
-		if (kallsyms) {
-			char type;
-
-			if (sscanf(line, "%*s %c", &type) != 1 || (type != 't' && type != 'T'))
-				continue;
-			name = strchr(strchr(line, ' ') + 1, ' ') + 1;
-		}
-		name[strcspn(name, " \t\n")] = '\0';
-		if (strchr(name, '.'))
-			continue; /* compiler clones (.cold, .isra.0) cannot be probed */
-		if (*name && matches(p, name) && !has_name(out, name))
-			add_match(out, name, NULL, 0);
-	}
-	fclose(f);
-	return 0;
+	if (matches(w->p, name) && !has_name(w->out, name))
+		add_match(w->out, name, NULL, 0);
+	return true;
 }
 
 struct sym_walk {
@@ -646,7 +628,9 @@ int wc_expand(const struct wc_pattern *p, pid_t pid, int limit, struct wc_list *
 	} else if (p->type == PROBE_USDT) {
 		rc = expand_usdt(p, pid, out, err);
 	} else if (!p->library) {
-		rc = expand_kernel(p, out, err);
+		struct kfunc_walk w = {p, out};
+
+		rc = kallsyms_foreach_function(collect_kfunc, &w, err);
 	} else {
 		rc = expand_user(p, pid, limit, out, err);
 	}
