@@ -187,3 +187,69 @@ int kbtf_func_nargs(const struct kbtf *b, const char *name)
 	}
 	return -1;
 }
+
+struct kbtf_funcs {
+	const struct kbtf *btf;
+	uint32_t *ids; /* of the FUNC types, sorted by name */
+	uint32_t n;
+};
+
+static const char *func_name(const struct kbtf_funcs *f, uint32_t i)
+{
+	return type_name(f->btf, f->btf->types[f->ids[i]]->name_off);
+}
+
+/* qsort_r's comparison of two FUNC ids by name. */
+static int by_func_name(const void *a, const void *b, void *btf)
+{
+	const struct kbtf *k = btf;
+
+	return strcmp(type_name(k, k->types[*(const uint32_t *)a]->name_off),
+		      type_name(k, k->types[*(const uint32_t *)b]->name_off));
+}
+
+struct kbtf_funcs *kbtf_funcs_index(const struct kbtf *b)
+{
+	struct kbtf_funcs *f = xcalloc(1, sizeof(*f));
+
+	f->btf = b;
+	f->ids = xcalloc(b->ntypes, sizeof(*f->ids));
+	for (uint32_t id = 1; id < b->ntypes; id++)
+		if (BTF_INFO_KIND(b->types[id]->info) == BTF_KIND_FUNC)
+			f->ids[f->n++] = id;
+	qsort_r(f->ids, f->n, sizeof(*f->ids), by_func_name, (void *)b);
+	return f;
+}
+
+int kbtf_funcs_find(const struct kbtf_funcs *f, const char *name, uint32_t *id)
+{
+	uint32_t lo = 0, hi = f ? f->n : 0;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(func_name(f, mid), name);
+
+		if (c < 0) {
+			lo = mid + 1;
+		} else if (c > 0) {
+			hi = mid;
+		} else {
+			const struct btf_type *t = f->btf->types[f->ids[mid]];
+
+			if (t->type >= f->btf->ntypes ||
+			    BTF_INFO_KIND(f->btf->types[t->type]->info) != BTF_KIND_FUNC_PROTO)
+				return -1;
+			*id = f->ids[mid];
+			return (int)BTF_INFO_VLEN(f->btf->types[t->type]->info);
+		}
+	}
+	return -1;
+}
+
+void kbtf_funcs_free(struct kbtf_funcs *f)
+{
+	if (!f)
+		return;
+	free(f->ids);
+	free(f);
+}

@@ -5,6 +5,7 @@
 #define CBCC_BTF_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util.h"
 
@@ -18,5 +19,14 @@ void kbtf_free(struct kbtf *b);
 long kbtf_member_offset(const struct kbtf *b, const char *name, const char *field);
 /* Number of parameters of kernel function `name`; -1 when unknown. */
 int kbtf_func_nargs(const struct kbtf *b, const char *name);
+
+/* The kernel functions b describes, indexed by name for many lookups (a
+ * pattern's hundreds of matches). Refers to b, which must outlive it. */
+struct kbtf_funcs;
+struct kbtf_funcs *kbtf_funcs_index(const struct kbtf *b);
+/* Number of parameters of function `name` and its BTF type id (*id); -1
+ * when f (which may be NULL) does not describe it. */
+int kbtf_funcs_find(const struct kbtf_funcs *f, const char *name, uint32_t *id);
+void kbtf_funcs_free(struct kbtf_funcs *f);
 
 #endif

@@ -702,16 +702,14 @@ bool cache_prog_has_function(const struct cache_prog *p, const char *name)
 	return find_func(p, name) != NULL;
 }
 
-int cache_prog_load(const struct cache_prog *p, const char *name, int prog_type, int log_level,
-		    char *log, unsigned log_size)
+struct bpf_insn *cache_prog_insns(const struct cache_prog *p, const char *name, size_t *ninsns)
 {
 	const struct cache_func *f = find_func(p, name);
 	struct bpf_insn *insns;
-	int fd;
 
 	if (!f) {
 		errno = ENOENT;
-		return -1;
+		return NULL;
 	}
 	insns = xmalloc(f->ninsns * sizeof(*insns) + 1);
 	memcpy(insns, f->insns, f->ninsns * sizeof(*insns));
@@ -721,14 +719,32 @@ int cache_prog_load(const struct cache_prog *p, const char *name, int prog_type,
 		if (insns[i].imm < 0 || (uint32_t)insns[i].imm >= p->nmaps) {
 			free(insns);
 			errno = EINVAL;
-			return -1;
+			return NULL;
 		}
 		insns[i].imm = p->maps[insns[i].imm].fd;
 		i++;
 	}
-	fd = bcc_prog_load((enum bpf_prog_type)prog_type, name, insns,
-			   (int)(f->ninsns * sizeof(*insns)), p->license, p->kern_version,
-			   log_level, log, log_size);
+	*ninsns = f->ninsns;
+	return insns;
+}
+
+const char *cache_prog_license(const struct cache_prog *p, unsigned *kern_version)
+{
+	*kern_version = p->kern_version;
+	return p->license;
+}
+
+int cache_prog_load(const struct cache_prog *p, const char *name, int prog_type, int log_level,
+		    char *log, unsigned log_size)
+{
+	size_t n;
+	struct bpf_insn *insns = cache_prog_insns(p, name, &n);
+	int fd;
+
+	if (!insns)
+		return -1;
+	fd = bcc_prog_load((enum bpf_prog_type)prog_type, name, insns, (int)(n * sizeof(*insns)),
+			   p->license, p->kern_version, log_level, log, log_size);
 	free(insns);
 	return fd;
 }

@@ -48,6 +48,12 @@ int cache_prog_table_info(const struct cache_prog *p, const char *name, int *typ
 int cache_prog_load(const struct cache_prog *p, const char *name, int prog_type, int log_level,
 		    char *log, unsigned log_size);
 bool cache_prog_has_function(const struct cache_prog *p, const char *name);
+/* Function `name`'s instructions with map references patched, to load it
+ * another way (caller frees; NULL with errno when missing or corrupt), and
+ * the program's license and kernel version. */
+struct bpf_insn;
+struct bpf_insn *cache_prog_insns(const struct cache_prog *p, const char *name, size_t *ninsns);
+const char *cache_prog_license(const struct cache_prog *p, unsigned *kern_version);
 void cache_prog_free(struct cache_prog *p);
 
 #endif

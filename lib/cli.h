@@ -28,6 +28,7 @@ long cli_int_arg(const char *opt, const char *arg, long min);
 #define CLI_OPT_JSON 0x1003
 #define CLI_OPT_KPROBE 0x1004
 #define CLI_OPT_FENTRY 0x1005
+#define CLI_OPT_NO_MULTI 0x1006
 /* Ends a tool's getopt_long table: --version, --help and the terminator. */
 #define CLI_LONGOPTS_END                                                                           \
 	{"version", no_argument, 0, CLI_OPT_VERSION}, {"help", no_argument, 0, 'h'},               \
@@ -39,11 +40,13 @@ long cli_int_arg(const char *opt, const char *arg, long min);
 struct cli_common {
 	bool no_cache;		 /* --no-cache */
 	bool json;		 /* --json */
+	bool no_multi;		 /* --no-multi (funccount, stackcount) */
 	enum kfunc_method kfunc; /* --kprobe / --fentry */
 };
 
 /* Handles a getopt_long result no tool-specific case took: --version and -h
- * (exit 0), --no-cache, --json, --kprobe, --fentry, a missing value (':')
+ * (exit 0), --no-cache, --json, --no-multi, --kprobe, --fentry, a missing
+ * value (':')
  * and unknown options (exit 2). */
 void cli_common_option(int c, char **argv, struct cli_common *o);
 

@@ -12,6 +12,11 @@ static void on_signal(int sig)
 		*stop_flag = sig;
 }
 
+bool signals_pending(void)
+{
+	return stop_flag && *stop_flag;
+}
+
 void signals_install(volatile sig_atomic_t *flag)
 {
 	struct sigaction sa;

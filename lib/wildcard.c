@@ -9,7 +9,6 @@
 #include <dlfcn.h>
 #include <link.h>
 #include <fnmatch.h>
-#include <linux/bpf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 
 #include "kallsyms.h"
 #include "runtime.h"
+#include "signals.h"
 #include "strbuf.h"
 #include "sysenv.h"
 
@@ -358,18 +358,6 @@ static int list_dirs(const char *dir, char ***names)
 	return n;
 }
 
-static int attach_uprobe(struct cbcc_bpf *b, int prog_fd, const struct wc_pattern *p,
-			 const struct wc_list *l, int i, pid_t pid, const char *tool,
-			 struct cbcc_err *err)
-{
-	if (!rt_attach_uprobe(b, prog_fd, false, p->library, l->m[i].offset, pid, err))
-		return 0;
-	if (errno != 524 || l->n < 2)
-		return -1;
-	fprintf(stderr, "%s: warning: skipping %s: %s\n", tool, l->m[i].name, err->msg);
-	return 1;
-}
-
 bool wc_glob(const char *glob, const char *name)
 {
 	return fnmatch(glob, name, FNM_NOESCAPE) == 0; /* Python's fnmatch: '\\' is literal */
@@ -460,7 +448,7 @@ static bool collect_kfunc(const char *name, void *arg)
 
 	if (matches(w->p, name) && !has_name(w->out, name))
 		add_match(w->out, name, NULL, 0);
-	return true;
+	return !signals_pending();
 }
 
 struct sym_walk {
@@ -563,7 +551,7 @@ static int expand_user(const struct wc_pattern *p, pid_t pid, int limit, struct 
 		rc = cbcc_errf(err, "cannot read the symbols of %s", p->library);
 	else
 		bcc_elf_foreach_sym(p->library, collect_any, &ifunc_opt, ifunc_arg);
-	for (int i = 0; i < w.n && !rc && w.n <= limit; i++) {
+	for (int i = 0; i < w.n && !rc && w.n <= limit && !signals_pending(); i++) {
 		uint64_t off;
 		bool found;
 
@@ -634,7 +622,9 @@ int wc_expand(const struct wc_pattern *p, pid_t pid, int limit, struct wc_list *
 	} else {
 		rc = expand_user(p, pid, limit, out, err);
 	}
-	if (!rc && out->n == 0)
+	if (!rc && signals_pending())
+		rc = cbcc_errf(err, "interrupted");
+	else if (!rc && out->n == 0)
 		rc = cbcc_errf(err, "no %s matched by pattern '%s'%s%s",
 			       p->type == PROBE_TRACEPOINT ? "tracepoints"
 			       : p->type == PROBE_USDT	   ? "USDT probes"
@@ -672,61 +662,4 @@ int wc_find_probes(struct cbcc_bpf *b, const char *text, bool use_regex, pid_t p
 		free_strv(types, ntypes);
 	}
 	return 0;
-}
-
-int wc_plan_kfuncs(const struct wc_pattern *p, const struct wc_list *l, enum kfunc_method m,
-		   const char *tool, bool verbose, char **fn_names, struct wc_kfuncs *k,
-		   struct cbcc_err *err)
-{
-	struct kfunc_plan plan = {.method = m, .tool = tool, .verbose = verbose};
-	int rc = 0;
-
-	k->method = m;
-	if (p->type != PROBE_ENTRY || p->library)
-		return 0;
-	k->fentry = xcalloc(l->n ? l->n : 1, sizeof(bool));
-	for (int i = 0; i < l->n && !rc; i++) {
-		struct probe_loc loc = {
-			.type = PROBE_ENTRY, .library = "", .function = l->m[i].name};
-		struct kfunc_choice ch;
-
-		rc = kfunc_plan_probe(&plan, &loc, loc.function, &ch, &fn_names[i], err);
-		k->fentry[i] = ch.fentry;
-		if (!rc && !ch.fentry && !*k->why)
-			snprintf(k->why, sizeof(k->why), "%s", ch.why);
-	}
-	kfunc_plan_free(&plan);
-	return rc;
-}
-
-void wc_kfuncs_free(struct wc_kfuncs *k)
-{
-	free(k->fentry);
-	k->fentry = NULL;
-}
-
-int wc_prog_type(const struct wc_pattern *p)
-{
-	return p->type == PROBE_TRACEPOINT ? BPF_PROG_TYPE_TRACEPOINT : BPF_PROG_TYPE_KPROBE;
-}
-
-int wc_attach(struct cbcc_bpf *b, int prog_fd, const struct wc_pattern *p, const struct wc_list *l,
-	      int i, const struct wc_kfuncs *k, pid_t pid, const char *tool, struct cbcc_err *err)
-{
-	struct probe_loc loc = {.type = PROBE_ENTRY, .library = "", .function = l->m[i].name};
-	const char *name = loc.function;
-
-	if (p->type == PROBE_TRACEPOINT) {
-		char *cat = xstrndup(name, strcspn(name, ":"));
-		int rc = rt_attach_tracepoint(b, prog_fd, cat, strchr(name, ':') + 1, err);
-
-		free(cat);
-		return rc;
-	}
-	if (p->library)
-		return attach_uprobe(b, prog_fd, p, l, i, pid, tool, err);
-	if (!rt_attach_kprobe(b, prog_fd, false, name, 0, err))
-		return 0;
-	kfunc_explain(err, k->method, &loc, k->why);
-	return -1;
 }
