@@ -526,10 +526,12 @@ static void detach(struct rt_attach *a)
 	free(a->event);
 }
 
-/* Closing a probe's perf event waits for an RCU grace period (~80 ms here
- * for a tracepoint, more for a uprobe): done one after the other, hundreds
- * of probes take a minute. Threads let the grace periods overlap; the
- * tracefs entries libbcc may have made are removed afterwards (detach). */
+/* Closing a tracepoint's perf event waits for an RCU grace period (~80 ms
+ * here): done one after the other, hundreds of tracepoints take half a
+ * minute. Threads let the grace periods overlap. (Uprobes gain nothing: the
+ * kernel unregisters them one at a time, ~70 ms each here; a uprobe_multi
+ * link is the cure.) The tracefs entries libbcc may have made are removed
+ * afterwards (detach). */
 #define CLOSE_THREADS 32
 
 struct close_share {

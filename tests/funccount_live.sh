@@ -37,25 +37,78 @@ assert total == 77, total
 PY
 pass "--json: one object per interval, exact count"
 
-# A wildcard over several syscall tracepoints, ascending counts.
+# table NAME: the summary of NAME.out (FUNC header to Detaching) in NAME.tab.
+table() { sed -n '/^FUNC /,/^Detaching/p' "$WORK/$1.out" >"$WORK/$1.tab"; }
+
+# A wildcard over several syscall tracepoints, ascending counts: by default
+# one raw_syscalls program counts them by syscall number (-D says so).
 start_waiting_target getppid 5
-start_tracer wild "$FC" -p "$TARGET_PID" 't:syscalls:sys_enter_get*pid'
+READY_RE='^Tracing' start_tracer wild "$FC" -D -p "$TARGET_PID" 't:syscalls:sys_enter_get*pid'
 go_target
 stop_tracer
 assert_grep "$WORK/wild.out" '^Tracing [0-9]+ functions for "t:syscalls:sys_enter_get\*pid"'
 assert_count "$WORK/wild.out" '^syscalls:sys_enter_getppid +5$' 1
 assert_count "$WORK/wild.out" '^syscalls:sys_enter_getpid ' 0
+assert_grep "$WORK/wild.err" '^funccount: [0-9]+ syscall tracepoints by syscall number \(numbers from .*syscalls_64\.h\): [0-9]+ through raw_syscalls:sys_enter, 0 through raw_syscalls:sys_exit$'
 pass "tracepoint wildcard"
 
-# libc wildcard with IFUNCs: strlen N times, strcmp 2N times plus target's
-# 10 compares of its mode argument after --wait.
-start_waiting_target strs 6
-start_tracer libc "$FC" -p "$TARGET_PID" 'c:str*'
+# Every syscall tracepoint, entries and exits: exactly the target's system
+# calls after --wait (the sigwait's return, 7 getppid, exit_group), nothing
+# for any other number.
+start_waiting_target getppid 7
+READY_RE='^Tracing' start_tracer all "$FC" -D -p "$TARGET_PID" 't:syscalls:sys_*'
 go_target
 stop_tracer
-assert_count "$WORK/libc.out" '^strlen +6$' 1
-assert_count "$WORK/libc.out" '^strcmp +22$' 1
-pass "c:str* counts strlen and strcmp"
+table all
+assert_grep "$WORK/all.err" ' through raw_syscalls:sys_enter, [0-9]+ through raw_syscalls:sys_exit$'
+assert_count "$WORK/all.tab" '^syscalls:' 4
+assert_count "$WORK/all.tab" '^syscalls:sys_exit_rt_sigtimedwait +1$' 1
+assert_count "$WORK/all.tab" '^syscalls:sys_enter_getppid +7$' 1
+assert_count "$WORK/all.tab" '^syscalls:sys_exit_getppid +7$' 1
+assert_count "$WORK/all.tab" '^syscalls:sys_enter_exit_group +1$' 1
+pass "t:syscalls:sys_* through raw_syscalls: the target's system calls, exactly"
+
+# The same summary with one tracepoint each (--no-multi), whose detach is
+# announced: "Detaching N probes..." for the N attached.
+for mode in raw single; do
+	flag=
+	[ "$mode" = single ] && flag=--no-multi
+	start_waiting_target getppid 3
+	READY_RE='^Tracing' start_tracer "get-$mode" "$FC" -D $flag -p "$TARGET_PID" 't:syscalls:sys_*_get*'
+	go_target
+	stop_tracer
+	table "get-$mode"
+	assert_count "$WORK/get-$mode.tab" '^syscalls:sys_(enter|exit)_getppid +3$' 2
+done
+assert_grep "$WORK/get-single.err" '^funccount: [0-9]+ syscall tracepoints: one tracepoint each \(--no-multi\)$'
+cmp -s "$WORK/get-raw.tab" "$WORK/get-single.tab" ||
+	fail "raw_syscalls and one tracepoint each differ: $(diff "$WORK/get-raw.tab" "$WORK/get-single.tab")"
+n=$(sed -n 's/^Tracing \([0-9]*\) functions.*/\1/p' "$WORK/get-single.out")
+[ "$n" -ge 10 ] || fail "'t:syscalls:sys_*_get*' matched only $n tracepoints"
+assert_count "$WORK/get-single.err" "^Detaching $n probes\.\.\.\$" 1
+assert_count "$WORK/get-raw.err" '^Detaching [0-9]+ probes' "$(grep -c 'its own tracepoint' "$WORK/get-raw.err" | awk '{print ($1 + 2 >= 10)}')"
+pass "raw_syscalls and --no-multi print the same counts; a slow detach is announced"
+
+# libc wildcard with IFUNCs: strlen N times, strcmp 2N times plus target's
+# 10 compares of its mode argument after --wait; one uprobe_multi link, or
+# one uprobe each (--no-multi), the same counts.
+for mode in multi single; do
+	flag=
+	[ "$mode" = single ] && flag=--no-multi
+	start_waiting_target strs 6
+	READY_RE='^Tracing' start_tracer "libc-$mode" "$FC" -D $flag -p "$TARGET_PID" 'c:str*'
+	go_target
+	stop_tracer
+	table "libc-$mode"
+	assert_count "$WORK/libc-$mode.tab" '^strlen +6$' 1
+	assert_count "$WORK/libc-$mode.tab" '^strcmp +22$' 1
+done
+assert_grep "$WORK/libc-multi.err" '^funccount: [0-9]+ functions of .*libc\.so\.6: one uprobe_multi link$'
+assert_grep "$WORK/libc-single.err" '^funccount: [0-9]+ functions of .*libc\.so\.6: one uprobe each \(--no-multi\)$'
+cmp -s "$WORK/libc-multi.tab" "$WORK/libc-single.tab" ||
+	fail "uprobe_multi and one uprobe each differ: $(diff "$WORK/libc-multi.tab" "$WORK/libc-single.tab")"
+assert_no_grep "$WORK/libc-multi.err" '^Detaching [0-9]+ probes'
+pass "c:str* counts strlen and strcmp, through uprobe_multi and one uprobe each"
 
 # The target's own functions, with -r.
 start_waiting_target calls 9
@@ -114,18 +167,25 @@ rc=0
 assert_no_leftovers
 pass "signals, closed stdout"
 
-# A libc function whose first instruction the kernel cannot uprobe (ENOTSUPP,
-# e.g. an AVX2 memchr variant) is skipped with a warning instead of failing
-# the whole pattern (BCC gives up). Only this process's libc is probed.
-start_waiting_target calls 1
-rc=0
-timeout -s KILL 120 "$FC" -d 1 -p "$TARGET_PID" 'c:*rawmemchr*' >"$WORK/skip.out" 2>"$WORK/skip.err" </dev/null || rc=$?
-kill "$TARGET_PID" 2>/dev/null
-wait "$TARGET_PID" 2>/dev/null
-[ "$rc" = 0 ] || fail "funccount on c:*rawmemchr* exited $rc: $(grep -v warning: "$WORK/skip.err" | head -2)"
-assert_grep "$WORK/skip.out" '^Tracing [0-9]+ functions for "c:\*rawmemchr\*"'
-if grep -q 'warning: skipping' "$WORK/skip.err"; then
-	assert_grep "$WORK/skip.err" '^funccount: warning: skipping [_a-z0-9]+: cannot attach uprobe to .*libc.*: the kernel cannot put a uprobe on the instruction there \(ENOTSUPP\)$'
-fi
-assert_no_leftovers
-pass "functions the kernel cannot uprobe are skipped with a warning"
+# A libc function whose first instruction the kernel cannot uprobe (ENOTSUPP:
+# the AVX2 rawmemchr variants start with a VEX-encoded instruction) is
+# skipped with a warning instead of failing the whole pattern (BCC gives
+# up); a uprobe_multi link is split until the culprits are found. Only this
+# process's libc is probed.
+for mode in multi single; do
+	flag=
+	[ "$mode" = single ] && flag=--no-multi
+	start_waiting_target calls 1
+	rc=0
+	timeout -s KILL 120 "$FC" $flag -d 1 -p "$TARGET_PID" 'c:*rawmemchr*' >"$WORK/skip-$mode.out" 2>"$WORK/skip-$mode.err" </dev/null || rc=$?
+	kill "$TARGET_PID" 2>/dev/null
+	wait "$TARGET_PID" 2>/dev/null
+	[ "$rc" = 0 ] || fail "funccount $flag on c:*rawmemchr* exited $rc: $(grep -v warning: "$WORK/skip-$mode.err" | head -2)"
+	assert_grep "$WORK/skip-$mode.out" '^Tracing [0-9]+ functions for "c:\*rawmemchr\*"'
+	assert_grep "$WORK/skip-$mode.err" '^funccount: warning: skipping __rawmemchr_avx2: cannot attach uprobe to .*libc.*\+0x[0-9a-f]+: the kernel cannot put a uprobe on the instruction there \(ENOTSUPP\)$'
+	grep -o 'skipping [^:]*' "$WORK/skip-$mode.err" >"$WORK/skip-$mode.names"
+	assert_no_leftovers
+done
+cmp -s "$WORK/skip-multi.names" "$WORK/skip-single.names" ||
+	fail "uprobe_multi and one uprobe each skip different functions: $(diff "$WORK/skip-multi.names" "$WORK/skip-single.names")"
+pass "functions the kernel cannot uprobe are skipped with a warning, on either path"

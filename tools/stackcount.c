@@ -267,7 +267,7 @@ static char *generate(struct counter *c)
 	if (codegen_prelude(&out, &o, NULL, 0, &err))
 		die(c, err.msg);
 	template_render(&out, "stackcount_common.c", NULL, 0);
-	if (c->plan.count[WC_SINGLE] || c->plan.count[WC_MULTI])
+	if (c->pat.type != PROBE_USDT && (c->plan.count[WC_SINGLE] || c->plan.count[WC_MULTI]))
 		render_probe(c, &out, c->shared, false);
 	for (int i = 0; i < c->probes.n; i++)
 		if (c->pat.type == PROBE_USDT || wc_plan_is(&c->plan, i, WC_FENTRY))
