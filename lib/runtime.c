@@ -495,7 +495,7 @@ static void close_attach_fd(struct rt_attach *a)
 {
 	if (a->fd < 0)
 		return;
-	if (a->kind == ATT_LINK)
+	if (a->kind == ATT_LINK || a->kind == ATT_KFUNC) /* BPF links, not perf events */
 		close(a->fd);
 	else
 		bpf_close_perf_event_fd(a->fd);
