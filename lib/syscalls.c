@@ -32,26 +32,17 @@ static const char *table_entry(char *line, int *nr)
 	return NULL;
 }
 
-int sys_table_load(struct sys_table *t, char *why, size_t size)
+int sys_table_read(struct sys_table *t, const char *path, char *why, size_t size)
 {
-	struct utsname u;
+	FILE *f = fopen(path, "r");
 	char line[256];
-	FILE *f;
 
 	memset(t, 0, sizeof(*t));
-#if !defined(__x86_64__)
-	snprintf(why, size, "no system call table is known for this architecture");
-	return -1;
-#endif
-	uname(&u);
-	t->source = xasprintf("/lib/modules/%s/build/arch/x86/include/generated/asm/syscalls_64.h",
-			      u.release);
-	f = fopen(t->source, "r");
 	if (!f) {
-		snprintf(why, size, "no system call table in the kernel headers (%s)", t->source);
-		sys_table_free(t);
+		snprintf(why, size, "no system call table in the kernel headers (%s)", path);
 		return -1;
 	}
+	t->source = xstrdup(path);
 	t->name = xcalloc(SYS_NR_MAX, sizeof(char *));
 	t->n = SYS_NR_MAX;
 	while (fgets(line, sizeof(line), f)) {
@@ -65,6 +56,26 @@ int sys_table_load(struct sys_table *t, char *why, size_t size)
 	}
 	fclose(f);
 	return 0;
+}
+
+int sys_table_load(struct sys_table *t, char *why, size_t size)
+{
+#if defined(__x86_64__)
+	struct utsname u;
+	char *path;
+	int rc;
+
+	uname(&u);
+	path = xasprintf("/lib/modules/%s/build/arch/x86/include/generated/asm/syscalls_64.h",
+			 u.release);
+	rc = sys_table_read(t, path, why, size);
+	free(path);
+	return rc;
+#else
+	memset(t, 0, sizeof(*t));
+	snprintf(why, size, "no system call table is known for this architecture");
+	return -1;
+#endif
 }
 
 void sys_table_free(struct sys_table *t)

@@ -28,6 +28,8 @@ struct sys_table {
 
 /* Reads the running kernel's table (x86-64 only); on failure why says why. */
 int sys_table_load(struct sys_table *t, char *why, size_t size);
+/* Reads a table in syscalls_64.h's format from path. */
+int sys_table_read(struct sys_table *t, const char *path, char *why, size_t size);
 void sys_table_free(struct sys_table *t);
 /* The number syscalls:sys_{enter,exit}_NAME fires for, or -1 when the table
  * does not establish it. */

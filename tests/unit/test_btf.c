@@ -67,6 +67,65 @@ static char *write_temp(const void *data, size_t size)
 	return path;
 }
 
+/* Types: 1 int; 2 proto int(int, int); 3 func zeta: 2; 4 func alpha: 2;
+ * 5 proto void(void); 6 func mid: 5. */
+static size_t build_funcs_blob(char *buf)
+{
+	static const char strs[] = "\0int\0zeta\0alpha\0mid";
+	enum { S_INT = 1, S_ZETA = 5, S_ALPHA = 10, S_MID = 16 };
+	struct btf_header h = {.magic = BTF_MAGIC, .version = BTF_VERSION, .hdr_len = sizeof(h)};
+	struct btf_param params[2] = {{0, 1}, {0, 1}};
+	char *p = buf + sizeof(h);
+	uint32_t int_info = 32;
+	struct btf_type t[] = {
+		{.name_off = S_INT, .info = BTF_KIND_INT << 24, .size = 4},
+		{.info = (BTF_KIND_FUNC_PROTO << 24) | 2, .type = 1},
+		{.name_off = S_ZETA, .info = BTF_KIND_FUNC << 24, .type = 2},
+		{.name_off = S_ALPHA, .info = BTF_KIND_FUNC << 24, .type = 2},
+		{.info = BTF_KIND_FUNC_PROTO << 24, .type = 0},
+		{.name_off = S_MID, .info = BTF_KIND_FUNC << 24, .type = 5},
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		memcpy(p, &t[i], sizeof(t[i])), p += sizeof(t[i]);
+		if (i == 0)
+			memcpy(p, &int_info, 4), p += 4;
+		if (i == 1)
+			memcpy(p, params, sizeof(params)), p += sizeof(params);
+	}
+	h.type_len = (uint32_t)(p - buf - sizeof(h));
+	h.str_off = h.type_len;
+	h.str_len = sizeof(strs);
+	memcpy(p, strs, sizeof(strs)), p += sizeof(strs);
+	memcpy(buf, &h, sizeof(h));
+	return (size_t)(p - buf);
+}
+
+/* The name index of functions: parameter counts and type ids. */
+static void check_funcs(void)
+{
+	char blob[512];
+	struct cbcc_err err;
+	char *path = write_temp(blob, build_funcs_blob(blob));
+	struct kbtf *b = kbtf_load(path, &err);
+	struct kbtf_funcs *f = b ? kbtf_funcs_index(b) : NULL;
+	uint32_t id = 0;
+
+	expect("funcs blob loads", b != NULL, 1);
+	expect("alpha's parameters", kbtf_funcs_find(f, "alpha", &id), 2);
+	expect("alpha's id", id, 4);
+	expect("zeta's parameters", kbtf_funcs_find(f, "zeta", &id), 2);
+	expect("zeta's id", id, 3);
+	expect("mid's parameters", kbtf_funcs_find(f, "mid", &id), 0);
+	expect("mid's id", id, 6);
+	expect("nosuch", kbtf_funcs_find(f, "nosuch", &id), -1);
+	expect("no index", kbtf_funcs_find(NULL, "alpha", &id), -1);
+	kbtf_funcs_free(f);
+	kbtf_free(b);
+	unlink(path);
+	free(path);
+}
+
 int main(void)
 {
 	char blob[512];
@@ -93,5 +152,6 @@ int main(void)
 	unlink(junk);
 	free(path);
 	free(junk);
+	check_funcs();
 	return failures ? 1 : 0;
 }
