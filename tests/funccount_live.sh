@@ -68,45 +68,48 @@ assert_count "$WORK/all.tab" '^syscalls:sys_exit_getppid +7$' 1
 assert_count "$WORK/all.tab" '^syscalls:sys_enter_exit_group +1$' 1
 pass "t:syscalls:sys_* through raw_syscalls: the target's system calls, exactly"
 
+# on_both_paths NAME TARGET-ARGS... -- PATTERN: funccount -D -p on a waiting
+# target, by default (NAME-multi) and with one probe each (--no-multi,
+# NAME-single); their summaries, in NAME-{multi,single}.tab, are the same.
+on_both_paths() {
+	local name=$1 mode flag targs=()
+	shift
+	while [ "$1" != -- ]; do
+		targs+=("$1")
+		shift
+	done
+	for mode in multi single; do
+		flag=
+		[ "$mode" = single ] && flag=--no-multi
+		start_waiting_target "${targs[@]}"
+		READY_RE='^Tracing' start_tracer "$name-$mode" "$FC" -D $flag -p "$TARGET_PID" "$2"
+		go_target
+		stop_tracer
+		table "$name-$mode"
+	done
+	cmp -s "$WORK/$name-multi.tab" "$WORK/$name-single.tab" ||
+		fail "$2: the default path and --no-multi differ: $(diff "$WORK/$name-multi.tab" "$WORK/$name-single.tab")"
+}
+
 # The same summary with one tracepoint each (--no-multi), whose detach is
 # announced: "Detaching N probes..." for the N attached.
-for mode in raw single; do
-	flag=
-	[ "$mode" = single ] && flag=--no-multi
-	start_waiting_target getppid 3
-	READY_RE='^Tracing' start_tracer "get-$mode" "$FC" -D $flag -p "$TARGET_PID" 't:syscalls:sys_*_get*'
-	go_target
-	stop_tracer
-	table "get-$mode"
-	assert_count "$WORK/get-$mode.tab" '^syscalls:sys_(enter|exit)_getppid +3$' 2
-done
+on_both_paths get getppid 3 -- 't:syscalls:sys_*_get*'
+assert_count "$WORK/get-multi.tab" '^syscalls:sys_(enter|exit)_getppid +3$' 2
 assert_grep "$WORK/get-single.err" '^funccount: [0-9]+ syscall tracepoints: one tracepoint each \(--no-multi\)$'
-cmp -s "$WORK/get-raw.tab" "$WORK/get-single.tab" ||
-	fail "raw_syscalls and one tracepoint each differ: $(diff "$WORK/get-raw.tab" "$WORK/get-single.tab")"
 n=$(sed -n 's/^Tracing \([0-9]*\) functions.*/\1/p' "$WORK/get-single.out")
 [ "$n" -ge 10 ] || fail "'t:syscalls:sys_*_get*' matched only $n tracepoints"
 assert_count "$WORK/get-single.err" "^Detaching $n probes\.\.\.\$" 1
-assert_count "$WORK/get-raw.err" '^Detaching [0-9]+ probes' "$(grep -c 'its own tracepoint' "$WORK/get-raw.err" | awk '{print ($1 + 2 >= 10)}')"
+assert_count "$WORK/get-multi.err" '^Detaching [0-9]+ probes' "$(grep -c 'its own tracepoint' "$WORK/get-multi.err" | awk '{print ($1 + 2 >= 10)}')"
 pass "raw_syscalls and --no-multi print the same counts; a slow detach is announced"
 
 # libc wildcard with IFUNCs: strlen N times, strcmp 2N times plus target's
 # 10 compares of its mode argument after --wait; one uprobe_multi link, or
 # one uprobe each (--no-multi), the same counts.
-for mode in multi single; do
-	flag=
-	[ "$mode" = single ] && flag=--no-multi
-	start_waiting_target strs 6
-	READY_RE='^Tracing' start_tracer "libc-$mode" "$FC" -D $flag -p "$TARGET_PID" 'c:str*'
-	go_target
-	stop_tracer
-	table "libc-$mode"
-	assert_count "$WORK/libc-$mode.tab" '^strlen +6$' 1
-	assert_count "$WORK/libc-$mode.tab" '^strcmp +22$' 1
-done
+on_both_paths libc strs 6 -- 'c:str*'
+assert_count "$WORK/libc-multi.tab" '^strlen +6$' 1
+assert_count "$WORK/libc-multi.tab" '^strcmp +22$' 1
 assert_grep "$WORK/libc-multi.err" '^funccount: [0-9]+ functions of .*libc\.so\.6: one uprobe_multi link$'
 assert_grep "$WORK/libc-single.err" '^funccount: [0-9]+ functions of .*libc\.so\.6: one uprobe each \(--no-multi\)$'
-cmp -s "$WORK/libc-multi.tab" "$WORK/libc-single.tab" ||
-	fail "uprobe_multi and one uprobe each differ: $(diff "$WORK/libc-multi.tab" "$WORK/libc-single.tab")"
 assert_no_grep "$WORK/libc-multi.err" '^Detaching [0-9]+ probes'
 pass "c:str* counts strlen and strcmp, through uprobe_multi and one uprobe each"
 

@@ -19,14 +19,27 @@ static void expect(const char *what, long got, long want)
 	}
 }
 
+/* Ends a blob whose types were written from buf + header to p: the strings
+ * and the header. Returns its size. */
+static size_t finish_blob(char *buf, char *p, const char *strs, size_t nstrs)
+{
+	struct btf_header h = {.magic = BTF_MAGIC, .version = BTF_VERSION, .hdr_len = sizeof(h)};
+
+	h.type_len = (uint32_t)(p - buf - sizeof(h));
+	h.str_off = h.type_len;
+	h.str_len = (uint32_t)nstrs;
+	memcpy(p, strs, nstrs), p += nstrs;
+	memcpy(buf, &h, sizeof(h));
+	return (size_t)(p - buf);
+}
+
 /* Types: 1 int; 2 struct inner {int a; int b;}; 3 struct outer {int x;
  * struct {int a; int b;} at byte 8;}; strings "\0int\0inner\0a\0b\0outer\0x\0". */
 static size_t build_blob(char *buf)
 {
 	static const char strs[] = "\0int\0inner\0a\0b\0outer\0x";
 	enum { S_INT = 1, S_INNER = 5, S_A = 11, S_B = 13, S_OUTER = 15, S_X = 21 };
-	struct btf_header h = {.magic = BTF_MAGIC, .version = BTF_VERSION, .hdr_len = sizeof(h)};
-	char *p = buf + sizeof(h);
+	char *p = buf + sizeof(struct btf_header);
 	struct btf_type t;
 	struct btf_member m;
 	uint32_t int_info = 32;
@@ -46,12 +59,7 @@ static size_t build_blob(char *buf)
 	memcpy(p, &m, sizeof(m)), p += sizeof(m);
 	m = (struct btf_member){.name_off = 0, .type = 2, .offset = 64};
 	memcpy(p, &m, sizeof(m)), p += sizeof(m);
-	h.type_len = (uint32_t)(p - buf - sizeof(h));
-	h.str_off = h.type_len;
-	h.str_len = sizeof(strs);
-	memcpy(p, strs, sizeof(strs)), p += sizeof(strs);
-	memcpy(buf, &h, sizeof(h));
-	return (size_t)(p - buf);
+	return finish_blob(buf, p, strs, sizeof(strs));
 }
 
 static char *write_temp(const void *data, size_t size)
@@ -73,9 +81,8 @@ static size_t build_funcs_blob(char *buf)
 {
 	static const char strs[] = "\0int\0zeta\0alpha\0mid";
 	enum { S_INT = 1, S_ZETA = 5, S_ALPHA = 10, S_MID = 16 };
-	struct btf_header h = {.magic = BTF_MAGIC, .version = BTF_VERSION, .hdr_len = sizeof(h)};
 	struct btf_param params[2] = {{0, 1}, {0, 1}};
-	char *p = buf + sizeof(h);
+	char *p = buf + sizeof(struct btf_header);
 	uint32_t int_info = 32;
 	struct btf_type t[] = {
 		{.name_off = S_INT, .info = BTF_KIND_INT << 24, .size = 4},
@@ -93,12 +100,7 @@ static size_t build_funcs_blob(char *buf)
 		if (i == 1)
 			memcpy(p, params, sizeof(params)), p += sizeof(params);
 	}
-	h.type_len = (uint32_t)(p - buf - sizeof(h));
-	h.str_off = h.type_len;
-	h.str_len = sizeof(strs);
-	memcpy(p, strs, sizeof(strs)), p += sizeof(strs);
-	memcpy(buf, &h, sizeof(h));
-	return (size_t)(p - buf);
+	return finish_blob(buf, p, strs, sizeof(strs));
 }
 
 /* The name index of functions: parameter counts and type ids. */
