@@ -408,6 +408,7 @@ int main(int argc, char **argv)
 		die(NULL, err.msg);
 	if (*warning)
 		fprintf(stderr, "funccount: warning: %s\n", warning);
+	c.bpf.verbose = env.debug; /* libbcc's own messages, from the first call on */
 	find_probes(&c);
 	src = generate(&c);
 	if (env.debug)
