@@ -172,22 +172,6 @@ long kbtf_member_offset(const struct kbtf *b, const char *name, const char *fiel
 	return -1;
 }
 
-int kbtf_func_nargs(const struct kbtf *b, const char *name)
-{
-	for (uint32_t id = 1; b && id < b->ntypes; id++) {
-		const struct btf_type *t = b->types[id];
-
-		if (BTF_INFO_KIND(t->info) != BTF_KIND_FUNC ||
-		    strcmp(type_name(b, t->name_off), name))
-			continue;
-		if (t->type >= b->ntypes ||
-		    BTF_INFO_KIND(b->types[t->type]->info) != BTF_KIND_FUNC_PROTO)
-			return -1;
-		return (int)BTF_INFO_VLEN(b->types[t->type]->info);
-	}
-	return -1;
-}
-
 struct kbtf_funcs {
 	const struct kbtf *btf;
 	uint32_t *ids; /* of the FUNC types, sorted by name */

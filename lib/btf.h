@@ -17,8 +17,6 @@ void kbtf_free(struct kbtf *b);
 /* Byte offset of member `field` of struct `name`, looking inside anonymous
  * struct and union members; -1 when either is unknown. */
 long kbtf_member_offset(const struct kbtf *b, const char *name, const char *field);
-/* Number of parameters of kernel function `name`; -1 when unknown. */
-int kbtf_func_nargs(const struct kbtf *b, const char *name);
 
 /* The kernel functions b describes, indexed by name for many lookups (a
  * pattern's hundreds of matches). Refers to b, which must outlive it. */

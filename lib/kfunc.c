@@ -1,9 +1,7 @@
 #include "kfunc.h"
 
-#include <bcc/libbpf.h>
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <linux/bpf.h>
 #include <stdio.h>
 #include <stdlib.h>
