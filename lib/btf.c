@@ -73,17 +73,6 @@ long kbtf_member_offset(const struct kbtf *b, const char *name, const char *fiel
 	return bits < 0 ? -1 : bits / 8;
 }
 
-int kbtf_func_nargs(const struct kbtf *b, const char *name)
-{
-	int id = b ? btf__find_by_name_kind(b->btf, name, BTF_KIND_FUNC) : -1;
-	const struct btf_type *proto;
-
-	if (id <= 0)
-		return -1;
-	proto = btf__type_by_id(b->btf, btf__type_by_id(b->btf, (uint32_t)id)->type);
-	return proto && btf_is_func_proto(proto) ? btf_vlen(proto) : -1;
-}
-
 static const char *enumerator_name(const struct btf *btf, const struct btf_type *t, int i)
 {
 	uint32_t off = btf_is_enum(t) ? btf_enum(t)[i].name_off : btf_enum64(t)[i].name_off;
@@ -596,4 +585,72 @@ int kbtf_types_c(const struct kbtf *b, const char *text, const char *defined, st
 	free(c.work);
 	names_free(&nm);
 	return rc;
+}
+
+/* ---- the kernel functions, by name ---- */
+
+struct kbtf_funcs {
+	const struct btf *btf;
+	uint32_t *ids; /* of the FUNC types, sorted by name */
+	uint32_t n;
+};
+
+static const char *func_name(const struct btf *btf, uint32_t id)
+{
+	const char *name = btf__name_by_offset(btf, btf__type_by_id(btf, id)->name_off);
+
+	return name ? name : "";
+}
+
+/* qsort_r's comparison of two FUNC ids by name. */
+static int by_func_name(const void *a, const void *b, void *btf)
+{
+	return strcmp(func_name(btf, *(const uint32_t *)a), func_name(btf, *(const uint32_t *)b));
+}
+
+struct kbtf_funcs *kbtf_funcs_index(const struct kbtf *b)
+{
+	struct kbtf_funcs *f = xcalloc(1, sizeof(*f));
+	uint32_t n = btf__type_cnt(b->btf);
+
+	f->btf = b->btf;
+	f->ids = xcalloc(n, sizeof(*f->ids));
+	for (uint32_t id = 1; id < n; id++)
+		if (btf_is_func(btf__type_by_id(b->btf, id)))
+			f->ids[f->n++] = id;
+	qsort_r(f->ids, f->n, sizeof(*f->ids), by_func_name, (void *)b->btf);
+	return f;
+}
+
+int kbtf_funcs_find(const struct kbtf_funcs *f, const char *name, uint32_t *id)
+{
+	uint32_t lo = 0, hi = f ? f->n : 0;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(func_name(f->btf, f->ids[mid]), name);
+
+		if (c < 0) {
+			lo = mid + 1;
+		} else if (c > 0) {
+			hi = mid;
+		} else {
+			const struct btf_type *proto =
+				btf__type_by_id(f->btf, btf__type_by_id(f->btf, f->ids[mid])->type);
+
+			if (!proto || !btf_is_func_proto(proto))
+				return -1;
+			*id = f->ids[mid];
+			return btf_vlen(proto);
+		}
+	}
+	return -1;
+}
+
+void kbtf_funcs_free(struct kbtf_funcs *f)
+{
+	if (!f)
+		return;
+	free(f->ids);
+	free(f);
 }

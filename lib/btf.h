@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "strbuf.h"
 #include "util.h"
@@ -22,8 +23,6 @@ void kbtf_free(struct kbtf *b);
 /* Byte offset of member `field` of struct `name`, looking inside anonymous
  * struct and union members; -1 when either is unknown. */
 long kbtf_member_offset(const struct kbtf *b, const char *name, const char *field);
-/* Number of parameters of kernel function `name`; -1 when unknown. */
-int kbtf_func_nargs(const struct kbtf *b, const char *name);
 /* Whether `name` is an enumerator of some enum of the kernel. */
 bool kbtf_is_enumerator(const struct kbtf *b, const char *name);
 
@@ -39,5 +38,14 @@ bool kbtf_is_enumerator(const struct kbtf *b, const char *name);
  * asked for, dependencies not counted. */
 int kbtf_types_c(const struct kbtf *b, const char *text, const char *defined, struct strbuf *out,
 		 int *ntypes, struct cbcc_err *err);
+
+/* The kernel functions b describes, indexed by name for many lookups (a
+ * pattern's hundreds of matches). Refers to b, which must outlive it. */
+struct kbtf_funcs;
+struct kbtf_funcs *kbtf_funcs_index(const struct kbtf *b);
+/* Number of parameters of function `name` and its BTF type id (*id); -1
+ * when f (which may be NULL) does not describe it. */
+int kbtf_funcs_find(const struct kbtf_funcs *f, const char *name, uint32_t *id);
+void kbtf_funcs_free(struct kbtf_funcs *f);
 
 #endif

@@ -179,6 +179,9 @@ void cli_common_option(int c, char **argv, struct cli_common *o)
 	case CLI_OPT_UNSAFE:
 		o->unsafe = true;
 		break;
+	case CLI_OPT_NO_MULTI:
+		o->no_multi = true;
+		break;
 	case CLI_OPT_KPROBE:
 	case CLI_OPT_FENTRY:
 		if (kfunc_method_option(c == CLI_OPT_FENTRY, &o->kfunc, &err))

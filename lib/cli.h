@@ -53,6 +53,7 @@ long cli_number_arg(const char *opt, const char *arg, enum cli_number kind);
 #define CLI_OPT_KPROBE 0x1004
 #define CLI_OPT_FENTRY 0x1005
 #define CLI_OPT_UNSAFE 0x1006
+#define CLI_OPT_NO_MULTI 0x1007
 /* Ends a tool's getopt_long table: --version, --help and the terminator. */
 #define CLI_LONGOPTS_END                                                                           \
 	{"version", no_argument, 0, CLI_OPT_VERSION}, {"help", no_argument, 0, 'h'},               \
@@ -64,13 +65,14 @@ long cli_number_arg(const char *opt, const char *arg, enum cli_number kind);
 struct cli_common {
 	bool no_cache;		 /* --no-cache */
 	bool json;		 /* --json */
+	bool no_multi;		 /* --no-multi (funccount, stackcount) */
 	enum kfunc_method kfunc; /* --kprobe / --fentry */
 	bool unsafe;		 /* --unsafe: uprobe offsets inside instructions */
 };
 
 /* Handles a getopt_long result no tool-specific case took: --version and -h
- * (exit 0), --no-cache, --json, --kprobe, --fentry, --unsafe, a missing
- * value (':') and unknown options (exit 2). */
+ * (exit 0), --no-cache, --json, --no-multi, --kprobe, --fentry, --unsafe, a
+ * missing value (':') and unknown options (exit 2). */
 void cli_common_option(int c, char **argv, struct cli_common *o);
 
 /* --version: "TOOL (cbcc) VERSION, libbcc VERSION" on stdout. */

@@ -57,10 +57,11 @@ static int check_version(void *handle, struct cbcc_err *err)
 {
 	struct link_map *map = NULL;
 	char real[PATH_MAX];
-	const char *v;
-	size_t want = strcspn(LIBBCC_VERSION, ".");
+	const char *v, *ver = LIBBCC_VERSION;
+	size_t want = strcspn(ver, ".");
 
-	want += 1 + strcspn(LIBBCC_VERSION + want + 1, ".");
+	if (ver[want])
+		want += 1 + strcspn(&ver[want + 1], ".");
 	if (dlinfo(handle, RTLD_DI_LINKMAP, &map) || !map || !realpath(map->l_name, real))
 		return 0; /* cannot tell: the symbols were all there */
 	v = strstr(real, ".so.");

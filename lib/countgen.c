@@ -18,11 +18,34 @@ static int prelude(struct strbuf *out, struct cbcc_err *err)
 	return -1;
 }
 
+/* The function of match i when it has its own probe. */
+static void count_single(struct strbuf *out, const struct wc_pattern *p, const char *name, int i,
+			 bool fentry)
+{
+	char slot[16];
+	char *params = fentry ? kfunc_params() : xstrdup("struct pt_regs *ctx");
+	struct tvar vars[] = {{"SLOT", slot}, {"NAME", name}, {"PARAMS", params}};
+
+	snprintf(slot, sizeof(slot), "%d", i);
+	template_render(out, p->type == PROBE_TRACEPOINT ? "funccount_tp.c" : "funccount_probe.c",
+			vars, ARRAY_SIZE(vars));
+	free(params);
+}
+
+static void count_syscalls(struct strbuf *out, const char *name, bool exit)
+{
+	struct tvar vars[] = {
+		{"NAME", name}, {"DIR", exit ? "exit" : "enter"}, {"EXIT", exit ? "1" : "0"}};
+
+	template_render(out, "funccount_syscalls.c", vars, ARRAY_SIZE(vars));
+}
+
 char *countgen_funccount(const struct wc_pattern *p, const struct wc_list *l, char *const *fn_names,
-			 const struct wc_kfuncs *k, long cpu, struct cbcc_err *err)
+			 const struct wc_plan *plan, long cpu, struct cbcc_err *err)
 {
 	struct strbuf out = STRBUF_INIT;
 	char nslots[16], cpu_filter[96];
+	const int *count = plan->count;
 
 	if (prelude(&out, err))
 		return NULL;
@@ -35,18 +58,20 @@ char *countgen_funccount(const struct wc_pattern *p, const struct wc_list *l, ch
 
 		template_render(&out, "funccount_common.c", vars, ARRAY_SIZE(vars));
 	}
-	for (int i = 0; i < l->n; i++) {
-		char slot[16];
-		char *params =
-			wc_uses_fentry(k, i) ? kfunc_params() : xstrdup("struct pt_regs *ctx");
-		struct tvar vars[] = {{"SLOT", slot}, {"NAME", fn_names[i]}, {"PARAMS", params}};
+	for (int i = 0; i < l->n; i++)
+		if (wc_plan_is(plan, i, WC_SINGLE) || wc_plan_is(plan, i, WC_FENTRY))
+			count_single(&out, p, fn_names[i], i, wc_plan_is(plan, i, WC_FENTRY));
+	if (count[WC_MULTI]) {
+		struct tvar vars[] = {{"NAME", COUNTGEN_MULTI_FN}};
 
-		snprintf(slot, sizeof(slot), "%d", i);
-		template_render(
-			&out, p->type == PROBE_TRACEPOINT ? "funccount_tp.c" : "funccount_probe.c",
-			vars, ARRAY_SIZE(vars));
-		free(params);
+		template_render(&out, "funccount_multi.c", vars, ARRAY_SIZE(vars));
 	}
+	if (count[WC_SYS_ENTER] || count[WC_SYS_EXIT])
+		wc_render_syscall_slots(&out);
+	if (count[WC_SYS_ENTER])
+		count_syscalls(&out, COUNTGEN_SYS_ENTER_FN, false);
+	if (count[WC_SYS_EXIT])
+		count_syscalls(&out, COUNTGEN_SYS_EXIT_FN, true);
 	return sb_steal(&out);
 }
 
@@ -82,7 +107,7 @@ static void stack_fn(struct strbuf *out, const struct wc_pattern *p, const char 
 }
 
 char *countgen_stackcount(const struct wc_pattern *p, const struct wc_list *l,
-			  char *const *fn_names, const char *shared, const struct wc_kfuncs *k,
+			  char *const *fn_names, const char *shared, const struct wc_plan *plan,
 			  const struct stack_opts *o, struct cbcc_err *err)
 {
 	struct strbuf out = STRBUF_INIT;
@@ -90,10 +115,10 @@ char *countgen_stackcount(const struct wc_pattern *p, const struct wc_list *l,
 	if (prelude(&out, err))
 		return NULL;
 	template_render(&out, "stackcount_common.c", NULL, 0);
-	if (p->type != PROBE_USDT)
+	if (p->type != PROBE_USDT && (plan->count[WC_SINGLE] || plan->count[WC_MULTI]))
 		stack_fn(&out, p, shared, false, o);
 	for (int i = 0; i < l->n; i++)
-		if (p->type == PROBE_USDT || wc_uses_fentry(k, i))
+		if (p->type == PROBE_USDT || wc_plan_is(plan, i, WC_FENTRY))
 			stack_fn(&out, p, fn_names[i], p->type != PROBE_USDT, o);
 	return sb_steal(&out);
 }

@@ -1,9 +1,7 @@
 #include "kfunc.h"
 
-#include <bcc/libbpf.h>
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <linux/bpf.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,63 +27,43 @@ char *kfunc_fn_name(const struct probe_loc *loc)
 	return sb_steal(&name);
 }
 
-/* Loads "r0 = 0; exit" as fentry/fexit of the function: the kernel's own
- * answer to whether trampolines work here (BTF, JIT, permissions). */
-static int test_load(const struct probe_loc *loc)
+/* The running kernel's BTF with its functions indexed: loaded once per
+ * plan, on first use; NULL (with why) when there is none. */
+static const struct kbtf_funcs *plan_btf(struct kfunc_plan *pl, char *why, size_t size)
 {
-	struct bpf_insn insns[2] = {
-		{.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0},
-		{.code = BPF_JMP | BPF_EXIT},
-	};
-	char *name = kfunc_fn_name(loc), log[4096];
-	int saved, null_fd, fd, e;
-
-	fflush(stderr);
-	saved = dup(STDERR_FILENO);
-	null_fd = open("/dev/null", O_WRONLY);
-	if (saved >= 0 && null_fd >= 0)
-		dup2(null_fd, STDERR_FILENO); /* libbpf complains on stderr */
-	fd = bcc_prog_load(BPF_PROG_TYPE_TRACING, name, insns, sizeof(insns), "GPL", 0, 0, log,
-			   sizeof(log));
-	e = errno;
-	if (saved >= 0) {
-		dup2(saved, STDERR_FILENO);
-		close(saved);
-	}
-	if (null_fd >= 0)
-		close(null_fd);
-	free(name);
-	if (fd >= 0)
-		close(fd);
-	errno = e;
-	return fd >= 0 ? 0 : -1;
-}
-
-static int func_nargs(const char *func)
-{
-	static struct kbtf *vmlinux; /* loaded once: funccount asks per function */
 	struct cbcc_err err;
 
-	if (!vmlinux)
-		vmlinux = kbtf_load(VMLINUX_BTF, &err);
-	return kbtf_func_nargs(vmlinux, func);
+	if (!pl->btf_tried) {
+		pl->btf_tried = true;
+		pl->btf = access(VMLINUX_BTF, R_OK) == 0 ? kbtf_load(VMLINUX_BTF, &err) : NULL;
+		pl->funcs = pl->btf ? kbtf_funcs_index(pl->btf) : NULL;
+	}
+	if (!pl->funcs)
+		snprintf(why, size, "no kernel BTF at %s", VMLINUX_BTF);
+	return pl->funcs;
 }
 
-/* Fills c->why with the reason fentry cannot be used, or returns true. */
-static bool fentry_works(const struct probe_loc *loc, struct kfunc_choice *c)
+/* Whether errno after a refused test program says the kernel refuses fentry
+ * programs altogether (not just for this function: EINVAL and ENOENT are the
+ * verifier's answers about a function, e.g. one on its deny list). */
+static bool refused_by_kernel(int e)
 {
+	return e != EINVAL && e != ENOENT;
+}
+
+/* Fills c->why with the reason fentry cannot be used, or returns true. The
+ * kernel answers with a test program ("r0 = 0; exit" loaded as fentry/fexit
+ * of the function), once per function until it refuses one for a reason
+ * that is not the function's: then no more are tried. */
+static bool fentry_works(struct kfunc_plan *pl, const struct probe_loc *loc, struct kfunc_choice *c)
+{
+	const char *kind = loc->type == PROBE_RETURN ? "fexit" : "fentry";
+	const struct kbtf_funcs *funcs;
+	uint32_t id = 0;
+	int fd;
+
 	if (!csrc_is_ident(loc->function)) { /* no kfunc_fn_name */
 		snprintf(c->why, sizeof(c->why), "'%s' is not a C identifier", loc->function);
-		return false;
-	}
-	if (access(VMLINUX_BTF, R_OK) != 0) {
-		snprintf(c->why, sizeof(c->why), "no kernel BTF at %s", VMLINUX_BTF);
-		return false;
-	}
-	c->nargs = func_nargs(loc->function);
-	if (c->nargs < 0) {
-		snprintf(c->why, sizeof(c->why), "kernel BTF does not describe '%s'",
-			 loc->function);
 		return false;
 	}
 	if (loc->offset) {
@@ -93,27 +71,53 @@ static bool fentry_works(const struct probe_loc *loc, struct kfunc_choice *c)
 			 (unsigned long long)loc->offset);
 		return false;
 	}
-	if (test_load(loc)) {
-		snprintf(c->why, sizeof(c->why),
-			 "the kernel refused a test %s program for '%s': %s",
-			 loc->type == PROBE_RETURN ? "fexit" : "fentry", loc->function,
-			 strerror(errno));
+	if (pl->fentry_refused) {
+		snprintf(c->why, sizeof(c->why), "%s", pl->fentry_why);
 		return false;
 	}
+	if (!(funcs = plan_btf(pl, c->why, sizeof(c->why))))
+		return false;
+	c->nargs = kbtf_funcs_find(funcs, loc->function, &id);
+	if (c->nargs < 0) {
+		snprintf(c->why, sizeof(c->why), "kernel BTF does not describe '%s'",
+			 loc->function);
+		return false;
+	}
+	fd = rt_test_prog(BPF_PROG_TYPE_TRACING,
+			  loc->type == PROBE_RETURN ? BPF_TRACE_FEXIT : BPF_TRACE_FENTRY, id);
+	if (fd < 0) {
+		int e = errno;
+
+		snprintf(c->why, sizeof(c->why),
+			 "the kernel refused a test %s program for '%s': %s", kind, loc->function,
+			 strerror(e));
+		if (refused_by_kernel(e)) {
+			pl->fentry_refused = true;
+			snprintf(pl->fentry_why, sizeof(pl->fentry_why),
+				 "this kernel refuses %s programs (a test one for '%s': %s)", kind,
+				 loc->function, strerror(e));
+		}
+		return false;
+	}
+	close(fd);
 	snprintf(c->why, sizeof(c->why), "kernel BTF describes '%s' and a test %s program loaded",
-		 loc->function, loc->type == PROBE_RETURN ? "fexit" : "fentry");
+		 loc->function, kind);
 	return true;
 }
 
-int kfunc_choose(const struct probe_loc *loc, enum kfunc_method method, struct kfunc_choice *c,
-		 struct cbcc_err *err)
+/* Chooses how to attach kernel-function probe loc. Fails only when fentry
+ * is forced and cannot work, naming what is missing. */
+static int choose(struct kfunc_plan *pl, const struct probe_loc *loc, struct kfunc_choice *c,
+		  struct cbcc_err *err)
 {
+	enum kfunc_method method = pl->method;
+
 	memset(c, 0, sizeof(*c));
 	if (method == KFUNC_KPROBE) {
 		snprintf(c->why, sizeof(c->why), "forced by --kprobe");
 		return 0;
 	}
-	c->fentry = fentry_works(loc, c);
+	c->fentry = fentry_works(pl, loc, c);
 	if (!c->fentry && method == KFUNC_FENTRY)
 		return cbcc_errf(err, "cannot use %s for kernel function '%s' (--fentry): %s",
 				 loc->type == PROBE_RETURN ? "fexit" : "fentry", loc->function,
@@ -136,7 +140,7 @@ int kfunc_plan_probe(struct kfunc_plan *pl, const struct probe_loc *loc, const c
 {
 	char *name;
 
-	if (kfunc_choose(loc, pl->method, c, err))
+	if (choose(pl, loc, c, err))
 		return -1;
 	name = c->fentry ? kfunc_fn_name(loc) : NULL;
 	if (name && taken(pl, name)) {
@@ -169,6 +173,11 @@ void kfunc_plan_free(struct kfunc_plan *pl)
 	free_strv(pl->taken, pl->ntaken);
 	pl->taken = NULL;
 	pl->ntaken = 0;
+	kbtf_funcs_free(pl->funcs);
+	kbtf_free(pl->btf);
+	pl->funcs = NULL;
+	pl->btf = NULL;
+	pl->btf_tried = false;
 }
 
 void kfunc_explain(struct cbcc_err *err, enum kfunc_method m, const struct probe_loc *loc,

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 
+#include "btf.h"
 #include "runtime.h"
 #include "spec.h"
 #include "util.h"
@@ -26,20 +27,24 @@ struct kfunc_choice {
 	char why[320]; /* the reason, for -v */
 };
 
-/* Chooses how to attach kernel-function probe loc. Fails only when fentry
- * is forced and cannot work, naming what is missing. */
-int kfunc_choose(const struct probe_loc *loc, enum kfunc_method method, struct kfunc_choice *c,
-		 struct cbcc_err *err);
-
 /* Plans one program's kernel-function probes: libbcc names a fentry/fexit
  * program after its function, so only the first probe of a function and
- * kind can be one; later ones use kprobes (or fail under --fentry). */
+ * kind can be one; later ones use kprobes (or fail under --fentry). What
+ * the kernel supports is found out once per plan: the kernel BTF is read
+ * once, and after the kernel refuses a test fentry program for a reason
+ * that is not the function's, no other function is tried. */
 struct kfunc_plan {
 	enum kfunc_method method;
 	const char *tool; /* for -v lines: "TOOL: WHAT: fentry (why)" */
 	bool verbose;
 	char **taken; /* fentry/fexit program names used so far */
 	int ntaken;
+	/* found out on first use (zero-initialized) */
+	bool btf_tried;
+	struct kbtf *btf;
+	struct kbtf_funcs *funcs; /* btf's functions by name */
+	bool fentry_refused;	  /* by the kernel, for every function */
+	char fentry_why[320];	  /* why, when refused */
 };
 
 /* Chooses for loc (what names the probe in -v lines). With fentry, *fn_name

@@ -107,18 +107,16 @@ bool prog_has_function(const struct prog *p, const char *name)
 	return find_func(p, name) != NULL;
 }
 
-int prog_load(const struct prog *p, const char *name, int prog_type, int log_level, char *log,
-	      unsigned log_size)
+struct bpf_insn *prog_insns(const struct prog *p, const char *name, size_t *ninsns)
 {
 	const struct prog_func *f = find_func(p, name);
 	struct bpf_insn *insns;
-	int fd;
 
-	if (!f) {
+	if (!f || !f->ninsns) {
 		errno = ENOENT;
-		return -1;
+		return NULL;
 	}
-	insns = xmalloc(f->ninsns * sizeof(*insns) + 1);
+	insns = xmalloc(f->ninsns * sizeof(*insns));
 	memcpy(insns, f->insns, f->ninsns * sizeof(*insns));
 	for (size_t i = 0; i < f->ninsns; i++) {
 		if (!prog_is_map_ref(&insns[i]))
@@ -127,14 +125,26 @@ int prog_load(const struct prog *p, const char *name, int prog_type, int log_lev
 		    p->maps[insns[i].imm].fd < 0) {
 			free(insns);
 			errno = EINVAL;
-			return -1;
+			return NULL;
 		}
 		insns[i].imm = p->maps[insns[i].imm].fd;
 		i++; /* the second half of the 16-byte load */
 	}
-	fd = bcc_prog_load((enum bpf_prog_type)prog_type, name, insns,
-			   (int)(f->ninsns * sizeof(*insns)), p->license, p->kern_version,
-			   log_level, log, log_size);
+	*ninsns = f->ninsns;
+	return insns;
+}
+
+int prog_load(const struct prog *p, const char *name, int prog_type, int log_level, char *log,
+	      unsigned log_size)
+{
+	size_t n;
+	struct bpf_insn *insns = prog_insns(p, name, &n);
+	int fd;
+
+	if (!insns)
+		return -1;
+	fd = bcc_prog_load((enum bpf_prog_type)prog_type, name, insns, (int)(n * sizeof(*insns)),
+			   p->license, p->kern_version, log_level, log, log_size);
 	free(insns);
 	return fd;
 }

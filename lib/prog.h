@@ -52,6 +52,9 @@ int prog_table_fd(const struct prog *p, const char *name);
 int prog_table_info(const struct prog *p, const char *name, int *type, size_t *key_size,
 		    size_t *value_size, size_t *max_entries);
 bool prog_has_function(const struct prog *p, const char *name);
+/* Function `name`'s instructions with map references patched, to load it
+ * another way (caller frees; NULL with errno ENOENT or EINVAL as below). */
+struct bpf_insn *prog_insns(const struct prog *p, const char *name, size_t *ninsns);
 /* Loads function `name` with its map references patched; returns the fd,
  * or -1 with errno (ENOENT: no such function, EINVAL: a damaged map index). */
 int prog_load(const struct prog *p, const char *name, int prog_type, int log_level, char *log,

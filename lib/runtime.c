@@ -33,7 +33,7 @@
  * files, ELF files, captured stderr), on top of those that stay. */
 #define RT_FD_SPARE 4
 
-enum att_kind { ATT_TRACEPOINT, ATT_KPROBE, ATT_UPROBE, ATT_KFUNC };
+enum att_kind { ATT_TRACEPOINT, ATT_KPROBE, ATT_UPROBE, ATT_KFUNC, ATT_LINK };
 
 struct rt_attach {
 	enum att_kind kind;
@@ -243,6 +243,20 @@ static int load(struct cbcc_bpf *b, const char *name, int prog_type, char *log, 
 	return fd;
 }
 
+/* The error for a program the kernel refused to load (errno e): the
+ * verifier's last complaint is the useful line; all of log under verbose. */
+static int load_failed(struct cbcc_bpf *b, const char *name, int e, char *log, struct cbcc_err *err)
+{
+	char *last = NULL;
+
+	for (char *l = strtok(log, "\n"); l; l = strtok(NULL, "\n"))
+		last = l;
+	if (b->verbose)
+		fputs(log, stderr);
+	return cbcc_errf(err, "the kernel refused to load %s: %s%s%s", name, strerror(e),
+			 last ? ": " : "", last ? last : "");
+}
+
 int rt_load(struct cbcc_bpf *b, const char *name, int prog_type, struct cbcc_err *err)
 {
 	enum repair r = NOT_CACHED;
@@ -263,18 +277,8 @@ int rt_load(struct cbcc_bpf *b, const char *name, int prog_type, struct cbcc_err
 	fd = load(b, name, prog_type, log, 1 << 20);
 	if (fd < 0 && (r = repair(b, "the kernel refused its code", err)) == REPAIRED)
 		fd = load(b, name, prog_type, log, 1 << 20);
-	if (fd < 0 && r != REPAIR_FAILED) {
-		int e = errno;
-		char *last = NULL;
-
-		/* the verifier's last complaint is the useful line */
-		for (char *l = strtok(log, "\n"); l; l = strtok(NULL, "\n"))
-			last = l;
-		if (b->verbose)
-			fputs(log, stderr);
-		cbcc_errf(err, "the kernel refused to load %s: %s%s%s", name, strerror(e),
-			  last ? ": " : "", last ? last : "");
-	}
+	if (fd < 0 && r != REPAIR_FAILED)
+		load_failed(b, name, errno, log, err);
 	free(log);
 	b->cache_used = b->cache_used || fd >= 0;
 	return fd < 0 ? -1 : fd;
@@ -326,6 +330,14 @@ static char *event_name(struct cbcc_bpf *b, const char *kind)
 	return xasprintf("cbcc_%d_%s%u", (int)getpid(), kind, b->seq++);
 }
 
+/* 524 is the kernel's ENOTSUPP (an instruction uprobes cannot handle
+ * there), which strerror() does not know. */
+static const char *uprobe_strerror(int e)
+{
+	return e == 524 ? "the kernel cannot put a uprobe on the instruction there (ENOTSUPP)"
+			: strerror(e);
+}
+
 int rt_attach_uprobe(struct cbcc_bpf *b, int prog_fd, bool ret, const char *path, uint64_t offset,
 		     pid_t pid, struct cbcc_err *err)
 {
@@ -342,13 +354,8 @@ int rt_attach_uprobe(struct cbcc_bpf *b, int prog_fd, bool ret, const char *path
 
 		detach_failed(ev, bpf_detach_uprobe);
 		free(ev);
-		/* 524 is the kernel's ENOTSUPP (an instruction uprobes cannot
-		 * handle there), which strerror() does not know */
 		cbcc_errf(err, "cannot attach uprobe to %s+0x%llx: %s", path,
-			  (unsigned long long)offset,
-			  e == 524 ? "the kernel cannot put a uprobe on the instruction there "
-				     "(ENOTSUPP)"
-				   : strerror(e));
+			  (unsigned long long)offset, uprobe_strerror(e));
 		errno = e;
 		return -1;
 	}
@@ -372,12 +379,13 @@ int rt_attach_kprobe(struct cbcc_bpf *b, int prog_fd, bool ret, const char *func
 
 		detach_failed(ev, bpf_detach_kprobe);
 		free(ev);
-		if (!sysenv_has_kprobes())
-			return cbcc_errf(err,
-					 "this kernel has no kprobe support (CONFIG_KPROBES is "
-					 "off), so kernel function '%s' cannot be probed; use a "
-					 "tracepoint (t:) instead",
-					 func);
+		if (!sysenv_has_kprobes()) {
+			char *what = xasprintf("kernel function '%s'", func);
+
+			sysenv_no_kprobes(err, what);
+			free(what);
+			return -1;
+		}
 		return cbcc_errf(err, "cannot attach kprobe to kernel function '%s': %s", func,
 				 strerror(e));
 	}
@@ -706,13 +714,24 @@ int rt_usdt_attach(struct cbcc_bpf *b, struct cbcc_err *err)
 	return usdt_walk.rc;
 }
 
+/* Closes a's fd (a perf event's, or a link's). */
+static void close_attach_fd(struct rt_attach *a)
+{
+	if (a->fd < 0)
+		return;
+	if (a->kind == ATT_LINK || a->kind == ATT_KFUNC) /* BPF links, not perf events */
+		close(a->fd);
+	else
+		bpf_close_perf_event_fd(a->fd);
+	a->fd = -1;
+}
+
 static void detach(struct rt_attach *a)
 {
 	struct quiet q;
 
 	quiet_begin(&q);
-	if (a->fd >= 0)
-		bpf_close_perf_event_fd(a->fd);
+	close_attach_fd(a);
 	switch (a->kind) {
 	case ATT_UPROBE:
 		bpf_detach_uprobe(a->ev_name);
@@ -722,6 +741,7 @@ static void detach(struct rt_attach *a)
 		break;
 	case ATT_TRACEPOINT:
 	case ATT_KFUNC:
+	case ATT_LINK:
 		break;
 	}
 	free(quiet_end(&q, false));
@@ -732,7 +752,10 @@ static void detach(struct rt_attach *a)
 
 /* Closing a tracepoint's perf event waits for an RCU grace period (~80 ms
  * here): done one after the other, hundreds of tracepoints take half a
- * minute. Threads let the grace periods overlap. */
+ * minute. Threads let the grace periods overlap. (Uprobes gain nothing: the
+ * kernel unregisters them one at a time, ~70 ms each here; a uprobe_multi
+ * link is the cure.) The tracefs entries libbcc may have made are removed
+ * afterwards (detach). */
 #define CLOSE_THREADS 32
 
 struct close_share {
@@ -746,14 +769,11 @@ static void *close_share_run(void *arg)
 	struct close_share *s = arg;
 
 	for (int i = s->first; i < s->natt; i += CLOSE_THREADS)
-		if (s->att[i].kind == ATT_TRACEPOINT && s->att[i].fd >= 0) {
-			bpf_close_perf_event_fd(s->att[i].fd);
-			s->att[i].fd = -1;
-		}
+		close_attach_fd(&s->att[i]);
 	return NULL;
 }
 
-static void close_tracepoints(struct cbcc_bpf *b)
+static void close_in_parallel(struct cbcc_bpf *b)
 {
 	struct close_share shares[CLOSE_THREADS];
 	int started = 0;
@@ -775,7 +795,7 @@ static void close_tracepoints(struct cbcc_bpf *b)
 
 void rt_detach_all(struct cbcc_bpf *b)
 {
-	close_tracepoints(b);
+	close_in_parallel(b);
 	for (int i = b->natt - 1; i >= 0; i--)
 		detach(&b->att[i]);
 	free(b->att);
@@ -901,6 +921,23 @@ void rt_close(struct cbcc_bpf *b)
 	memset(b, 0, sizeof(*b));
 }
 
+/* From this many probes detached one by one (perf events, fentry links:
+ * tens of milliseconds each in the kernel), the detach is announced. */
+#define SLOW_DETACH 10
+
+void rt_close_announced(struct cbcc_bpf *b)
+{
+	int n = 0;
+
+	for (int i = 0; i < b->natt; i++)
+		n += b->att[i].kind != ATT_LINK;
+	if (n >= SLOW_DETACH) {
+		fprintf(stderr, "Detaching %d probes...\n", n);
+		fflush(stderr);
+	}
+	rt_close(b);
+}
+
 /* Library or executable lookup as BCC does it (see runtime.h). */
 static char *find_library(const char *name, pid_t pid)
 {
@@ -978,4 +1015,219 @@ int rt_resolve_uprobe(const char *path, const char *func, pid_t pid, uint64_t *o
 	*offset = sym.offset;
 	free((void *)sym.module);
 	return 0;
+}
+
+/* bpf(2) itself, for what libbcc cannot do: Debian's libbpf and kernel
+ * headers predate some of the link types used here (uprobe_multi). */
+static long sys_bpf(int cmd, void *attr, unsigned size)
+{
+	return syscall(__NR_bpf, cmd, attr, size);
+}
+
+int rt_test_prog(int prog_type, int attach_type, uint32_t attach_btf_id)
+{
+	struct bpf_insn insns[2] = {
+		{.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0},
+		{.code = BPF_JMP | BPF_EXIT},
+	};
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.prog_type = (uint32_t)prog_type;
+	a.insns = (uint64_t)(uintptr_t)insns;
+	a.insn_cnt = ARRAY_SIZE(insns);
+	a.license = (uint64_t)(uintptr_t) "GPL";
+	a.expected_attach_type = (uint32_t)attach_type;
+	a.attach_btf_id = attach_btf_id;
+	return (int)sys_bpf(BPF_PROG_LOAD, &a, sizeof(a));
+}
+
+/* A program name as the kernel keeps it: the first 15 characters. */
+static void kernel_prog_name(char dst[BPF_OBJ_NAME_LEN], const char *name)
+{
+	snprintf(dst, BPF_OBJ_NAME_LEN, "%s", name);
+}
+
+static int load_raw(int prog_type, int attach_type, const char *name, const struct bpf_insn *insns,
+		    size_t n, const char *license, unsigned kern_version, char *log,
+		    unsigned log_size)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.prog_type = (uint32_t)prog_type;
+	a.expected_attach_type = (uint32_t)attach_type;
+	a.insns = (uint64_t)(uintptr_t)insns;
+	a.insn_cnt = (uint32_t)n;
+	a.license = (uint64_t)(uintptr_t)license;
+	a.kern_version = kern_version;
+	if (log) {
+		a.log_level = 1;
+		a.log_buf = (uint64_t)(uintptr_t)log;
+		a.log_size = log_size;
+	}
+	kernel_prog_name(a.prog_name, name);
+	return (int)sys_bpf(BPF_PROG_LOAD, &a, sizeof(a));
+}
+
+int rt_load_as(struct cbcc_bpf *b, const char *name, int prog_type, int attach_type,
+	       struct cbcc_err *err)
+{
+	const struct bpf_insn *insns;
+	struct bpf_insn *copy = NULL;
+	const char *license;
+	unsigned kern_version;
+	size_t n = 0;
+	int fd;
+
+	if (attach_type < 0)
+		return rt_load(b, name, prog_type, err);
+	insns = copy = prog_insns(b->prog, name, &n);
+	license = b->prog->license;
+	kern_version = b->prog->kern_version;
+	if (!insns || !n) {
+		free(copy);
+		return cbcc_errf(err, "internal error: no function %s in the compiled program",
+				 name);
+	}
+	fd = load_raw(prog_type, attach_type, name, insns, n, license, kern_version, NULL, 0);
+	if (fd < 0) {
+		int e = errno;
+		char *log = xcalloc(1, 1 << 20);
+
+		/* again, for the verifier's words */
+		load_raw(prog_type, attach_type, name, insns, n, license, kern_version, log,
+			 1 << 20);
+		load_failed(b, name, e, log, err);
+		free(log);
+	}
+	free(copy);
+	return fd;
+}
+
+/* BPF_LINK_CREATE's attributes for the multi-probe links, laid out as in
+ * the kernel's union bpf_attr (the uprobe_multi part is newer than the
+ * installed uapi headers). */
+struct link_attr {
+	uint32_t prog_fd, target_fd, attach_type, flags;
+	union {
+		struct {
+			uint32_t flags, cnt;
+			uint64_t syms, addrs, cookies;
+		} kprobe_multi;
+		struct {
+			uint64_t path, offsets, ref_ctr_offsets, cookies;
+			uint32_t cnt, flags, pid;
+		} uprobe_multi;
+	};
+};
+
+static int link_create(int prog_fd, int attach_type, struct link_attr *a)
+{
+	a->prog_fd = (uint32_t)prog_fd;
+	a->attach_type = (uint32_t)attach_type;
+	return (int)sys_bpf(BPF_LINK_CREATE, a, sizeof(*a));
+}
+
+int rt_attach_uprobe_multi(struct cbcc_bpf *b, int prog_fd, const char *path,
+			   const uint64_t *offsets, const uint64_t *cookies, int n, pid_t pid,
+			   struct cbcc_err *err)
+{
+	struct link_attr a;
+	int fd, e;
+
+	memset(&a, 0, sizeof(a));
+	a.uprobe_multi.path = (uint64_t)(uintptr_t)path;
+	a.uprobe_multi.offsets = (uint64_t)(uintptr_t)offsets;
+	a.uprobe_multi.cookies = (uint64_t)(uintptr_t)cookies;
+	a.uprobe_multi.cnt = (uint32_t)n;
+	a.uprobe_multi.pid = pid > 0 ? (uint32_t)pid : 0;
+	fd = link_create(prog_fd, RT_UPROBE_MULTI, &a);
+	if (fd >= 0) {
+		add_attach(b, ATT_LINK, fd);
+		return 0;
+	}
+	e = errno;
+	if (n == 1)
+		cbcc_errf(err, "cannot attach uprobe to %s+0x%llx: %s", path,
+			  (unsigned long long)offsets[0], uprobe_strerror(e));
+	else
+		cbcc_errf(err, "cannot attach %d uprobes to %s with a uprobe_multi link: %s", n,
+			  path, uprobe_strerror(e));
+	errno = e;
+	return -1;
+}
+
+int rt_attach_kprobe_multi(struct cbcc_bpf *b, int prog_fd, const char *const *syms,
+			   const uint64_t *cookies, int n, struct cbcc_err *err)
+{
+	struct link_attr a;
+	int fd, e;
+
+	memset(&a, 0, sizeof(a));
+	a.kprobe_multi.syms = (uint64_t)(uintptr_t)syms;
+	a.kprobe_multi.cookies = (uint64_t)(uintptr_t)cookies;
+	a.kprobe_multi.cnt = (uint32_t)n;
+	fd = link_create(prog_fd, RT_KPROBE_MULTI, &a);
+	if (fd >= 0) {
+		add_attach(b, ATT_LINK, fd);
+		return 0;
+	}
+	e = errno;
+	cbcc_errf(err, "cannot attach %d kernel function%s with a kprobe_multi link: %s", n,
+		  n == 1 ? "" : "s", strerror(e));
+	errno = e;
+	return -1;
+}
+
+/* Whether the kernel has links of attach_type: a test program and a link
+ * to a target that cannot exist (a), which such a kernel refuses for the
+ * target; other kernels refuse the type (EINVAL) or the feature (EOPNOTSUPP,
+ * ENOTSUPP). */
+static bool has_links(int attach_type, const char *what, struct link_attr *a, char *why,
+		      size_t size)
+{
+	int prog = rt_test_prog(BPF_PROG_TYPE_KPROBE, attach_type, 0), link, e;
+
+	if (prog < 0) {
+		snprintf(why, size, "the kernel refused a test %s program: %s", what,
+			 strerror(errno));
+		return false;
+	}
+	link = link_create(prog, attach_type, a);
+	e = errno;
+	close(prog);
+	if (link >= 0) {
+		close(link);
+		return true;
+	}
+	if (e == EINVAL || e == EOPNOTSUPP || e == 524) {
+		snprintf(why, size, "the kernel refused a test %s link: %s", what,
+			 e == 524 ? "not supported (ENOTSUPP)" : strerror(e));
+		return false;
+	}
+	return true;
+}
+
+bool rt_has_uprobe_multi(char *why, size_t size)
+{
+	struct link_attr a;
+	uint64_t offset = 0;
+
+	memset(&a, 0, sizeof(a));
+	a.uprobe_multi.path = (uint64_t)(uintptr_t) "/"; /* a directory: EBADF */
+	a.uprobe_multi.offsets = (uint64_t)(uintptr_t)&offset;
+	a.uprobe_multi.cnt = 1;
+	return has_links(RT_UPROBE_MULTI, "uprobe_multi", &a, why, size);
+}
+
+bool rt_has_kprobe_multi(char *why, size_t size)
+{
+	static const char *const syms[] = {"cbcc_no_such_kernel_function"};
+	struct link_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.kprobe_multi.syms = (uint64_t)(uintptr_t)syms;
+	a.kprobe_multi.cnt = 1;
+	return has_links(RT_KPROBE_MULTI, "kprobe_multi", &a, why, size);
 }

@@ -4,6 +4,7 @@
 #define CBCC_RUNTIME_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -86,6 +87,42 @@ int rt_usdt_attach(struct cbcc_bpf *b, struct cbcc_err *err);
 
 /* Detaches everything, closes buffers and frees the module. Idempotent. */
 void rt_close(struct cbcc_bpf *b);
+/* rt_close at a tool's normal end: says "Detaching N probes..." on stderr
+ * first when N probes detach one by one (each takes the kernel a while; a
+ * multi-probe link detaches at once). */
+void rt_close_announced(struct cbcc_bpf *b);
+
+/* Attach types of the links that attach one program to many functions with
+ * one system call (BPF_TRACE_KPROBE_MULTI, BPF_TRACE_UPROBE_MULTI: the
+ * latter is newer than the installed kernel headers). */
+#define RT_KPROBE_MULTI 42
+#define RT_UPROBE_MULTI 48
+
+/* Loads function `name` as prog_type with expected attach type attach_type
+ * (a multi-probe link's; -1: rt_load); returns its fd. */
+int rt_load_as(struct cbcc_bpf *b, const char *name, int prog_type, int attach_type,
+	       struct cbcc_err *err);
+/* Attaches prog_fd (loaded for RT_UPROBE_MULTI) to n offsets of binary path
+ * with one link, cookie i (bpf_get_attach_cookie) at offsets[i]; pid 0: every
+ * process. A failure sets errno (524: an instruction the kernel cannot
+ * uprobe at one of the offsets). Detached with one close by rt_close. */
+int rt_attach_uprobe_multi(struct cbcc_bpf *b, int prog_fd, const char *path,
+			   const uint64_t *offsets, const uint64_t *cookies, int n, pid_t pid,
+			   struct cbcc_err *err);
+/* Attaches prog_fd (loaded for RT_KPROBE_MULTI) to n kernel functions with
+ * one link, cookie i for syms[i]. */
+int rt_attach_kprobe_multi(struct cbcc_bpf *b, int prog_fd, const char *const *syms,
+			   const uint64_t *cookies, int n, struct cbcc_err *err);
+/* Whether the running kernel takes uprobe_multi / kprobe_multi links (one
+ * test program and link each); why not in why. */
+bool rt_has_uprobe_multi(char *why, size_t size);
+bool rt_has_kprobe_multi(char *why, size_t size);
+
+/* Loads "r0 = 0; exit" as a program of prog_type with expected attach type
+ * attach_type (and BTF target attach_btf_id, 0 for none): the kernel's own
+ * answer to whether it takes such programs. Returns the program's fd, or -1
+ * with errno. Prints nothing. */
+int rt_test_prog(int prog_type, int attach_type, uint32_t attach_btf_id);
 
 /* The end of a run that loses no event (lib/drain.h uses these). */
 /* Detaches every probe, so nothing new reaches the perf buffers; the

@@ -27,6 +27,11 @@ static void set_handlers(int flags)
 	sigaction(SIGHUP, &sa, NULL);
 }
 
+bool signals_pending(void)
+{
+	return stop_flag && *stop_flag;
+}
+
 void signals_install(volatile sig_atomic_t *flag)
 {
 	struct sigaction sa;

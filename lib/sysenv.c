@@ -144,6 +144,15 @@ bool sysenv_has_kprobes(void)
 	return access(path, F_OK) == 0;
 }
 
+int sysenv_no_kprobes(struct cbcc_err *err, const char *what)
+{
+	return cbcc_errf(
+		err,
+		"this kernel has no kprobe support (CONFIG_KPROBES is off), so %s cannot be "
+		"probed; use a tracepoint (t:) instead",
+		what);
+}
+
 int sysenv_check_tracing(long pid, char *warning, size_t size, struct cbcc_err *err)
 {
 	enum ktypes_source types;

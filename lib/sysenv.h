@@ -25,6 +25,9 @@ int sysenv_raise_fd_limit(struct cbcc_err *err);
 /* The mounted tracefs directory ("/sys/kernel/tracing" or the debugfs one). */
 const char *sysenv_tracefs(void);
 bool sysenv_has_kprobes(void);
+/* The error for kernel functions (what: "kernel function 'F'", ...) on a
+ * kernel without kprobes; returns -1. */
+int sysenv_no_kprobes(struct cbcc_err *err, const char *what);
 /* Whether tracepoint category:event exists on this kernel. */
 bool sysenv_tracepoint_exists(const char *category, const char *event);
 /* Everything a tracing tool checks before it starts: root, descriptors

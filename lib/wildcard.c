@@ -9,13 +9,14 @@
 #include <dlfcn.h>
 #include <link.h>
 #include <fnmatch.h>
-#include <linux/bpf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "kallsyms.h"
 #include "runtime.h"
+#include "signals.h"
 #include "strbuf.h"
 #include "sysenv.h"
 
@@ -122,12 +123,14 @@ static size_t sat_mul(size_t a, size_t b)
 	return b && a > (REGEX_MAX_NODES + 1) / b ? REGEX_MAX_NODES + 1 : a * b;
 }
 
-static int check_regex(const char *text, struct cbcc_err *err)
+/* Checks regular expression re; messages name the pattern as the user wrote
+ * it (shown). */
+static int check_regex(const char *re, const char *shown, struct cbcc_err *err)
 {
 	size_t size[REGEX_MAX_DEPTH + 1] = {0}, last = 0; /* nodes per open group, last atom's */
 	int depth = 0, repeats = 0;
 
-	for (const char *c = text; *c; c++) {
+	for (const char *c = re; *c; c++) {
 		size_t copies = 1;
 		const char *end = c;
 
@@ -136,10 +139,10 @@ static int check_regex(const char *text, struct cbcc_err *err)
 			/* one lazy '?' or possessive '+' may follow a repetition */
 			if (repeats > 1 || (repeats && *c != '?' && *c != '+'))
 				return cbcc_errf(err, "multiple repeat in regular expression '%s'",
-						 text);
+						 shown);
 			if (!last)
 				return cbcc_errf(
-					err, "nothing to repeat in regular expression '%s'", text);
+					err, "nothing to repeat in regular expression '%s'", shown);
 			if (*c == '+' && !repeats)
 				copies = 2;
 			size[depth] = size[depth] - last + sat_mul(last, copies);
@@ -152,7 +155,7 @@ static int check_regex(const char *text, struct cbcc_err *err)
 				if (depth == REGEX_MAX_DEPTH)
 					return cbcc_errf(
 						err, "regular expression '%s' is nested too deeply",
-						text);
+						shown);
 				size[++depth] = 0;
 				last = 0;
 				continue;
@@ -161,7 +164,7 @@ static int check_regex(const char *text, struct cbcc_err *err)
 					return cbcc_errf(
 						err,
 						"unbalanced parenthesis in regular expression '%s'",
-						text);
+						shown);
 				last = size[depth--] + 1;
 			} else if (*c == '|') {
 				last = 0;
@@ -180,26 +183,25 @@ static int check_regex(const char *text, struct cbcc_err *err)
 			return cbcc_errf(err,
 					 "regular expression '%s' is too large once expanded (more "
 					 "than %d nodes)",
-					 text, REGEX_MAX_NODES);
+					 shown, REGEX_MAX_NODES);
 	}
 	return 0;
 }
 
-static char *glob_to_regex(const char *text, bool use_regex)
+/* The regular expression BCC matches a pattern's name part with: with -r
+ * the text itself, else the text with every '*' made '.*' and anchored at
+ * both ends (other characters keep their regular-expression meaning, so
+ * "c:[a-g]*" matches as in BCC). Caller frees. */
+static char *pattern_regex(const char *text, bool use_regex)
 {
 	struct strbuf re = STRBUF_INIT;
 
-	/* BCC matches with re.match: anchored at the start only for -r */
-	if (use_regex) {
-		sb_printf(&re, "^(%s)", text);
-		return sb_steal(&re);
-	}
+	if (use_regex)
+		return xstrdup(text);
 	sb_append(&re, "^");
 	for (const char *c = text; *c; c++) {
 		if (*c == '*')
 			sb_append(&re, ".*");
-		else if (strchr(".[]()+?{}|^$\\", *c))
-			sb_printf(&re, "\\%c", *c);
 		else
 			sb_appendn(&re, c, 1);
 	}
@@ -210,7 +212,7 @@ static char *glob_to_regex(const char *text, bool use_regex)
 int wc_parse(const char *text, bool use_regex, pid_t pid, struct wc_pattern *p,
 	     struct cbcc_err *err)
 {
-	char *type, *lib, *name, *re;
+	char *type, *lib, *name, *re, *anchored;
 	int rc;
 
 	memset(p, 0, sizeof(*p));
@@ -237,13 +239,16 @@ int wc_parse(const char *text, bool use_regex, pid_t pid, struct wc_pattern *p,
 			goto out;
 		}
 	}
-	if (use_regex && check_regex(p->text, err)) {
+	re = pattern_regex(p->text, use_regex);
+	if (check_regex(re, p->text, err)) {
+		free(re);
 		rc = -1;
 		goto out;
 	}
-	re = glob_to_regex(p->text, use_regex);
-	rc = regcomp(&p->re, re, REG_EXTENDED | REG_NOSUB);
+	anchored = xasprintf("^(%s)", re); /* Python's re.match: anchored at the start */
 	free(re);
+	rc = regcomp(&p->re, anchored, REG_EXTENDED | REG_NOSUB);
+	free(anchored);
 	if (rc) {
 		free(p->text);
 		p->text = NULL;
@@ -353,21 +358,9 @@ static int list_dirs(const char *dir, bool sorted, char ***names)
 	return n;
 }
 
-static int attach_uprobe(struct cbcc_bpf *b, int prog_fd, const struct wc_pattern *p,
-			 const struct wc_list *l, int i, pid_t pid, const char *tool,
-			 struct cbcc_err *err)
-{
-	if (!rt_attach_uprobe(b, prog_fd, false, p->library, l->m[i].offset, pid, err))
-		return 0;
-	if (errno != 524 || l->n < 2)
-		return -1;
-	fprintf(stderr, "%s: warning: skipping %s: %s\n", tool, l->m[i].name, err->msg);
-	return 1;
-}
-
 bool wc_glob(const char *glob, const char *name)
 {
-	return fnmatch(glob, name, 0) == 0;
+	return fnmatch(glob, name, FNM_NOESCAPE) == 0; /* Python's fnmatch: '\\' is literal */
 }
 
 /* Calls fn for every "category:event", sorted by name or in tracefs order;
@@ -445,37 +438,18 @@ static bool collect_tp(const char *tp, void *arg)
 	return true;
 }
 
-/* available_filter_functions lists what kprobes may attach to; kallsyms is
- * the fallback when it cannot be read. */
-static int expand_kernel(const struct wc_pattern *p, struct wc_list *out, struct cbcc_err *err)
+struct kfunc_walk {
+	const struct wc_pattern *p;
+	struct wc_list *out;
+};
+
+static bool collect_kfunc(const char *name, void *arg)
 {
-	char *path = xasprintf("%s/available_filter_functions", sysenv_tracefs());
-	FILE *f = fopen(path, "r");
-	bool kallsyms = !f;
-	char line[512];
+	struct kfunc_walk *w = arg;
 
-	free(path);
-	if (!f && !(f = fopen("/proc/kallsyms", "r")))
-		return cbcc_errf(err, "cannot read kernel functions from "
-				      "available_filter_functions or /proc/kallsyms");
-	while (fgets(line, sizeof(line), f)) {
-		char *name = line;
-
-		if (kallsyms) {
-			char type;
-
-			if (sscanf(line, "%*s %c", &type) != 1 || (type != 't' && type != 'T'))
-				continue;
-			name = strchr(strchr(line, ' ') + 1, ' ') + 1;
-		}
-		name[strcspn(name, " \t\n")] = '\0';
-		if (strchr(name, '.'))
-			continue; /* compiler clones (.cold, .isra.0) cannot be probed */
-		if (*name && matches(p, name) && !has_name(out, name))
-			add_match(out, name, NULL, 0);
-	}
-	fclose(f);
-	return 0;
+	if (matches(w->p, name) && !has_name(w->out, name))
+		add_match(w->out, name, NULL, 0);
+	return !signals_pending();
 }
 
 struct sym_walk {
@@ -578,7 +552,7 @@ static int expand_user(const struct wc_pattern *p, pid_t pid, int limit, struct 
 		rc = cbcc_errf(err, "cannot read the symbols of %s", p->library);
 	else
 		bcc_elf_foreach_sym(p->library, collect_any, &ifunc_opt, ifunc_arg);
-	for (int i = 0; i < w.n && !rc && w.n <= limit; i++) {
+	for (int i = 0; i < w.n && !rc && w.n <= limit && !signals_pending(); i++) {
 		uint64_t off;
 		bool found;
 
@@ -643,11 +617,15 @@ int wc_expand(const struct wc_pattern *p, pid_t pid, int limit, struct wc_list *
 	} else if (p->type == PROBE_USDT) {
 		rc = expand_usdt(p, pid, out, err);
 	} else if (!p->library) {
-		rc = expand_kernel(p, out, err);
+		struct kfunc_walk w = {p, out};
+
+		rc = kallsyms_foreach_function(collect_kfunc, &w, err);
 	} else {
 		rc = expand_user(p, pid, limit, out, err);
 	}
-	if (!rc && out->n == 0)
+	if (!rc && signals_pending())
+		rc = cbcc_errf(err, "interrupted");
+	else if (!rc && out->n == 0)
 		rc = cbcc_errf(err, "no %s matched by pattern '%s'%s%s",
 			       p->type == PROBE_TRACEPOINT ? "tracepoints"
 			       : p->type == PROBE_USDT	   ? "USDT probes"
@@ -685,61 +663,4 @@ int wc_find_probes(struct cbcc_bpf *b, const char *text, bool use_regex, pid_t p
 		free_strv(types, ntypes);
 	}
 	return 0;
-}
-
-int wc_plan_kfuncs(const struct wc_pattern *p, const struct wc_list *l, enum kfunc_method m,
-		   const char *tool, bool verbose, char **fn_names, struct wc_kfuncs *k,
-		   struct cbcc_err *err)
-{
-	struct kfunc_plan plan = {.method = m, .tool = tool, .verbose = verbose};
-	int rc = 0;
-
-	k->method = m;
-	if (p->type != PROBE_ENTRY || p->library)
-		return 0;
-	k->fentry = xcalloc(l->n ? l->n : 1, sizeof(bool));
-	for (int i = 0; i < l->n && !rc; i++) {
-		struct probe_loc loc = {
-			.type = PROBE_ENTRY, .library = "", .function = l->m[i].name};
-		struct kfunc_choice ch;
-
-		rc = kfunc_plan_probe(&plan, &loc, loc.function, &ch, &fn_names[i], err);
-		k->fentry[i] = ch.fentry;
-		if (!rc && !ch.fentry && !*k->why)
-			snprintf(k->why, sizeof(k->why), "%s", ch.why);
-	}
-	kfunc_plan_free(&plan);
-	return rc;
-}
-
-void wc_kfuncs_free(struct wc_kfuncs *k)
-{
-	free(k->fentry);
-	k->fentry = NULL;
-}
-
-int wc_prog_type(const struct wc_pattern *p)
-{
-	return p->type == PROBE_TRACEPOINT ? BPF_PROG_TYPE_TRACEPOINT : BPF_PROG_TYPE_KPROBE;
-}
-
-int wc_attach(struct cbcc_bpf *b, int prog_fd, const struct wc_pattern *p, const struct wc_list *l,
-	      int i, const struct wc_kfuncs *k, pid_t pid, const char *tool, struct cbcc_err *err)
-{
-	struct probe_loc loc = {.type = PROBE_ENTRY, .library = "", .function = l->m[i].name};
-	const char *name = loc.function;
-
-	if (p->type == PROBE_TRACEPOINT) {
-		char *cat = xstrndup(name, strcspn(name, ":"));
-		int rc = rt_attach_tracepoint(b, prog_fd, cat, strchr(name, ':') + 1, err);
-
-		free(cat);
-		return rc;
-	}
-	if (p->library)
-		return attach_uprobe(b, prog_fd, p, l, i, pid, tool, err);
-	if (!rt_attach_kprobe(b, prog_fd, false, name, 0, err))
-		return 0;
-	kfunc_explain(err, k->method, &loc, k->why);
-	return -1;
 }

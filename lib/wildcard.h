@@ -10,7 +10,6 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "kfunc.h"
 #include "spec.h"
 #include "util.h"
 
@@ -35,8 +34,11 @@ struct wc_list {
 	int n;
 };
 
-/* Parses the pattern and finds its library. Globs ('*') become regular
- * expressions unless use_regex. */
+/* Parses the pattern and finds its library. As in BCC, the name part is a
+ * regular expression matched from the start (-r, use_regex), or else one
+ * whose every '*' stands for '.*', anchored at both ends ("c:[a-g]*" and
+ * "vfs_rea?" keep their bracket and '?'). Expressions glibc's regcomp
+ * cannot afford are refused like Python's re refuses them. */
 int wc_parse(const char *text, bool use_regex, pid_t pid, struct wc_pattern *p,
 	     struct cbcc_err *err);
 void wc_pattern_free(struct wc_pattern *p);
@@ -56,39 +58,8 @@ int wc_find_probes(struct cbcc_bpf *b, const char *text, bool use_regex, pid_t p
 		   const char *prefix, struct wc_pattern *p, struct wc_list *probes,
 		   char ***fn_names, struct cbcc_err *err);
 
-/* How a pattern's kernel functions attach: fentry where it works (one
- * program each), else kprobes. */
-struct wc_kfuncs {
-	enum kfunc_method method; /* --kprobe / --fentry, or the automatic choice */
-	bool *fentry;		  /* per match: attached with fentry */
-	char why[320];		  /* why the first one left to kprobes is not fentry */
-};
-
-/* When pattern p names kernel functions, plans each of its matches l under
- * method m (-v lines as "TOOL: FUNC: ..." when verbose); a fentry match's
- * fn_names[i] becomes its program's name. Other patterns plan nothing. */
-int wc_plan_kfuncs(const struct wc_pattern *p, const struct wc_list *l, enum kfunc_method m,
-		   const char *tool, bool verbose, char **fn_names, struct wc_kfuncs *k,
-		   struct cbcc_err *err);
-void wc_kfuncs_free(struct wc_kfuncs *k);
-/* Whether match i attaches with fentry (false when nothing was planned). */
-static inline bool wc_uses_fentry(const struct wc_kfuncs *k, int i)
-{
-	return k->fentry && k->fentry[i];
-}
-
-/* The BPF program type of pattern p's probes (fentry programs aside). */
-int wc_prog_type(const struct wc_pattern *p);
-/* Attaches prog_fd to match i of a tracepoint or function pattern p (not a
- * fentry match): as a tracepoint, a uprobe or a kprobe, whose failure under
- * the automatic choice says why fentry was not used (k). A library function
- * whose first instruction the kernel cannot probe (ENOTSUPP) is skipped with
- * a warning on stderr when the pattern matched others: returns 1 then; 0
- * when attached, -1 with err otherwise. */
-int wc_attach(struct cbcc_bpf *b, int prog_fd, const struct wc_pattern *p, const struct wc_list *l,
-	      int i, const struct wc_kfuncs *k, pid_t pid, const char *tool, struct cbcc_err *err);
-
-/* Shell-style match ("sched:*") as tplist's fnmatch. */
+/* Shell-style match ("sched:*", "sched:sched_[ws]*") as BCC's tplist does
+ * it with Python's fnmatch: '*', '?' and brackets, '.' and '\\' literal. */
 bool wc_glob(const char *glob, const char *name);
 
 /* Tracepoints "category:event" matching glob (NULL: all), in tracefs

@@ -87,7 +87,7 @@ alive() { kill -0 "${TOOL[$1]}" 2>/dev/null || fail "$1 exited $2"; }
 assert_clean() {
 	grep -qiE 'sanitizer|runtime error|segmentation|core dumped|abort|double free|traceback' "$WORK/$1.err" &&
 		fail "$1 crashed: $(head -5 "$WORK/$1.err")"
-	grep -vE '^[a-z]+: warning: |^Possibly lost [0-9]+ samples$|^[a-z]+: [0-9]+ events lost in total$' \
+	grep -vE '^[a-z]+: warning: |^Possibly lost [0-9]+ samples$|^[a-z]+: [0-9]+ events lost in total$|^Detaching [0-9]+ probes\.\.\.$' \
 		"$WORK/$1.err" | grep -q . && fail "$1: unexpected stderr: $(head -5 "$WORK/$1.err")"
 	return 0
 }
@@ -211,6 +211,22 @@ for sig in INT TERM HUP; do
 done
 pass "SIGINT/SIGTERM/SIGHUP in the compile: exit 0, nothing attached, nothing left"
 
+# In the planning: funccount resolving 700-odd libc functions (~0.5 s) and
+# stackcount too, signalled 0.1 s after the handler is installed: they stop
+# there, print nothing and exit 0.
+for sig in INT TERM; do
+	for tool in "$FC" "$SC"; do
+		bg plan "$tool" --no-cache 'c:[a-g]*'
+		wait_handler plan
+		sleep 0.1
+		stop plan "$sig"
+		[ -s "$WORK/plan.out" ] && fail "$(basename "$tool") printed after SIG$sig in the planning"
+		assert_clean plan
+		assert_no_leftovers
+	done
+done
+pass "SIGINT/SIGTERM in the planning of a pattern: exit 0, nothing printed, nothing left"
+
 # signal_after_attached NAME SIG K: sends SIG to NAME once it holds K perf
 # event fds (K tracepoints attached); prints how many it saw.
 signal_after_attached() {
@@ -234,13 +250,14 @@ sys.exit(1)
 PY
 }
 
-# In the attach: funccount on the 360 syscall entry tracepoints, signalled
-# once 1, 60 and 120 are attached (the kernel takes tens of ms to release
-# each attached tracepoint, so few are used); it stops attaching at once.
+# In the attach: funccount on the 360 syscall entry tracepoints one by one
+# (--no-multi), signalled once 1, 60 and 120 are attached (the kernel takes
+# tens of ms to release each attached tracepoint, so few are used); it stops
+# attaching at once.
 seen=
 for run in INT:1 TERM:60 HUP:120; do
 	sig=${run%:*} k=${run#*:}
-	bg attach "$FC" --no-cache 't:syscalls:sys_enter_*'
+	bg attach "$FC" --no-cache --no-multi 't:syscalls:sys_enter_*'
 	n=$(signal_after_attached attach "$sig" "$k") || fail "funccount never attached $k tracepoints"
 	expect_exit attach 0 "funccount after SIG$sig with $n tracepoints attached"
 	assert_no_grep "$WORK/attach.out" '^Tracing' "funccount's output after SIG$sig in the attach"

@@ -24,9 +24,26 @@ expect_error 1 "process $nopid does not exist" "$FC" -p "$nopid" 'c:malloc'
 pass "bad patterns"
 
 if [ ! -e /sys/bus/event_source/devices/kprobe/type ] && [ ! -e /sys/kernel/debug/tracing/kprobe_events ]; then
-	expect_error 1 "this kernel has no kprobe support \(CONFIG_KPROBES is off\)" "$FC" 'vfs_read*'
+	expect_error 1 "this kernel has no kprobe support \(CONFIG_KPROBES is off\), so kernel function 'vfs_read' cannot be probed; use a tracepoint \(t:\) instead \(fentry not used: " "$FC" 'vfs_read'
+	# Decided once for the kernel, not per function: one test fentry program,
+	# then the error, before any compiling or attaching.
+	expect_error 1 "so the [0-9]+ kernel functions matched by 'tcp_\*' cannot be probed; use a tracepoint \(t:\) instead \(fentry not used: the kernel refused a test fentry program for 'tcp_[a-z0-9_]+': " "$FC" 'tcp_*'
+	rc=0
+	"$FC" -D 'tcp_*' >"$WORK/tcp.out" 2>"$WORK/tcp.err" || rc=$?
+	[ "$rc" = 1 ] || fail "funccount -D 'tcp_*' exited $rc"
+	[ "$(grep -cE '^funccount: tcp_[a-z0-9_]+: kprobe \(' "$WORK/tcp.err")" -ge 100 ] || fail "-D planned too few of 'tcp_*'"
+	grep -oE "test (fentry program|one) for '[^']+'" "$WORK/tcp.err" | sed 's/.* for //' | sort -u >"$WORK/tcp.tested"
+	assert_count "$WORK/tcp.tested" . 1
+	assert_no_grep "$WORK/tcp.out" '^Tracing'
+	assert_no_grep "$WORK/tcp.err" 'create_probe_event|program cache'
+	# Leading wildcards never match the compiler's __pfx_ padding symbols.
+	rc=0
+	"$FC" -D '*readdir*' >/dev/null 2>"$WORK/readdir.err" || rc=$?
+	[ "$rc" = 1 ] || fail "funccount -D '*readdir*' exited $rc"
+	assert_grep "$WORK/readdir.err" '^funccount: [a-z_]*readdir[a-z_]*: kprobe \('
+	assert_no_grep "$WORK/readdir.err" '__pfx_|__cfi_'
 	assert_no_leftovers
-	pass "kernel functions: expanded, then the no-kprobes message"
+	pass "kernel functions: one test fentry program for the kernel, then the no-kprobes message; no __pfx_ symbols"
 fi
 
 # -r: regular expressions that would make glibc's regcomp explode (found by
@@ -34,4 +51,8 @@ fi
 expect_error 1 "multiple repeat in regular expression 'syscalls:a\*\*'" "$FC" -r 't:syscalls:a**'
 expect_error 1 "unbalanced parenthesis in regular expression 'syscalls:x\)\|\(\.\*'" "$FC" -r 't:syscalls:x)|(.*'
 expect_error 1 "is too large once expanded \(more than 1000 nodes\)" "$FC" -r 't:syscalls:(a{255}){255}'
-pass "-r: pathological regular expressions are refused"
+# Without -r the pattern is a regular expression too (BCC's semantics), with the same refusals.
+expect_error 1 "unbalanced parenthesis in regular expression 'syscalls:x\)\|\(\*'" "$FC" 't:syscalls:x)|(*'
+expect_error 1 "is too large once expanded \(more than 1000 nodes\)" "$FC" 't:syscalls:(a{255}){255}*'
+expect_error 1 "invalid regular expression 'c:\[a-'" "$FC" 'c:[a-'
+pass "-r and patterns: pathological regular expressions are refused"

@@ -37,25 +37,81 @@ assert total == 77, total
 PY
 pass "--json: one object per interval, exact count"
 
-# A wildcard over several syscall tracepoints, ascending counts.
+# table NAME: the summary of NAME.out (FUNC header to Detaching) in NAME.tab.
+table() { sed -n '/^FUNC /,/^Detaching/p' "$WORK/$1.out" >"$WORK/$1.tab"; }
+
+# A wildcard over several syscall tracepoints, ascending counts: by default
+# one raw_syscalls program counts them by syscall number (-D says so).
 start_waiting_target getppid 5
-start_tracer wild "$FC" -p "$TARGET_PID" 't:syscalls:sys_enter_get*pid'
+READY_RE='^Tracing' start_tracer wild "$FC" -D -p "$TARGET_PID" 't:syscalls:sys_enter_get*pid'
 go_target
 stop_tracer
 assert_grep "$WORK/wild.out" '^Tracing [0-9]+ functions for "t:syscalls:sys_enter_get\*pid"'
 assert_count "$WORK/wild.out" '^syscalls:sys_enter_getppid +5$' 1
 assert_count "$WORK/wild.out" '^syscalls:sys_enter_getpid ' 0
+assert_grep "$WORK/wild.err" '^funccount: [0-9]+ syscall tracepoints by syscall number \(numbers from .*syscalls_64\.h\): [0-9]+ through raw_syscalls:sys_enter, 0 through raw_syscalls:sys_exit$'
 pass "tracepoint wildcard"
 
-# libc wildcard with IFUNCs: strlen N times, strcmp 2N times plus target's
-# 10 compares of its mode argument after --wait.
-start_waiting_target strs 6
-start_tracer libc "$FC" -p "$TARGET_PID" 'c:str*'
+# Every syscall tracepoint, entries and exits: exactly the target's system
+# calls after --wait (the sigwait's return, 7 getppid, exit_group), nothing
+# for any other number.
+start_waiting_target getppid 7
+READY_RE='^Tracing' start_tracer all "$FC" -D -p "$TARGET_PID" 't:syscalls:sys_*'
 go_target
 stop_tracer
-assert_count "$WORK/libc.out" '^strlen +6$' 1
-assert_count "$WORK/libc.out" '^strcmp +22$' 1
-pass "c:str* counts strlen and strcmp"
+table all
+assert_grep "$WORK/all.err" ' through raw_syscalls:sys_enter, [0-9]+ through raw_syscalls:sys_exit$'
+assert_count "$WORK/all.tab" '^syscalls:' 4
+assert_count "$WORK/all.tab" '^syscalls:sys_exit_rt_sigtimedwait +1$' 1
+assert_count "$WORK/all.tab" '^syscalls:sys_enter_getppid +7$' 1
+assert_count "$WORK/all.tab" '^syscalls:sys_exit_getppid +7$' 1
+assert_count "$WORK/all.tab" '^syscalls:sys_enter_exit_group +1$' 1
+pass "t:syscalls:sys_* through raw_syscalls: the target's system calls, exactly"
+
+# on_both_paths NAME TARGET-ARGS... -- PATTERN: funccount -D -p on a waiting
+# target, by default (NAME-multi) and with one probe each (--no-multi,
+# NAME-single); their summaries, in NAME-{multi,single}.tab, are the same.
+on_both_paths() {
+	local name=$1 mode flag targs=()
+	shift
+	while [ "$1" != -- ]; do
+		targs+=("$1")
+		shift
+	done
+	for mode in multi single; do
+		flag=
+		[ "$mode" = single ] && flag=--no-multi
+		start_waiting_target "${targs[@]}"
+		READY_RE='^Tracing' start_tracer "$name-$mode" "$FC" -D $flag -p "$TARGET_PID" "$2"
+		go_target
+		stop_tracer
+		table "$name-$mode"
+	done
+	cmp -s "$WORK/$name-multi.tab" "$WORK/$name-single.tab" ||
+		fail "$2: the default path and --no-multi differ: $(diff "$WORK/$name-multi.tab" "$WORK/$name-single.tab")"
+}
+
+# The same summary with one tracepoint each (--no-multi), whose detach is
+# announced: "Detaching N probes..." for the N attached.
+on_both_paths get getppid 3 -- 't:syscalls:sys_*_get*'
+assert_count "$WORK/get-multi.tab" '^syscalls:sys_(enter|exit)_getppid +3$' 2
+assert_grep "$WORK/get-single.err" '^funccount: [0-9]+ syscall tracepoints: one tracepoint each \(--no-multi\)$'
+n=$(sed -n 's/^Tracing \([0-9]*\) functions.*/\1/p' "$WORK/get-single.out")
+[ "$n" -ge 10 ] || fail "'t:syscalls:sys_*_get*' matched only $n tracepoints"
+assert_count "$WORK/get-single.err" "^Detaching $n probes\.\.\.\$" 1
+assert_count "$WORK/get-multi.err" '^Detaching [0-9]+ probes' "$(grep -c 'its own tracepoint' "$WORK/get-multi.err" | awk '{print ($1 + 2 >= 10)}')"
+pass "raw_syscalls and --no-multi print the same counts; a slow detach is announced"
+
+# libc wildcard with IFUNCs: strlen N times, strcmp 2N times plus target's
+# 10 compares of its mode argument after --wait; one uprobe_multi link, or
+# one uprobe each (--no-multi), the same counts.
+on_both_paths libc strs 6 -- 'c:str*'
+assert_count "$WORK/libc-multi.tab" '^strlen +6$' 1
+assert_count "$WORK/libc-multi.tab" '^strcmp +22$' 1
+assert_grep "$WORK/libc-multi.err" '^funccount: [0-9]+ functions of .*libc\.so\.6: one uprobe_multi link$'
+assert_grep "$WORK/libc-single.err" '^funccount: [0-9]+ functions of .*libc\.so\.6: one uprobe each \(--no-multi\)$'
+assert_no_grep "$WORK/libc-multi.err" '^Detaching [0-9]+ probes'
+pass "c:str* counts strlen and strcmp, through uprobe_multi and one uprobe each"
 
 # The target's own functions, with -r.
 start_waiting_target calls 9
@@ -74,6 +130,17 @@ stop_tracer
 assert_grep "$WORK/re.out" '^Tracing 2 functions'
 assert_count "$WORK/re.out" '^cbcc_add +4$' 1
 pass "target functions by wildcard and -r, ascending"
+
+# BCC's pattern semantics: only '*' is rewritten (to '.*'), so a bracket
+# class and '?' keep their regex meaning: cbcc_add and cbcc_greet, not cbcc_sleep.
+start_waiting_target calls 2
+start_tracer class "$FC" -p "$TARGET_PID" "$TARGET:cbcc_[a-g]d?[a-z]*"
+go_target
+stop_tracer
+assert_grep "$WORK/class.out" '^Tracing 2 functions for'
+assert_count "$WORK/class.out" '^cbcc_add +2$' 1
+assert_count "$WORK/class.out" '^cbcc_greet +1$' 1
+pass "bracket classes and '?' in a pattern are regular expression syntax, as in BCC"
 
 # USDT probes by wildcard.
 start_waiting_target usdt 3
@@ -103,18 +170,25 @@ rc=0
 assert_no_leftovers
 pass "signals, closed stdout"
 
-# A libc function whose first instruction the kernel cannot uprobe (ENOTSUPP,
-# e.g. an AVX2 memchr variant) is skipped with a warning instead of failing
-# the whole pattern (BCC gives up). Only this process's libc is probed.
-start_waiting_target calls 1
-rc=0
-timeout -s KILL 120 "$FC" -d 1 -p "$TARGET_PID" 'c:*rawmemchr*' >"$WORK/skip.out" 2>"$WORK/skip.err" </dev/null || rc=$?
-kill "$TARGET_PID" 2>/dev/null
-wait "$TARGET_PID" 2>/dev/null
-[ "$rc" = 0 ] || fail "funccount on c:*rawmemchr* exited $rc: $(grep -v warning: "$WORK/skip.err" | head -2)"
-assert_grep "$WORK/skip.out" '^Tracing [0-9]+ functions for "c:\*rawmemchr\*"'
-if grep -q 'warning: skipping' "$WORK/skip.err"; then
-	assert_grep "$WORK/skip.err" '^funccount: warning: skipping [_a-z0-9]+: cannot attach uprobe to .*libc.*: the kernel cannot put a uprobe on the instruction there \(ENOTSUPP\)$'
-fi
-assert_no_leftovers
-pass "functions the kernel cannot uprobe are skipped with a warning"
+# A libc function whose first instruction the kernel cannot uprobe (ENOTSUPP:
+# the AVX2 rawmemchr variants start with a VEX-encoded instruction) is
+# skipped with a warning instead of failing the whole pattern (BCC gives
+# up); a uprobe_multi link is split until the culprits are found. Only this
+# process's libc is probed.
+for mode in multi single; do
+	flag=
+	[ "$mode" = single ] && flag=--no-multi
+	start_waiting_target calls 1
+	rc=0
+	timeout -s KILL 120 "$FC" $flag -d 1 -p "$TARGET_PID" 'c:*rawmemchr*' >"$WORK/skip-$mode.out" 2>"$WORK/skip-$mode.err" </dev/null || rc=$?
+	kill "$TARGET_PID" 2>/dev/null
+	wait "$TARGET_PID" 2>/dev/null
+	[ "$rc" = 0 ] || fail "funccount $flag on c:*rawmemchr* exited $rc: $(grep -v warning: "$WORK/skip-$mode.err" | head -2)"
+	assert_grep "$WORK/skip-$mode.out" '^Tracing [0-9]+ functions for "c:\*rawmemchr\*"'
+	assert_grep "$WORK/skip-$mode.err" '^funccount: warning: skipping __rawmemchr_avx2: cannot attach uprobe to .*libc.*\+0x[0-9a-f]+: the kernel cannot put a uprobe on the instruction there \(ENOTSUPP\)$'
+	grep -o 'skipping [^:]*' "$WORK/skip-$mode.err" >"$WORK/skip-$mode.names"
+	assert_no_leftovers
+done
+cmp -s "$WORK/skip-multi.names" "$WORK/skip-single.names" ||
+	fail "uprobe_multi and one uprobe each skip different functions: $(diff "$WORK/skip-multi.names" "$WORK/skip-single.names")"
+pass "functions the kernel cannot uprobe are skipped with a warning, on either path"

@@ -171,6 +171,17 @@ wait_lines() {
 	fail "${4:-$1}: fewer than $3 lines matching /$2/ within 60 s (got ${n:-0})"
 }
 
+# wait_count FILE REGEX N: waits (up to 120 s) until FILE has N lines
+# matching REGEX, e.g. a tracer's events before it is stopped (a tracer
+# drops what it has not printed when the signal comes).
+wait_count() {
+	for _ in $(seq 1200); do
+		[ "$(count_lines "$1" "$2")" -ge "$3" ] && return 0
+		sleep 0.1
+	done
+	fail "$1: fewer than $3 lines matching /$2/ after 120 s"
+}
+
 assert_count() { # FILE REGEX EXPECTED
 	local n
 	n=$(count_lines "$1" "$2")

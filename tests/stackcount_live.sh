@@ -5,17 +5,29 @@ SC=$CBCC_BIN/stackcount
 cp "$TARGET" "$WORK/target"
 TARGET=$WORK/target
 
-# -U -p on chain: the caller recovered at entry (leaf_fn) and the frames in order.
-start_waiting_target chain
-start_tracer chain "$SC" -U -p "$TARGET_PID" c:malloc
-go_target
-stop_tracer
-assert_grep "$WORK/chain.out" '^Tracing 1 functions for "c:malloc"\.\.\. Hit Ctrl-C to end\.$'
-awk '/malloc$/ {f=1} f && /^  [a-z_]/ {print $1} /^    [0-9]+$/ {f=0}' "$WORK/chain.out" | head -5 |
-	tr '\n' ' ' | grep -qE '^(__libc_)?malloc leaf_fn mid_fn top_fn main $' ||
-	fail "chain frames out of order: $(cat "$WORK/chain.out")"
-assert_count "$WORK/chain.out" '^Detaching\.\.\.$' 1
-pass "-U -p: malloc <- leaf_fn <- mid_fn <- top_fn <- main"
+# -U -p on chain: the caller recovered at entry (leaf_fn) and the frames in
+# order; the same through a uprobe_multi link (the default) and one uprobe
+# (--no-multi), --debug saying which.
+for mode in multi single; do
+	flag=
+	[ "$mode" = single ] && flag=--no-multi
+	start_waiting_target chain
+	READY_RE='^Tracing' start_tracer "chain-$mode" "$SC" --debug $flag -U -p "$TARGET_PID" c:malloc
+	go_target
+	stop_tracer
+	out=$WORK/chain-$mode.out
+	assert_grep "$out" '^Tracing 1 functions for "c:malloc"\.\.\. Hit Ctrl-C to end\.$'
+	awk '/malloc$/ {f=1} f && /^  [a-z_]/ {print $1} /^    [0-9]+$/ {f=0}' "$out" | head -5 |
+		tr '\n' ' ' | grep -qE '^(__libc_)?malloc leaf_fn mid_fn top_fn main $' ||
+		fail "chain frames out of order: $(cat "$out")"
+	assert_count "$out" '^Detaching\.\.\.$' 1
+	sed -n '/^Tracing/,$p' "$out" >"$WORK/chain-$mode.stacks"
+done
+assert_grep "$WORK/chain-multi.err" '^stackcount: 1 function of .*libc\.so\.6: one uprobe_multi link$'
+assert_grep "$WORK/chain-single.err" '^stackcount: 1 function of .*libc\.so\.6: one uprobe each \(--no-multi\)$'
+cmp -s "$WORK/chain-multi.stacks" "$WORK/chain-single.stacks" ||
+	fail "uprobe_multi and one uprobe print different stacks: $(diff "$WORK/chain-multi.stacks" "$WORK/chain-single.stacks")"
+pass "-U -p: malloc <- leaf_fn <- mid_fn <- top_fn <- main, through uprobe_multi and one uprobe"
 
 # -f: folded lines "comm;main;top_fn;mid_fn;leaf_fn;malloc COUNT" (-p implies -P).
 start_waiting_target chain

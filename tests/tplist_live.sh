@@ -10,7 +10,14 @@ assert_no_grep "$WORK/tp.out" '^syscalls:'
 assert_grep "$WORK/v.out" '^    char prev_comm\[16\];$'
 assert_grep "$WORK/v.out" '^    pid_t next_pid;$'
 assert_no_grep "$WORK/v.out" 'common_'
-pass "tracepoints and their fields"
+# Filters are shell wildcards (BCC's fnmatch), not funccount's regular
+# expressions: '?' one character, '.' literal.
+"$TP" 'sched:sched_sw?tch' >"$WORK/q.out"
+assert_count "$WORK/q.out" '.' 1
+assert_count "$WORK/q.out" '^sched:sched_switch$' 1
+"$TP" 'sched:sched_sw.tch' >"$WORK/dot.out"
+assert_count "$WORK/dot.out" '.' 0
+pass "tracepoints and their fields; fnmatch filters"
 
 "$TP" -l "$TARGET" >"$WORK/u.out"
 assert_count "$WORK/u.out" "^$TARGET cbcc:ping\$" 1

@@ -15,10 +15,12 @@
 #include "countgen.h"
 #include "json.h"
 #include "kfunc.h"
+#include "maps.h"
 #include "output.h"
 #include "runtime.h"
 #include "signals.h"
 #include "sysenv.h"
+#include "wcplan.h"
 #include "wildcard.h"
 
 #define FOREVER 99999999L /* BCC's interval when none is given */
@@ -29,24 +31,25 @@ static struct env {
 	long cpu;
 	bool timestamp, regexp, debug;
 	const char *pattern;
-	struct cli_common common; /* --no-cache, --json, --kprobe/--fentry */
+	struct cli_common common; /* --no-cache, --json, --no-multi, --kprobe/--fentry */
 } env = {.cpu = -1};
 
 struct counter {
 	struct wc_pattern pat;
 	struct wc_list probes;
-	char **fn_names;	 /* per probe, for uprobes, kprobes and USDT */
-	struct wc_kfuncs kfuncs; /* kernel functions: which ones use fentry */
+	char **fn_names;     /* per probe attached alone (and USDT): its function */
+	struct wc_plan plan; /* how each probe attaches */
 	struct cbcc_bpf bpf;
-	int counts_fd;
-	struct json json; /* --json: the interval's line */
+	struct cbcc_map counts;
+	uint64_t *printed; /* per probe: its count at the last summary */
+	struct json json;  /* --json: the interval's line */
 };
 
 static volatile sig_atomic_t stop;
 
 static const char usage_text[] =
 	"usage: funccount [-h] [-p PID] [-i INTERVAL] [-d DURATION] [-T] [-r] [-D]\n"
-	"                 [-c CPU] [--json] [--kprobe | --fentry]\n"
+	"                 [-c CPU] [--json] [--no-multi] [--kprobe | --fentry]\n"
 	"                 pattern\n";
 
 static const char help_text[] =
@@ -67,6 +70,9 @@ static const char help_text[] =
 	"  -D, --debug           print BPF program before starting (for debugging purposes)\n"
 	"  -c CPU, --cpu CPU     trace this CPU only\n"
 	"  --json                print each summary as one JSON object per line\n"
+	"  --no-multi            attach one probe per match (no uprobe_multi or\n"
+	"                        kprobe_multi link, no raw_syscalls program; -D says\n"
+	"                        which is used)\n"
 	"  --kprobe              attach kernel functions with kprobes\n"
 	"  --fentry              attach kernel functions with fentry (default when the\n"
 	"                        kernel supports it; -D says which was chosen)\n"
@@ -97,6 +103,7 @@ static void parse_args(int argc, char **argv)
 		{"cpu", required_argument, 0, 'c'},
 		{"no-cache", no_argument, 0, CLI_OPT_NO_CACHE},
 		{"json", no_argument, 0, CLI_OPT_JSON},
+		{"no-multi", no_argument, 0, CLI_OPT_NO_MULTI},
 		{"kprobe", no_argument, 0, CLI_OPT_KPROBE},
 		{"fentry", no_argument, 0, CLI_OPT_FENTRY},
 		CLI_LONGOPTS_END,
@@ -144,6 +151,11 @@ static void parse_args(int argc, char **argv)
 
 static void die(struct counter *c, const char *msg)
 {
+	if (stop) { /* a signal cut the work short: nothing to report */
+		if (c)
+			rt_close(&c->bpf);
+		exit(0);
+	}
 	fprintf(stderr, "funccount: %s\n", msg);
 	fflush(stdout);
 	if (c)
@@ -154,7 +166,7 @@ static void die(struct counter *c, const char *msg)
 static char *generate(struct counter *c)
 {
 	struct cbcc_err err;
-	char *src = countgen_funccount(&c->pat, &c->probes, c->fn_names, &c->kfuncs, env.cpu, &err),
+	char *src = countgen_funccount(&c->pat, &c->probes, c->fn_names, &c->plan, env.cpu, &err),
 	     *usdt, *all;
 
 	if (!src)
@@ -168,45 +180,29 @@ static char *generate(struct counter *c)
 
 static void find_probes(struct counter *c)
 {
+	struct wc_plan_opts o = {
+		.kfunc = env.common.kfunc,
+		.no_multi = env.common.no_multi,
+		.by_syscall_nr = true,
+		.tool = "funccount",
+		.verbose = env.debug,
+	};
 	struct cbcc_err err;
 
 	if (wc_find_probes(&c->bpf, env.pattern, env.regexp, (pid_t)env.pid, "cbcc_count_", &c->pat,
-			   &c->probes, &c->fn_names, &err))
-		die(c, err.msg);
-	if (wc_plan_kfuncs(&c->pat, &c->probes, env.common.kfunc, "funccount", env.debug,
-			   c->fn_names, &c->kfuncs, &err))
+			   &c->probes, &c->fn_names, &err) ||
+	    wc_plan(&c->pat, &c->probes, &o, c->fn_names, &c->plan, &err))
 		die(c, err.msg);
 }
 
 static void attach_all(struct counter *c)
 {
+	struct wc_progs progs = {c->fn_names, COUNTGEN_MULTI_FN, COUNTGEN_SYS_ENTER_FN,
+				 COUNTGEN_SYS_EXIT_FN};
 	struct cbcc_err err;
-	int skipped = 0;
 
-	if (rt_check_fds(c->probes.n, c->probes.n, false, &err))
-		die(c, err.msg);
-	if (c->pat.type == PROBE_USDT) {
-		if (rt_usdt_attach(&c->bpf, &err))
-			die(c, err.msg);
-		return;
-	}
-	for (int i = 0; i < c->probes.n && !stop; i++) {
-		int fd, rc;
-
-		if (wc_uses_fentry(&c->kfuncs, i)) {
-			if (kfunc_attach(&c->bpf, c->fn_names[i], &err))
-				die(c, err.msg);
-			continue;
-		}
-		fd = rt_load(&c->bpf, c->fn_names[i], wc_prog_type(&c->pat), &err);
-		rc = fd < 0 ? -1
-			    : wc_attach(&c->bpf, fd, &c->pat, &c->probes, i, &c->kfuncs,
-					(pid_t)env.pid, "funccount", &err);
-		if (rc < 0)
-			die(c, err.msg);
-		skipped += rc;
-	}
-	if (skipped && skipped == c->probes.n)
+	if (wc_attach_all(&c->bpf, &c->pat, &c->probes, &c->plan, &progs, (pid_t)env.pid,
+			  "funccount", &err))
 		die(c, err.msg);
 }
 
@@ -220,9 +216,10 @@ static void configure(struct counter *c)
 
 	if (fd < 0 || bpf_update_elem(fd, &zero, &cfg, 0) < 0)
 		die(c, "cannot configure the BPF program's filters");
-	c->counts_fd = rt_table_fd(&c->bpf, "cbcc_counts", &err);
-	if (c->counts_fd < 0)
+	if (map_open(&c->bpf, "cbcc_counts", &c->counts, &err) ||
+	    wc_plan_configure(&c->bpf, &c->plan, &err))
 		die(c, err.msg);
+	c->printed = xcalloc(c->probes.n, sizeof(*c->printed));
 }
 
 struct row {
@@ -255,21 +252,23 @@ static void print_json(struct counter *c, const struct row *rows, int n)
 	json_print(j);
 }
 
-/* Prints the counts since the last call and resets them. */
+/* Prints the counts since the last call. The program's counters only grow
+ * (nothing counted between reading and clearing them is lost). */
 static void print_counts(struct counter *c)
 {
 	struct row *rows = xcalloc(c->probes.n, sizeof(*rows));
+	uint64_t *now = xcalloc(c->probes.n, sizeof(*now));
 	int n = 0;
 
+	map_array_read_u64(&c->counts, now, c->probes.n);
 	for (int i = 0; i < c->probes.n; i++) {
-		uint64_t v = 0, zero = 0;
-
-		if (bpf_lookup_elem(c->counts_fd, &i, &v) == 0 && v) {
+		if (now[i] > c->printed[i]) {
 			rows[n].slot = i;
-			rows[n++].count = v;
-			bpf_update_elem(c->counts_fd, &i, &zero, 0);
+			rows[n++].count = now[i] - c->printed[i];
 		}
+		c->printed[i] = now[i];
 	}
+	free(now);
 	if (n > 1)
 		qsort(rows, n, sizeof(*rows), by_count);
 	if (env.common.json) {
@@ -333,9 +332,10 @@ static void run_loop(struct counter *c)
 
 static void free_counter(struct counter *c)
 {
-	rt_close(&c->bpf);
+	rt_close_announced(&c->bpf);
 	free_strv(c->fn_names, c->probes.n);
-	wc_kfuncs_free(&c->kfuncs);
+	free(c->printed);
+	wc_plan_free(&c->plan);
 	wc_list_free(&c->probes);
 	wc_pattern_free(&c->pat);
 	json_free(&c->json);
@@ -355,6 +355,7 @@ int main(int argc, char **argv)
 		die(NULL, err.msg);
 	if (*warning)
 		fprintf(stderr, "funccount: warning: %s\n", warning);
+	c.bpf.verbose = env.debug; /* libbcc's own messages, from the first call on */
 	find_probes(&c);
 	src = generate(&c);
 	if (env.debug)

@@ -22,6 +22,7 @@
 #include "strbuf.h"
 #include "syms.h"
 #include "sysenv.h"
+#include "wcplan.h"
 #include "wildcard.h"
 
 #define FOREVER 99999999L
@@ -46,9 +47,9 @@ struct stack_key {
 struct counter {
 	struct wc_pattern pat;
 	struct wc_list probes;
-	char **fn_names;	 /* per match: USDT probes' and fentry programs' names */
-	char *shared;		 /* the program attached to everything else */
-	struct wc_kfuncs kfuncs; /* kernel functions: which ones use fentry */
+	char **fn_names;     /* per match: USDT probes' and fentry programs' names */
+	char *shared;	     /* the program attached to everything else */
+	struct wc_plan plan; /* how each match attaches */
 	struct cbcc_bpf bpf;
 	struct syms *syms;
 	int counts_fd, stacks_fd, stack_pid_fd;
@@ -61,7 +62,7 @@ static volatile sig_atomic_t stop;
 static const char usage_text[] =
 	"usage: stackcount [-h] [-p PID] [-c CPU] [-i INTERVAL] [-D DURATION] [-T]\n"
 	"                  [-r] [-s] [-P] [-K] [-U] [-v] [-d] [-f] [--debug] [--json]\n"
-	"                  [--kprobe | --fentry]\n"
+	"                  [--no-multi] [--kprobe | --fentry]\n"
 	"                  pattern\n";
 
 static const char help_text[] =
@@ -72,6 +73,8 @@ static const char help_text[] =
 	"  -h, --help            show this help message and exit\n"
 	"  --version             show the version and exit\n"
 	"  --no-cache            compile with clang even when the program cache has this program\n"
+	"  --no-multi            attach one probe per match (no uprobe_multi or\n"
+	"                        kprobe_multi link; --debug says which is used)\n"
 	"  --kprobe              attach kernel functions with kprobes\n"
 	"  --fentry              attach kernel functions with fentry (default when the\n"
 	"                        kernel supports it; the stacks are the same either way)\n"
@@ -131,6 +134,7 @@ static void parse_args(int argc, char **argv)
 		{"debug", no_argument, 0, OPT_DEBUG},
 		{"json", no_argument, 0, CLI_OPT_JSON},
 		{"no-cache", no_argument, 0, CLI_OPT_NO_CACHE},
+		{"no-multi", no_argument, 0, CLI_OPT_NO_MULTI},
 		{"kprobe", no_argument, 0, CLI_OPT_KPROBE},
 		{"fentry", no_argument, 0, CLI_OPT_FENTRY},
 		CLI_LONGOPTS_END,
@@ -206,6 +210,11 @@ static void parse_args(int argc, char **argv)
 
 static void die(struct counter *c, const char *msg)
 {
+	if (stop) { /* a signal cut the work short: nothing to report */
+		if (c)
+			rt_close(&c->bpf);
+		exit(0);
+	}
 	fprintf(stderr, "stackcount: %s\n", msg);
 	fflush(stdout);
 	if (c)
@@ -217,7 +226,7 @@ static char *generate(struct counter *c)
 {
 	struct stack_opts o = {env.cpu, env.perpid, c->kstack, c->ustack};
 	struct cbcc_err err;
-	char *src = countgen_stackcount(&c->pat, &c->probes, c->fn_names, c->shared, &c->kfuncs, &o,
+	char *src = countgen_stackcount(&c->pat, &c->probes, c->fn_names, c->shared, &c->plan, &o,
 					&err),
 	     *usdt, *all;
 
@@ -232,52 +241,37 @@ static char *generate(struct counter *c)
 
 static void find_probes(struct counter *c)
 {
+	struct wc_plan_opts o = {
+		.kfunc = env.common.kfunc,
+		.no_multi = env.common.no_multi,
+		.tool = "stackcount",
+		.verbose = env.debug,
+	};
 	struct cbcc_err err;
 
 	if (wc_find_probes(&c->bpf, env.pattern, env.regexp, (pid_t)env.pid, "cbcc_stack_", &c->pat,
 			   &c->probes, &c->fn_names, &err))
 		die(c, err.msg);
 	c->shared = xstrdup(c->fn_names[0]);
-	if (wc_plan_kfuncs(&c->pat, &c->probes, env.common.kfunc, "stackcount", env.debug,
-			   c->fn_names, &c->kfuncs, &err))
+	if (wc_plan(&c->pat, &c->probes, &o, c->fn_names, &c->plan, &err))
 		die(c, err.msg);
 }
 
-/* Attaches match i of a function or tracepoint pattern: with its own fentry
- * program, or with the shared one (loaded on first use into *shared_fd).
- * Returns 1 when a library function was skipped (see wc_attach). */
-static int attach_one(struct counter *c, int i, int *shared_fd, struct cbcc_err *err)
-{
-	if (wc_uses_fentry(&c->kfuncs, i))
-		return kfunc_attach(&c->bpf, c->fn_names[i], err);
-	if (*shared_fd < 0)
-		*shared_fd = rt_load(&c->bpf, c->shared, wc_prog_type(&c->pat), err);
-	if (*shared_fd < 0)
-		return -1;
-	return wc_attach(&c->bpf, *shared_fd, &c->pat, &c->probes, i, &c->kfuncs, (pid_t)env.pid,
-			 "stackcount", err);
-}
-
+/* Every match runs the shared program, except fentry ones (their own). USDT
+ * probes attach through libbcc with their own (fn_names). */
 static void attach_all(struct counter *c)
 {
+	char **single = xcalloc(c->probes.n, sizeof(char *));
+	struct wc_progs progs = {single, c->shared, NULL, NULL};
 	struct cbcc_err err;
-	int shared_fd = -1, skipped = 0;
+	int rc;
 
-	if (rt_check_fds(c->probes.n, c->probes.n, false, &err))
-		die(c, err.msg);
-	if (c->pat.type == PROBE_USDT) {
-		if (rt_usdt_attach(&c->bpf, &err))
-			die(c, err.msg);
-		return;
-	}
-	for (int i = 0; i < c->probes.n && !stop; i++) {
-		int rc = attach_one(c, i, &shared_fd, &err);
-
-		if (rc < 0)
-			die(c, err.msg);
-		skipped += rc;
-	}
-	if (skipped && skipped == c->probes.n)
+	for (int i = 0; i < c->probes.n; i++)
+		single[i] = wc_plan_is(&c->plan, i, WC_FENTRY) ? c->fn_names[i] : c->shared;
+	rc = wc_attach_all(&c->bpf, &c->pat, &c->probes, &c->plan, &progs, (pid_t)env.pid,
+			   "stackcount", &err);
+	free(single);
+	if (rc)
 		die(c, err.msg);
 }
 
@@ -552,11 +546,11 @@ static void run_loop(struct counter *c)
 
 static void free_counter(struct counter *c)
 {
-	rt_close(&c->bpf);
+	rt_close_announced(&c->bpf);
 	syms_free(c->syms);
 	free_strv(c->fn_names, c->probes.n);
 	free(c->shared);
-	wc_kfuncs_free(&c->kfuncs);
+	wc_plan_free(&c->plan);
 	wc_list_free(&c->probes);
 	wc_pattern_free(&c->pat);
 	json_free(&c->json);
@@ -579,6 +573,7 @@ int main(int argc, char **argv)
 		die(NULL, err.msg);
 	if (*warning)
 		fprintf(stderr, "stackcount: warning: %s\n", warning);
+	c.bpf.verbose = env.debug; /* libbcc's own messages, from the first call on */
 	find_probes(&c);
 	src = generate(&c);
 	if (env.debug)

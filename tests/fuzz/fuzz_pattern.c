@@ -1,5 +1,6 @@
-/* libFuzzer target: funccount/stackcount patterns compiled as globs and as
- * -r regular expressions, matched against a few fixed names. Finding a
+/* libFuzzer target: funccount/stackcount patterns compiled as globs (BCC's:
+ * regular expressions with '*' for '.*') and as -r regular expressions,
+ * matched against a few fixed names. Finding a
  * library reads the file system, so a pattern naming one is fuzzed through
  * its name part alone: nothing here touches ELF files, tracefs or /proc.
  *
@@ -33,8 +34,10 @@ static const char *const names[] = {
 	"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
 };
 
-/* What a glob means in funccount: '*' is any run of characters, everything
- * else stands for itself, and the whole name must match. */
+/* What a glob of plain characters means in funccount (as in BCC): '*' is
+ * any run of characters, everything else stands for itself, and the whole
+ * name must match. (Other characters keep their regular-expression
+ * meaning, see plain().) */
 static bool star_match(const char *glob, const char *name)
 {
 	const char *star = NULL, *resume = NULL;
@@ -56,6 +59,13 @@ static bool star_match(const char *glob, const char *name)
 	while (*glob == '*')
 		glob++;
 	return !*glob;
+}
+
+/* Whether glob has no character that is special in a regular expression
+ * but '*'. */
+static bool plain(const char *glob)
+{
+	return !glob[strcspn(glob, ".[](){}+?|^$\\")];
 }
 
 /* Whether wc_parse would look a library up: "lib:func" and "p|u:lib:func"
@@ -82,8 +92,9 @@ static void check(const char *text, bool use_regex)
 	if (wc_parse(name ? name : text, use_regex, 0, &p, &err)) {
 		if (!strncmp(err.msg, "unset", 5))
 			abort(); /* every failure must say why */
-		if (!use_regex && !strncmp(err.msg, "invalid regular expression", 26))
-			abort(); /* a glob always compiles */
+		if (!use_regex && plain(name ? name : text) &&
+		    !strncmp(err.msg, "invalid regular expression", 26))
+			abort(); /* a plain glob always compiles */
 		return;
 	}
 	if (p.library || !p.text)
@@ -91,7 +102,7 @@ static void check(const char *text, bool use_regex)
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		bool hit = regexec(&p.re, names[i], 0, NULL, 0) == 0;
 
-		if (!use_regex && hit != star_match(p.text, names[i]))
+		if (!use_regex && plain(p.text) && hit != star_match(p.text, names[i]))
 			abort(); /* the regular expression must mean the glob */
 		(void)wc_glob(text, names[i]);
 	}
@@ -100,20 +111,22 @@ static void check(const char *text, bool use_regex)
 }
 
 /* A pattern's n matches named names[0..n-1] (hostile) or "fI" (harmless),
- * their functions named as wc_find_probes and wc_plan_kfuncs name them:
- * kernel functions whose bit in fentry_bits is set use fentry when their
- * name allows it (kfunc_fn_name). */
+ * their functions named as wc_find_probes and wc_plan name them: kernel
+ * functions whose bit in fentry_bits is set use fentry when their name
+ * allows it (kfunc_fn_name); of the others, those with the next bit set are
+ * in the multi-probe link, the rest have their own probe. */
 struct matches {
 	struct wc_list hostile, harmless;
 	char **fn_names;
-	struct wc_kfuncs k;
+	struct wc_plan plan;
 };
 
 static void make_matches(struct matches *m, char **names, int n, bool kernel, unsigned bits)
 {
 	memset(m, 0, sizeof(*m));
 	m->fn_names = calloc(n ? n : 1, sizeof(char *));
-	m->k.fentry = calloc(n ? n : 1, sizeof(bool));
+	m->plan.how = calloc(n ? n : 1, sizeof(enum wc_how));
+	m->plan.n = n;
 	m->hostile.m = calloc(n ? n : 1, sizeof(struct wc_match));
 	m->harmless.m = calloc(n ? n : 1, sizeof(struct wc_match));
 	m->hostile.n = m->harmless.n = n;
@@ -123,7 +136,10 @@ static void make_matches(struct matches *m, char **names, int n, bool kernel, un
 
 		m->hostile.m[i] = (struct wc_match){names[i], names[i], (uint64_t)i};
 		m->harmless.m[i] = (struct wc_match){"f", "p", (uint64_t)i};
-		m->k.fentry[i] = kname != NULL;
+		m->plan.how[i] = kname				? WC_FENTRY
+				 : (bits >> ((i + 1) % 32)) & 1 ? WC_MULTI
+								: WC_SINGLE;
+		m->plan.count[m->plan.how[i]]++;
 		if (kname)
 			m->fn_names[i] = kname;
 		else if (asprintf(&m->fn_names[i], "cbcc_count_%d", i) < 0)
@@ -136,7 +152,7 @@ static void free_matches(struct matches *m, int n)
 	for (int i = 0; i < n; i++)
 		free(m->fn_names[i]);
 	free(m->fn_names);
-	free(m->k.fentry);
+	free(m->plan.how);
 	free(m->hostile.m);
 	free(m->harmless.m);
 }
@@ -172,12 +188,13 @@ static void check_countgen(char **names, int n, unsigned bits)
 		struct matches m;
 
 		make_matches(&m, names, n, wc_is_kernel(&p) && p.type == PROBE_ENTRY, bits);
-		check_programs(countgen_funccount(&p, &m.hostile, m.fn_names, &m.k, o.cpu, &err),
-			       countgen_funccount(&p, &m.harmless, m.fn_names, &m.k, o.cpu, &err));
-		check_programs(countgen_stackcount(&p, &m.hostile, m.fn_names, "cbcc_stack_0", &m.k,
-						   &o, &err),
+		check_programs(
+			countgen_funccount(&p, &m.hostile, m.fn_names, &m.plan, o.cpu, &err),
+			countgen_funccount(&p, &m.harmless, m.fn_names, &m.plan, o.cpu, &err));
+		check_programs(countgen_stackcount(&p, &m.hostile, m.fn_names, "cbcc_stack_0",
+						   &m.plan, &o, &err),
 			       countgen_stackcount(&p, &m.harmless, m.fn_names, "cbcc_stack_0",
-						   &m.k, &o, &err));
+						   &m.plan, &o, &err));
 		free_matches(&m, n);
 	}
 }

@@ -15,6 +15,8 @@
  *   coldopen PATH  open(PATH) with the path in a page not yet mapped in: a file
  *                written, then mmap()ed and never touched before the open
  *   getppid N    N getppid() system calls
+ *   int80 N      N 32-bit getppid() system calls (int $0x80, number 64: semget
+ *                in the 64-bit table), then one 64-bit getppid()
  *   sleep MS     cbcc_sleep(MS)
  *   writes       write() 3 times to fd 1 (stdout, /dev/null in tests) and 5 times to a pipe
  *   reads        read() 1, 2, 3 times of 100, 1000, 10000 bytes from /dev/zero
@@ -104,6 +106,20 @@ static void do_writes(void)
 			exit(1);
 	close(fds[0]);
 	close(fds[1]);
+}
+
+/* The 32-bit system call 64 (getppid) through the int $0x80 gate, which a
+ * 64-bit process may use too; -1 where the kernel runs no 32-bit code. */
+static long int80_getppid(void)
+{
+#if defined(__x86_64__)
+	long ret = 64;
+
+	__asm__ volatile("int $0x80" : "+a"(ret) : : "memory");
+	return ret;
+#else
+	return -1;
+#endif
 }
 
 static void do_reads(void)
@@ -261,6 +277,10 @@ int main(int argc, char **argv)
 		exec_n(n);
 	} else if (!strcmp(argv[i], "hostile") && i + 2 < argc) {
 		hostile(argv[i + 1], atol(argv[i + 2]));
+	} else if (!strcmp(argv[i], "int80")) {
+		for (long k = 0; k < n; k++)
+			sink += (int)int80_getppid();
+		sink += getppid();
 	} else {
 		fprintf(stderr, "target: unknown mode %s\n", argv[i]);
 		return 2;

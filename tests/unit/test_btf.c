@@ -216,9 +216,44 @@ static void test_hostile_names(void)
 		}
 }
 
+/* The name index of functions: parameter counts and type ids. */
+static void test_funcs(void)
+{
+	struct btf *btf = btf__new_empty();
+	int i = btf__add_int(btf, "int", 4, BTF_INT_SIGNED);
+	int two = btf__add_func_proto(btf, i);
+	int zeta, alpha, none, mid;
+	struct cbcc_err err;
+	struct kbtf *b;
+	struct kbtf_funcs *f;
+	uint32_t id = 0;
+	char *path;
+
+	btf__add_func_param(btf, "a", i);
+	btf__add_func_param(btf, "b", i);
+	zeta = btf__add_func(btf, "zeta", BTF_FUNC_GLOBAL, two);
+	alpha = btf__add_func(btf, "alpha", BTF_FUNC_GLOBAL, two);
+	none = btf__add_func_proto(btf, 0);
+	mid = btf__add_func(btf, "mid", BTF_FUNC_GLOBAL, none);
+	path = save(btf);
+	b = kbtf_load(path, &err);
+	f = b ? kbtf_funcs_index(b) : NULL;
+	CHECK(f != NULL);
+	CHECK(kbtf_funcs_find(f, "alpha", &id) == 2 && id == (uint32_t)alpha);
+	CHECK(kbtf_funcs_find(f, "zeta", &id) == 2 && id == (uint32_t)zeta);
+	CHECK(kbtf_funcs_find(f, "mid", &id) == 0 && id == (uint32_t)mid);
+	CHECK(kbtf_funcs_find(f, "nosuch", &id) == -1);
+	CHECK(kbtf_funcs_find(NULL, "alpha", &id) == -1);
+	kbtf_funcs_free(f);
+	kbtf_free(b);
+	unlink(path);
+	free(path);
+}
+
 int main(void)
 {
 	test_offsets();
+	test_funcs();
 	test_types();
 	test_hostile_names();
 	return failures ? 1 : 0;
