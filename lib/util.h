@@ -33,5 +33,8 @@ char *strip(char *s);
 /* Parses a whole string as a non-negative/any integer; false on junk or overflow. */
 bool parse_long(const char *s, long *out);
 bool starts_with(const char *s, const char *prefix);
+/* Length of the well-formed UTF-8 character at s (at most n bytes; no
+ * overlong forms, surrogates or code points past U+10FFFF), or 0. */
+size_t utf8_char_len(const char *s, size_t n);
 
 #endif
