@@ -17,6 +17,14 @@ static void check_name(const char *text, const char *want)
 	free(got);
 }
 
+static void check_seconds(const char *name, const char *want)
+{
+	char *got = prom_seconds_name(name);
+
+	CHECK_STR(got, want);
+	free(got);
+}
+
 static void test_names(void)
 {
 	check_name("$entry(b)", "entry_b");
@@ -42,24 +50,11 @@ static void test_names(void)
 	CHECK(!prom_name_valid(""));
 	CHECK(!prom_name_valid(NULL));
 
-	{
-		char *s = prom_seconds_name("read_latency_ns");
-
-		CHECK_STR(s, "read_latency_seconds");
-		free(s);
-		s = prom_seconds_name("vfs_read_latency");
-		CHECK_STR(s, "vfs_read_latency_seconds");
-		free(s);
-		s = prom_seconds_name("wait_seconds");
-		CHECK_STR(s, "wait_seconds");
-		free(s);
-		s = prom_seconds_name("wait_usecs");
-		CHECK_STR(s, "wait_seconds");
-		free(s);
-		s = prom_seconds_name("ns");
-		CHECK_STR(s, "ns_seconds");
-		free(s);
-	}
+	check_seconds("read_latency_ns", "read_latency_seconds");
+	check_seconds("vfs_read_latency", "vfs_read_latency_seconds");
+	check_seconds("wait_seconds", "wait_seconds");
+	check_seconds("wait_usecs", "wait_seconds");
+	check_seconds("ns", "ns_seconds");
 }
 
 static void check_escape(const char *in, size_t n, const char *want)
