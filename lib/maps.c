@@ -63,16 +63,6 @@ void map_snapshot_free(struct map_snapshot *s)
 	memset(s, 0, sizeof(*s));
 }
 
-void map_hash_clear(const struct cbcc_map *m)
-{
-	size_t n;
-	char *keys = read_keys(m, &n);
-
-	for (size_t i = 0; i < n; i++)
-		bpf_delete_elem(m->fd, keys + i * m->key_size);
-	free(keys);
-}
-
 void map_array_read_u64(const struct cbcc_map *m, uint64_t *vals, int n)
 {
 	for (int i = 0; i < n; i++) {
@@ -83,7 +73,7 @@ void map_array_read_u64(const struct cbcc_map *m, uint64_t *vals, int n)
 	}
 }
 
-void map_array_zero_u64(const struct cbcc_map *m, int n)
+static void zero_u64(const struct cbcc_map *m, int n)
 {
 	uint64_t zero = 0;
 
@@ -98,7 +88,7 @@ void map_array_read_since_u64(const struct cbcc_map *m, uint64_t *vals, int n, u
 {
 	map_array_read_u64(m, vals, n);
 	if (!last) {
-		map_array_zero_u64(m, n);
+		zero_u64(m, n);
 		return;
 	}
 	for (int i = 0; i < n; i++) {

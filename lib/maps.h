@@ -31,8 +31,6 @@ void map_snapshot_read(const struct cbcc_map *m, struct map_snapshot *s);
 /* Puts a snapshot's entries in the order of their key bytes. */
 void map_snapshot_sort(const struct cbcc_map *m, struct map_snapshot *s);
 void map_snapshot_free(struct map_snapshot *s);
-/* Deletes every entry of a hash map. */
-void map_hash_clear(const struct cbcc_map *m);
 
 /* Interval counts of a hash map of u64 counters (argdist -C, stackcount).
  * Without keep each interval's counts are deleted once read; with keep (an
@@ -49,8 +47,6 @@ void map_interval_free(struct map_interval *iv);
 /* An array of u64 (e.g. a histogram): reads slots [0, n) into vals, missing
  * slots read as 0. */
 void map_array_read_u64(const struct cbcc_map *m, uint64_t *vals, int n);
-/* Sets slots [0, n) of a u64 array to 0. */
-void map_array_zero_u64(const struct cbcc_map *m, int n);
 /* Reads slots [0, n) of a u64 array as what they counted since the previous
  * call: with last (n totals the caller keeps, zero at first) the array stays
  * cumulative and vals = now - last; without, the slots are zeroed. */

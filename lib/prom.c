@@ -118,6 +118,27 @@ char *prom_name(const char *text)
 	return sb_steal(&sb);
 }
 
+char **prom_label_names(const char *const *texts, int n)
+{
+	char **names = xcalloc(n ? (size_t)n : 1, sizeof(char *));
+
+	for (int i = 0; i < n; i++) {
+		char *name = prom_name(texts[i]);
+		bool taken = !name || !strcmp(name, "le");
+
+		for (int j = 0; j < i && !taken; j++)
+			taken = !strcmp(names[j], name);
+		if (taken) {
+			char *numbered = xasprintf("%s_%d", name ? name : "key", i + 1);
+
+			free(name);
+			name = numbered;
+		}
+		names[i] = name;
+	}
+	return names;
+}
+
 char *prom_seconds_name(const char *name)
 {
 	static const char *const units[] = {

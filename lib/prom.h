@@ -70,6 +70,10 @@ void prom_render(struct prom_registry *r, enum prom_format fmt, struct strbuf *o
  * '_' (any run of other bytes becomes one '_'), no '_' at either end, '_'
  * before a leading digit. NULL when nothing is left. */
 char *prom_name(const char *text);
+/* Distinct label names for n texts (expressions, say): each one's
+ * prom_name, "key" when that is empty or "le", with "_<i+1>" appended when
+ * an earlier one has it. Freed with free_strv. */
+char **prom_label_names(const char *const *texts, int n);
 /* A metric name for values in seconds: name (from prom_name) with a
  * trailing time unit word (ns, usecs, ms, seconds, ...) dropped and
  * "_seconds" appended. */

@@ -15,7 +15,9 @@
 #include "codegen.h"
 #include "json.h"
 #include "kfunc.h"
+#include "maps.h"
 #include "output.h"
+#include "prom.h"
 #include "runtime.h"
 #include "signals.h"
 #include "sysenv.h"
@@ -30,7 +32,7 @@ static struct env {
 	long cpu;
 	bool timestamp, regexp, debug;
 	const char *pattern;
-	struct cli_common common; /* --no-cache, --json, --kprobe/--fentry */
+	struct cli_common common; /* --no-cache, --json, --kprobe/--fentry, --prometheus */
 } env = {.cpu = -1};
 
 struct counter {
@@ -39,8 +41,12 @@ struct counter {
 	char **fn_names;	 /* per probe, for uprobes, kprobes and USDT */
 	struct wc_kfuncs kfuncs; /* kernel functions: which ones use fentry */
 	struct cbcc_bpf bpf;
-	int counts_fd;
-	struct json json; /* --json: the interval's line */
+	struct cbcc_map counts; /* a total per probe, never reset */
+	uint64_t *shown;	/* the totals at the last summary */
+	int attached;
+	struct json json;	    /* --json: the interval's line */
+	struct prom_exporter *prom; /* --prometheus */
+	struct prom_family *calls;
 };
 
 static volatile sig_atomic_t stop;
@@ -48,6 +54,7 @@ static volatile sig_atomic_t stop;
 static const char usage_text[] =
 	"usage: funccount [-h] [-p PID] [-i INTERVAL] [-d DURATION] [-T] [-r] [-D]\n"
 	"                 [-c CPU] [--json] [--kprobe | --fentry]\n"
+	"                 [--prometheus [HOST]:PORT] [--quiet]\n"
 	"                 pattern\n";
 
 static const char help_text[] =
@@ -71,7 +78,7 @@ static const char help_text[] =
 	"  --kprobe              attach kernel functions with kprobes\n"
 	"  --fentry              attach kernel functions with fentry (default when the\n"
 	"                        kernel supports it; -D says which was chosen)\n"
-	"\nexamples:\n"
+	/* --prometheus, --quiet */ CLI_HELP_PROMETHEUS "\nexamples:\n"
 	"    ./funccount 'vfs_*'             # count kernel fns starting with \"vfs\"\n"
 	"    ./funccount -r '^vfs.*'         # same as above, using regular expressions\n"
 	"    ./funccount -Ti 5 'vfs_*'       # output every 5 seconds, with timestamps\n"
@@ -84,7 +91,9 @@ static const char help_text[] =
 	"    ./funccount -p 185 go:os.*      # count all \"os.*\" calls in libgo, PID 185\n"
 	"    ./funccount ./test:read*        # count \"read*\" calls in the ./test binary\n"
 	"    ./funccount -c 1 'vfs_*'        # count vfs calls on CPU 1 only\n"
-	"    ./funccount --json -i 1 t:sched:sched_fork  # JSON Lines, every second\n";
+	"    ./funccount --json -i 1 t:sched:sched_fork  # JSON Lines, every second\n"
+	"    ./funccount --prometheus :9436 --quiet 't:syscalls:sys_enter_*'\n"
+	"                                    # serve syscall counts to Prometheus\n";
 
 static void parse_args(int argc, char **argv)
 {
@@ -100,6 +109,7 @@ static void parse_args(int argc, char **argv)
 		{"json", no_argument, 0, CLI_OPT_JSON},
 		{"kprobe", no_argument, 0, CLI_OPT_KPROBE},
 		{"fentry", no_argument, 0, CLI_OPT_FENTRY},
+		CLI_LONGOPTS_PROMETHEUS,
 		CLI_LONGOPTS_END,
 	};
 	int c;
@@ -137,6 +147,7 @@ static void parse_args(int argc, char **argv)
 	if (argc - optind > 1)
 		cli_usage_exit("unrecognized arguments: %s", argv[optind + 1]);
 	env.pattern = argv[optind];
+	cli_common_done(&env.common);
 	if (env.duration && !env.interval)
 		env.interval = env.duration;
 	if (!env.interval)
@@ -214,6 +225,7 @@ static void attach_all(struct counter *c)
 	struct cbcc_err err;
 	int skipped = 0;
 
+	c->attached = c->probes.n;
 	if (c->pat.type == PROBE_USDT) {
 		if (rt_usdt_attach(&c->bpf, &err))
 			die(c, err.msg);
@@ -237,6 +249,7 @@ static void attach_all(struct counter *c)
 	}
 	if (skipped && skipped == c->probes.n)
 		die(c, err.msg);
+	c->attached = c->probes.n - skipped;
 }
 
 static void configure(struct counter *c)
@@ -249,9 +262,9 @@ static void configure(struct counter *c)
 
 	if (fd < 0 || bpf_update_elem(fd, &zero, &cfg, 0) < 0)
 		die(c, "cannot configure the BPF program's filters");
-	c->counts_fd = rt_table_fd(&c->bpf, "cbcc_counts", &err);
-	if (c->counts_fd < 0)
+	if (map_open(&c->bpf, "cbcc_counts", &c->counts, &err))
 		die(c, err.msg);
+	c->shown = xcalloc((size_t)c->probes.n, sizeof(uint64_t));
 }
 
 struct row {
@@ -284,21 +297,22 @@ static void print_json(struct counter *c, const struct row *rows, int n)
 	json_print(j);
 }
 
-/* Prints the counts since the last call and resets them. */
+/* Prints the counts since the last call (the map keeps the totals). */
 static void print_counts(struct counter *c)
 {
 	struct row *rows = xcalloc(c->probes.n, sizeof(*rows));
+	struct name_count *now = xcalloc(c->probes.n, sizeof(*now));
 	int n = 0;
 
+	map_read_probe_counts(&c->counts, &c->probes, now);
 	for (int i = 0; i < c->probes.n; i++) {
-		uint64_t v = 0, zero = 0;
-
-		if (bpf_lookup_elem(c->counts_fd, &i, &v) == 0 && v) {
+		if (now[i].count > c->shown[i]) {
 			rows[n].slot = i;
-			rows[n++].count = v;
-			bpf_update_elem(c->counts_fd, &i, &zero, 0);
+			rows[n++].count = now[i].count - c->shown[i];
 		}
+		c->shown[i] = now[i].count;
 	}
+	free(now);
 	if (n > 1)
 		qsort(rows, n, sizeof(*rows), by_count);
 	if (env.common.json) {
@@ -321,7 +335,7 @@ static void print_counts(struct counter *c)
 }
 
 /* Sleeps until the interval ends or a signal arrives. */
-static void wait_interval(void)
+static void wait_interval(struct counter *c)
 {
 	uint64_t end = output_monotonic_ns() + (uint64_t)env.interval * 1000000000ull;
 
@@ -330,9 +344,11 @@ static void wait_interval(void)
 
 		if (now >= end)
 			break;
-		if (output_wait_closed(
-			    (int)((end - now) / 1000000 > 200 ? 200 : (end - now) / 1000000 + 1)))
+		if (output_wait_fd(
+			    (int)((end - now) / 1000000 > 200 ? 200 : (end - now) / 1000000 + 1),
+			    !env.common.quiet, prom_fd(c->prom)))
 			stop = SIGPIPE;
+		prom_serve(c->prom);
 	}
 }
 
@@ -343,26 +359,57 @@ static void run_loop(struct counter *c)
 	for (;;) {
 		bool exiting;
 
-		wait_interval();
+		wait_interval(c);
 		if (!stop)
 			seconds += env.interval;
 		exiting = stop || (env.duration && seconds >= env.duration);
-		print_counts(c);
+		if (!env.common.quiet)
+			print_counts(c);
 		if (exiting)
-			fputs("Detaching...\n", env.common.json ? stderr : stdout);
+			fputs("Detaching...\n",
+			      env.common.json || env.common.quiet ? stderr : stdout);
 		if (!output_flush() || exiting)
 			break;
 	}
 }
 
+/* --prometheus: the calls of every probe, read at each scrape. */
+static void collect(void *ctx, struct prom_stats *stats)
+{
+	struct counter *c = ctx;
+	struct name_count *now = xcalloc(c->probes.n, sizeof(*now));
+
+	map_read_probe_counts(&c->counts, &c->probes, now);
+	for (int i = 0; i < c->probes.n; i++)
+		prom_add(c->calls, &now[i].name, now[i].count);
+	free(now);
+	stats->probes_attached = (uint64_t)c->attached;
+}
+
+static void start_exporter(struct counter *c)
+{
+	static const char *const labels[] = {"func"};
+	char *help = xasprintf("Calls of each function, tracepoint or USDT probe matching %s.",
+			       env.pattern);
+	struct cbcc_err err;
+
+	c->calls = prom_family_new(prom_registry(c->prom), PROM_COUNTER, "cbcc_funccount_calls",
+				   help, labels, 1, &err);
+	free(help);
+	if (!c->calls || prom_start(c->prom, collect, c, &err))
+		die(c, err.msg);
+}
+
 static void free_counter(struct counter *c)
 {
+	prom_close(c->prom);
 	rt_close(&c->bpf);
 	free_strv(c->fn_names, c->probes.n);
 	wc_kfuncs_free(&c->kfuncs);
 	wc_list_free(&c->probes);
 	wc_pattern_free(&c->pat);
 	json_free(&c->json);
+	free(c->shown);
 }
 
 int main(int argc, char **argv)
@@ -375,6 +422,9 @@ int main(int argc, char **argv)
 	cli_init("funccount", usage_text, help_text);
 	parse_args(argc, argv);
 	signals_install(&stop);
+	if (env.common.prometheus &&
+	    prom_open(env.common.prometheus, "funccount", &c.prom, &err)) /* before attaching */
+		die(NULL, err.msg);
 	if (sysenv_check_tracing(env.pid, warning, sizeof(warning), &err))
 		die(NULL, err.msg);
 	if (*warning)
@@ -392,8 +442,10 @@ int main(int argc, char **argv)
 	free(src);
 	configure(&c);
 	attach_all(&c);
+	if (c.prom && !stop)
+		start_exporter(&c);
 	if (!stop) {
-		fprintf(env.common.json ? stderr : stdout,
+		fprintf(env.common.json || env.common.quiet ? stderr : stdout,
 			"Tracing %d functions for \"%s\"... Hit Ctrl-C to end.\n", c.probes.n,
 			env.pattern);
 		if (output_flush())

@@ -25,6 +25,20 @@ static void check_seconds(const char *name, const char *want)
 	free(got);
 }
 
+static void test_label_names(void)
+{
+	static const char *const texts[] = {"$PID", "b", "$retval", "PID", "le", "!!", "b"};
+	static const char *const want[] = {"pid", "b", "retval", "pid_4", "le_5", "key_6", "b_7"};
+	char **got = prom_label_names(texts, (int)ARRAY_SIZE(texts));
+
+	for (size_t i = 0; i < ARRAY_SIZE(texts); i++) {
+		CHECK_STR(got[i], want[i]);
+		CHECK(prom_name_valid(got[i]));
+		free(got[i]);
+	}
+	free(got);
+}
+
 static void test_names(void)
 {
 	check_name("$entry(b)", "entry_b");
@@ -346,6 +360,7 @@ static void test_addresses(void)
 int main(void)
 {
 	test_names();
+	test_label_names();
 	test_escaping();
 	test_exposition();
 	test_histogram();
