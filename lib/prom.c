@@ -118,22 +118,34 @@ char *prom_name(const char *text)
 	return sb_steal(&sb);
 }
 
+/* Whether name is "le" or one of names[0..n). */
+static bool label_taken(char *const *names, int n, const char *name)
+{
+	if (!strcmp(name, "le"))
+		return true;
+	for (int i = 0; i < n; i++)
+		if (!strcmp(names[i], name))
+			return true;
+	return false;
+}
+
 char **prom_label_names(const char *const *texts, int n)
 {
 	char **names = xcalloc(n ? (size_t)n : 1, sizeof(char *));
 
 	for (int i = 0; i < n; i++) {
-		char *name = prom_name(texts[i]);
-		bool taken = !name || !strcmp(name, "le");
+		char *base = prom_name(texts[i]);
+		char *name = base && !label_taken(names, i, base) ? xstrdup(base) : NULL;
 
-		for (int j = 0; j < i && !taken; j++)
-			taken = !strcmp(names[j], name);
-		if (taken) {
-			char *numbered = xasprintf("%s_%d", name ? name : "key", i + 1);
-
-			free(name);
-			name = numbered;
+		/* no name, or a taken one: numbered after its place, on until free */
+		for (int k = i + 1; !name; k++) {
+			name = xasprintf("%s_%d", base ? base : "key", k);
+			if (label_taken(names, i, name)) {
+				free(name);
+				name = NULL;
+			}
 		}
+		free(base);
 		names[i] = name;
 	}
 	return names;
@@ -330,7 +342,8 @@ static void merge_equal(struct prom_family *f)
 {
 	size_t kept = 0;
 
-	qsort(f->series, f->n, sizeof(*f->series), by_key);
+	if (f->n > 1) /* series is NULL before the first one */
+		qsort(f->series, f->n, sizeof(*f->series), by_key);
 	for (size_t i = 0; i < f->n; i++) {
 		if (kept && !strcmp(f->series[kept - 1].key, f->series[i].key)) {
 			merge_into(&f->series[kept - 1], &f->series[i]);

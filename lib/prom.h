@@ -71,8 +71,9 @@ void prom_render(struct prom_registry *r, enum prom_format fmt, struct strbuf *o
  * before a leading digit. NULL when nothing is left. */
 char *prom_name(const char *text);
 /* Distinct label names for n texts (expressions, say): each one's
- * prom_name, "key" when that is empty or "le", with "_<i+1>" appended when
- * an earlier one has it. Freed with free_strv. */
+ * prom_name, or when that is empty, "le" or taken by an earlier one, that
+ * name (or "key") with "_<i+1>" appended, or the next number free. Freed
+ * with free_strv. */
 char **prom_label_names(const char *const *texts, int n);
 /* A metric name for values in seconds: name (from prom_name) with a
  * trailing time unit word (ns, usecs, ms, seconds, ...) dropped and
@@ -84,8 +85,8 @@ bool prom_name_valid(const char *name);
 /* Appends s[0..n) as the inside of a quoted label value: backslash, double
  * quote and newline escaped as the formats say; other control characters and
  * bytes that are not UTF-8 as the four characters \xNN (an escaped
- * backslash), so every value is valid UTF-8 and distinct bytes stay
- * distinct. */
+ * backslash), so every value is valid UTF-8. (A byte ff and the text \xff
+ * then read alike: their series are summed.) */
 void prom_escape_value(struct strbuf *out, const char *s, size_t n);
 /* The format an Accept header asks for: OpenMetrics 1.0.0 when it ranks it
  * at least as high as the text format, else text (also for NULL). */

@@ -27,8 +27,11 @@ static void check_seconds(const char *name, const char *want)
 
 static void test_label_names(void)
 {
-	static const char *const texts[] = {"$PID", "b", "$retval", "PID", "le", "!!", "b"};
-	static const char *const want[] = {"pid", "b", "retval", "pid_4", "le_5", "key_6", "b_7"};
+	/* "key_3" first, so the nameless third text needs another number */
+	static const char *const texts[] = {"key_3", "$PID", "!!", "b",	   "$retval",
+					    "PID",   "le",   "b",  "pid_6"};
+	static const char *const want[] = {"key_3", "pid",  "key_4", "b",      "retval",
+					   "pid_6", "le_7", "b_8",   "pid_6_9"};
 	char **got = prom_label_names(texts, (int)ARRAY_SIZE(texts));
 
 	for (size_t i = 0; i < ARRAY_SIZE(texts); i++) {
@@ -91,7 +94,7 @@ static void test_escaping(void)
 	check_escape("\xc0\xaf", 2, "\\\\xc0\\\\xaf");			     /* overlong '/' */
 	check_escape("\xe2\x82", 2, "\\\\xe2\\\\x82");			     /* cut short */
 	check_escape("\xf4\x90\x80\x80", 4, "\\\\xf4\\\\x90\\\\x80\\\\x80"); /* past U+10FFFF */
-	/* the bytes \xff and the four characters \xff stay distinct */
+	/* the text \xff reads as the byte ff does */
 	check_escape("\\xff", 4, "\\\\xff");
 }
 
