@@ -56,7 +56,7 @@ launch_tracer sc "$SC" --quiet --prometheus :0 --prometheus-stacks 3 -U -p "$SC_
 	"$WORK/sc/target:cbcc_add"
 SC_PID=$TRACER_PID
 TRACER_PID=
-PIDS+=("$FC_PID" "$AD_PID" "$SC_PID")
+PIDS+=("$FC_PID" "$AD_PID" "$SC_PID" "$FC_TARGET" "$SC_TARGET")
 tracer_ready fc "$FC_PID"
 tracer_ready ad "$AD_PID"
 tracer_ready sc "$SC_PID"
@@ -143,15 +143,19 @@ except AssertionError as e:
 # scraped_after JOB TIME: waits until Prometheus has scraped JOB after TIME
 # (its sample timestamps are the scrapes' start).
 scraped_after() {
-	local ts
-	for _ in $(seq 600); do
+	local ts name pid end=$((SECONDS + 60))
+	while [ "$SECONDS" -lt "$end" ]; do
+		for name in fc ad sc; do
+			pid=${name^^}_PID
+			kill -0 "${!pid}" 2>/dev/null || fail "$name exited: $(tail -5 "$WORK/$name.err")"
+		done
 		ts=$(python3 -c '
 import json, sys, urllib.parse, urllib.request
 url = sys.argv[1] + "/api/v1/query?" + urllib.parse.urlencode({"query": "timestamp(up{job=\"%s\"} == 1)" % sys.argv[2]})
 r = json.load(urllib.request.urlopen(url, timeout=10))["data"]["result"]
 print(r[0]["value"][1] if r else 0)' "$PROM" "$1")
 		python3 -c 'import sys; sys.exit(float(sys.argv[1]) <= float(sys.argv[2]))' "$ts" "$2" && return 0
-		sleep 0.1
+		sleep 0.2
 	done
 	fail "prometheus did not scrape $1 after $2: $(tail -5 "$WORK/prometheus.log")"
 }
