@@ -361,16 +361,24 @@ int rt_open_perf(struct cbcc_bpf *b, const char *table, rt_event_cb event_cb, rt
 
 int rt_poll(struct cbcc_bpf *b, int timeout_ms)
 {
-	return rt_poll_fd(b, timeout_ms, -1);
+	int n;
+
+	if (!b->nreaders) {
+		usleep((useconds_t)timeout_ms * 1000);
+		return 0;
+	}
+	n = perf_reader_poll(b->nreaders, b->readers, timeout_ms);
+	if (n < 0 && errno != EINTR)
+		return n;
+	perf_reader_consume(b->nreaders, b->readers);
+	return 0;
 }
 
 int rt_poll_fd(struct cbcc_bpf *b, int timeout_ms, int fd)
 {
-	struct pollfd *p = calloc((size_t)b->nreaders + 1, sizeof(*p));
+	struct pollfd *p = xcalloc((size_t)b->nreaders + 1, sizeof(*p));
 	int n;
 
-	if (!p)
-		return -1;
 	for (int i = 0; i < b->nreaders; i++)
 		p[i] = (struct pollfd){.fd = perf_reader_fd(b->readers[i]), .events = POLLIN};
 	p[b->nreaders] = (struct pollfd){.fd = fd, .events = POLLIN};
