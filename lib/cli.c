@@ -1,5 +1,7 @@
 #include "cli.h"
 
+#include "prom.h"
+
 #include <bcc/bcc_version.h>
 
 #include <errno.h>
@@ -187,11 +189,25 @@ void cli_common_option(int c, char **argv, struct cli_common *o)
 		if (kfunc_method_option(c == CLI_OPT_FENTRY, &o->kfunc, &err))
 			cli_usage_exit("%s", err.msg);
 		break;
+	case CLI_OPT_PROMETHEUS:
+		if (prom_addr_check(optarg, &err))
+			cli_usage_exit("argument --prometheus: %s", err.msg);
+		o->prometheus = optarg;
+		break;
+	case CLI_OPT_QUIET:
+		o->quiet = true;
+		break;
 	case ':':
 		cli_usage_exit("argument %s: expected one argument", argv[optind - 1]);
 	default:
 		cli_usage_exit("unrecognized option '%s'", argv[optind - 1]);
 	}
+}
+
+void cli_common_done(const struct cli_common *o)
+{
+	if (o->quiet && !o->prometheus)
+		cli_usage_exit("--quiet only goes with --prometheus%s", "");
 }
 
 void cli_print_version(const char *name)

@@ -54,6 +54,21 @@ long cli_number_arg(const char *opt, const char *arg, enum cli_number kind);
 #define CLI_OPT_FENTRY 0x1005
 #define CLI_OPT_UNSAFE 0x1006
 #define CLI_OPT_NO_MULTI 0x1007
+#define CLI_OPT_PROMETHEUS 0x1008
+#define CLI_OPT_QUIET 0x1009
+/* The exporter's options (argdist, funccount, stackcount), their getopt_long
+ * entries and their -h lines. */
+#define CLI_LONGOPTS_PROMETHEUS                                                                    \
+	{"prometheus", required_argument, 0, CLI_OPT_PROMETHEUS},                                  \
+	{                                                                                          \
+		"quiet", no_argument, 0, CLI_OPT_QUIET                                             \
+	}
+#define CLI_HELP_PROMETHEUS                                                                        \
+	"  --prometheus [HOST]:PORT\n"                                                             \
+	"                        serve the counts (cumulative) as Prometheus metrics at\n"         \
+	"                        http://HOST:PORT/metrics while tracing; HOST defaults\n"          \
+	"                        to 127.0.0.1, PORT 0 takes any free port\n"                       \
+	"  --quiet               with --prometheus: print no summaries, only serve them\n"
 /* Ends a tool's getopt_long table: --version, --help and the terminator. */
 #define CLI_LONGOPTS_END                                                                           \
 	{"version", no_argument, 0, CLI_OPT_VERSION}, {"help", no_argument, 0, 'h'},               \
@@ -68,12 +83,17 @@ struct cli_common {
 	bool no_multi;		 /* --no-multi (funccount, stackcount) */
 	enum kfunc_method kfunc; /* --kprobe / --fentry */
 	bool unsafe;		 /* --unsafe: uprobe offsets inside instructions */
+	const char *prometheus;	 /* --prometheus ADDR, syntax checked */
+	bool quiet;		 /* --quiet */
 };
 
 /* Handles a getopt_long result no tool-specific case took: --version and -h
  * (exit 0), --no-cache, --json, --no-multi, --kprobe, --fentry, --unsafe, a
  * missing value (':') and unknown options (exit 2). */
 void cli_common_option(int c, char **argv, struct cli_common *o);
+/* After the options: the rules between shared options (--quiet needs
+ * --prometheus), exit 2 when broken. */
+void cli_common_done(const struct cli_common *o);
 
 /* --version: "TOOL (cbcc) VERSION, libbcc VERSION" on stdout. */
 void cli_print_version(const char *tool);

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util.h"
+
 static void put_string(struct json *j, const char *str, size_t n);
 
 static void separate(struct json *j, const char *key)
@@ -59,19 +61,6 @@ void json_close(struct json *j)
 		sb_appendn(&j->sb, &j->close[--j->depth], 1);
 }
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
-
-	if (s[0] >= 0xf5 || len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	return len;
-}
-
 static void put_string(struct json *j, const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
@@ -90,7 +79,7 @@ static void put_string(struct json *j, const char *str, size_t n)
 			sb_printf(&j->sb, "\\u%04x", s[i]);
 		} else if (s[i] < 0x80) {
 			sb_appendn(&j->sb, (const char *)&s[i], 1);
-		} else if ((len = utf8_len(&s[i], n - i)) > 0) {
+		} else if ((len = utf8_char_len((const char *)&s[i], n - i)) > 0) {
 			sb_appendn(&j->sb, (const char *)&s[i], len);
 			i += len - 1;
 		} else {

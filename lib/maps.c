@@ -1,5 +1,7 @@
 #include "maps.h"
 
+#include "wildcard.h"
+
 #include <bcc/bcc_common.h>
 #include <bcc/libbpf.h>
 #include <stdlib.h>
@@ -61,16 +63,6 @@ void map_snapshot_free(struct map_snapshot *s)
 	memset(s, 0, sizeof(*s));
 }
 
-void map_hash_clear(const struct cbcc_map *m)
-{
-	size_t n;
-	char *keys = read_keys(m, &n);
-
-	for (size_t i = 0; i < n; i++)
-		bpf_delete_elem(m->fd, keys + i * m->key_size);
-	free(keys);
-}
-
 void map_array_read_u64(const struct cbcc_map *m, uint64_t *vals, int n)
 {
 	for (int i = 0; i < n; i++) {
@@ -81,7 +73,7 @@ void map_array_read_u64(const struct cbcc_map *m, uint64_t *vals, int n)
 	}
 }
 
-void map_array_zero_u64(const struct cbcc_map *m, int n)
+static void zero_u64(const struct cbcc_map *m, int n)
 {
 	uint64_t zero = 0;
 
@@ -90,4 +82,117 @@ void map_array_zero_u64(const struct cbcc_map *m, int n)
 
 		bpf_update_elem(m->fd, &key, &zero, 0);
 	}
+}
+
+void map_array_read_since_u64(const struct cbcc_map *m, uint64_t *vals, int n, uint64_t *last)
+{
+	map_array_read_u64(m, vals, n);
+	if (!last) {
+		zero_u64(m, n);
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		uint64_t total = vals[i];
+
+		vals[i] = total - last[i];
+		last[i] = total;
+	}
+}
+
+void map_read_probe_counts(const struct cbcc_map *m, const struct wc_list *probes,
+			   struct name_count *out)
+{
+	uint64_t *vals = xcalloc((size_t)probes->n, sizeof(uint64_t));
+
+	map_array_read_u64(m, vals, probes->n);
+	for (int i = 0; i < probes->n; i++) {
+		out[i].name = probes->m[i].name;
+		out[i].count = vals[i];
+	}
+	free(vals);
+}
+
+static int by_key(const void *a, const void *b, void *key_size)
+{
+	return memcmp(*(char *const *)a, *(char *const *)b, *(size_t *)key_size);
+}
+
+void map_snapshot_sort(const struct cbcc_map *m, struct map_snapshot *s)
+{
+	size_t ks = m->key_size, vs = m->value_size;
+	char **order = xcalloc(s->n ? s->n : 1, sizeof(char *));
+	char *keys = xmalloc((s->n ? s->n : 1) * ks), *values = xmalloc((s->n ? s->n : 1) * vs);
+
+	for (size_t i = 0; i < s->n; i++)
+		order[i] = s->keys + i * ks;
+	qsort_r(order, s->n, sizeof(char *), by_key, &ks);
+	for (size_t i = 0; i < s->n; i++) {
+		size_t from = (size_t)(order[i] - s->keys) / ks;
+
+		memcpy(keys + i * ks, order[i], ks);
+		memcpy(values + i * vs, s->values + from * vs, vs);
+	}
+	free(order);
+	free(s->keys);
+	free(s->values);
+	s->keys = keys;
+	s->values = values;
+}
+
+/* The total of key in a sorted snapshot, 0 when absent. */
+static uint64_t total_of(const struct cbcc_map *m, const struct map_snapshot *s, const char *key)
+{
+	size_t lo = 0, hi = s->n;
+	uint64_t v = 0;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = memcmp(s->keys + mid * m->key_size, key, m->key_size);
+
+		if (!c) {
+			memcpy(&v, s->values + mid * m->value_size, sizeof(v));
+			break;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return v;
+}
+
+void map_interval_read(const struct cbcc_map *m, struct map_interval *iv, struct map_snapshot *out)
+{
+	struct map_snapshot now;
+	size_t ks = m->key_size, vs = m->value_size, kept = 0;
+
+	if (!iv->keep) {
+		map_snapshot_read(m, out);
+		for (size_t i = 0; i < out->n; i++)
+			bpf_delete_elem(m->fd, out->keys + i * ks);
+		return;
+	}
+	map_snapshot_read(m, &now);
+	map_snapshot_sort(m, &now);
+	out->keys = xmalloc((now.n ? now.n : 1) * ks);
+	out->values = xcalloc(now.n ? now.n : 1, vs);
+	for (size_t i = 0; i < now.n; i++) {
+		uint64_t total, since;
+
+		memcpy(&total, now.values + i * vs, sizeof(total));
+		since = total - total_of(m, &iv->last, now.keys + i * ks);
+		if (!since)
+			continue;
+		memcpy(out->keys + kept * ks, now.keys + i * ks, ks);
+		memcpy(out->values + kept * vs, &since, sizeof(since));
+		kept++;
+	}
+	out->n = kept;
+	map_snapshot_free(&iv->last);
+	iv->last = now;
+}
+
+void map_interval_free(struct map_interval *iv)
+{
+	map_snapshot_free(&iv->last);
 }

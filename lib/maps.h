@@ -3,6 +3,7 @@
 #ifndef CBCC_MAPS_H
 #define CBCC_MAPS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,14 +28,39 @@ struct map_snapshot {
 };
 
 void map_snapshot_read(const struct cbcc_map *m, struct map_snapshot *s);
+/* Puts a snapshot's entries in the order of their key bytes. */
+void map_snapshot_sort(const struct cbcc_map *m, struct map_snapshot *s);
 void map_snapshot_free(struct map_snapshot *s);
-/* Deletes every entry of a hash map. */
-void map_hash_clear(const struct cbcc_map *m);
+
+/* Interval counts of a hash map of u64 counters (argdist -C, stackcount).
+ * Without keep each interval's counts are deleted once read; with keep (an
+ * exporter reads the totals) the map stays cumulative and an interval is the
+ * increase since the previous one. */
+struct map_interval {
+	bool keep;
+	struct map_snapshot last; /* with keep: the totals read last time, by key */
+};
+/* The entries counted since the previous call (none unchanged). */
+void map_interval_read(const struct cbcc_map *m, struct map_interval *iv, struct map_snapshot *out);
+void map_interval_free(struct map_interval *iv);
 
 /* An array of u64 (e.g. a histogram): reads slots [0, n) into vals, missing
  * slots read as 0. */
 void map_array_read_u64(const struct cbcc_map *m, uint64_t *vals, int n);
-/* Sets slots [0, n) of a u64 array to 0. */
-void map_array_zero_u64(const struct cbcc_map *m, int n);
+/* Reads slots [0, n) of a u64 array as what they counted since the previous
+ * call: with last (n totals the caller keeps, zero at first) the array stays
+ * cumulative and vals = now - last; without, the slots are zeroed. */
+void map_array_read_since_u64(const struct cbcc_map *m, uint64_t *vals, int n, uint64_t *last);
+
+/* A count and what it counts: a funccount probe. */
+struct name_count {
+	const char *name;
+	uint64_t count;
+};
+struct wc_list;
+/* The totals of funccount's counters (an array with a u64 per probe):
+ * out[i] = (probes->m[i].name, its count) for every probe. */
+void map_read_probe_counts(const struct cbcc_map *m, const struct wc_list *probes,
+			   struct name_count *out);
 
 #endif

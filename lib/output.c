@@ -44,11 +44,18 @@ bool output_flush(void)
 
 bool output_wait_closed(int timeout_ms)
 {
-	struct pollfd p = {.fd = STDOUT_FILENO, .events = 0};
+	return output_wait_fd(timeout_ms, true, -1);
+}
 
-	/* a pipe whose reader has gone reports POLLERR; files and terminals
-	 * report nothing, so this is a plain sleep for them */
-	return poll(&p, 1, timeout_ms) > 0 && (p.revents & (POLLERR | POLLHUP));
+bool output_wait_fd(int timeout_ms, bool watch_stdout, int fd)
+{
+	struct pollfd p[2] = {{.fd = watch_stdout ? STDOUT_FILENO : -1, .events = 0},
+			      {.fd = fd, .events = POLLIN}};
+
+	/* a pipe whose reader has gone reports POLLERR, a closed stdout
+	 * POLLNVAL; files and terminals report nothing, so this is a plain
+	 * sleep for them */
+	return poll(p, 2, timeout_ms) > 0 && (p[0].revents & (POLLERR | POLLHUP | POLLNVAL));
 }
 
 bool output_reader_gone(void)

@@ -20,6 +20,9 @@ bool output_flush(void);
 /* Waits up to timeout_ms (less when a signal arrives); true as soon as
  * stdout is a pipe whose reader has gone. */
 bool output_wait_closed(int timeout_ms);
+/* The same, watching stdout only when watch_stdout, and returning early
+ * (false) once fd, unless < 0, is readable (an exporter's scrape). */
+bool output_wait_fd(int timeout_ms, bool watch_stdout, int fd);
 /* Flushes stdout; true once its reader has gone: a write failed, or, while
  * no events come to write, poll says so. */
 bool output_reader_gone(void);

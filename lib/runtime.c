@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -601,6 +602,23 @@ int rt_poll(struct cbcc_bpf *b, int timeout_ms)
 	if (n < 0 && errno != EINTR)
 		return n;
 	perf_reader_consume(b->nreaders, b->readers);
+	return 0;
+}
+
+int rt_poll_fd(struct cbcc_bpf *b, int timeout_ms, int fd)
+{
+	struct pollfd *p = xcalloc((size_t)b->nreaders + 1, sizeof(*p));
+	int n;
+
+	for (int i = 0; i < b->nreaders; i++)
+		p[i] = (struct pollfd){.fd = perf_reader_fd(b->readers[i]), .events = POLLIN};
+	p[b->nreaders] = (struct pollfd){.fd = fd, .events = POLLIN};
+	n = poll(p, (nfds_t)b->nreaders + 1, timeout_ms);
+	free(p);
+	if (n < 0 && errno != EINTR)
+		return n;
+	if (b->nreaders)
+		perf_reader_consume(b->nreaders, b->readers);
 	return 0;
 }
 

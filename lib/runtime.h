@@ -73,6 +73,9 @@ int rt_check_fds(int progs, int probes, bool perf, struct cbcc_err *err);
 /* Waits up to timeout_ms, then runs the callbacks for everything buffered
  * (also events below the wake-up mark); <0 only on a real error. */
 int rt_poll(struct cbcc_bpf *b, int timeout_ms);
+/* rt_poll that also returns early once fd (unless < 0) is readable (an
+ * exporter's scrape waiting). */
+int rt_poll_fd(struct cbcc_bpf *b, int timeout_ms, int fd);
 
 /* USDT: register probe provider:name (provider may be NULL) of binary `path`
  * (or of process pid) for BPF function fn_name; returns the C types of its

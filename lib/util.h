@@ -39,5 +39,8 @@ bool is_c_identifier(const char *s);
 /* Copies src into dst (truncated to size) with every byte outside printable
  * ASCII shown as '?': outside text quoted in a one-line message. */
 void printable_copy(char *dst, size_t size, const char *src);
+/* Length of the well-formed UTF-8 character at s (at most n bytes; no
+ * overlong forms, surrogates or code points past U+10FFFF), or 0. */
+size_t utf8_char_len(const char *s, size_t n);
 
 #endif

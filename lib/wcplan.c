@@ -435,7 +435,7 @@ static int attach_singles(struct cbcc_bpf *b, const struct wc_pattern *p, const 
 
 int wc_attach_all(struct cbcc_bpf *b, const struct wc_pattern *p, const struct wc_list *l,
 		  const struct wc_plan *plan, const struct wc_progs *progs, pid_t pid,
-		  const char *tool, struct cbcc_err *err)
+		  const char *tool, int *attached, struct cbcc_err *err)
 {
 	const int *count = plan->count;
 	/* a descriptor (or two) per probe: one each, or one per link */
@@ -445,6 +445,7 @@ int wc_attach_all(struct cbcc_bpf *b, const struct wc_pattern *p, const struct w
 
 	if (rt_check_fds(probes, probes, false, err))
 		return -1;
+	*attached = l->n;
 	if (p->type == PROBE_USDT)
 		return rt_usdt_attach(b, err);
 	if (plan->count[WC_MULTI])
@@ -457,6 +458,7 @@ int wc_attach_all(struct cbcc_bpf *b, const struct wc_pattern *p, const struct w
 		rc = attach_singles(b, p, l, plan, progs, pid, tool, &skipped, err);
 	if (!rc && skipped && skipped == l->n)
 		rc = -1; /* err holds the last skipped one's reason */
+	*attached = l->n - skipped;
 	return rc;
 }
 

@@ -82,9 +82,10 @@ int wc_plan_configure(struct cbcc_bpf *b, const struct wc_plan *plan, struct cbc
 
 /* Attaches everything planned. A library function whose first instruction
  * the kernel cannot probe (ENOTSUPP) is skipped with a warning on stderr
- * when the pattern matched others. Stops early (returning 0) on a signal. */
+ * when the pattern matched others; *attached is the number of matches not
+ * skipped. Stops early (returning 0) on a signal. */
 int wc_attach_all(struct cbcc_bpf *b, const struct wc_pattern *p, const struct wc_list *l,
 		  const struct wc_plan *plan, const struct wc_progs *progs, pid_t pid,
-		  const char *tool, struct cbcc_err *err);
+		  const char *tool, int *attached, struct cbcc_err *err);
 
 #endif

@@ -9,7 +9,8 @@ export DEBIAN_FRONTEND=noninteractive
 PKGS=(build-essential cmake pkg-config clang clang-format llvm libclang-rt-dev
       libbpfcc-dev libbpf-dev libelf-dev libcapstone-dev zlib1g-dev linux-headers-amd64
       bpfcc-tools libbpf-tools bpftrace bpftool systemtap-sdt-dev python3 procps util-linux
-      qemu-system-x86 linux-image-amd64 busybox-static)
+      qemu-system-x86 linux-image-amd64 busybox-static
+      libmicrohttpd-dev prometheus curl)
 missing=()
 for p in "${PKGS[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -17,6 +18,11 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
 	apt-get update -q
 	apt-get install -y -q --no-install-recommends "${missing[@]}"
+	# The tests start Prometheus servers of their own: the package's service,
+	# started on install under systemd, is not wanted.
+	if [[ " ${missing[*]} " == *" prometheus "* ]] && [ -d /run/systemd/system ]; then
+		systemctl disable --now prometheus.service || true
+	fi
 fi
 
 # libbcc finds kernel headers through /lib/modules/$(uname -r)/{build,source}.

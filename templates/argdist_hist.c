@@ -1,5 +1,7 @@
 /* argdist probe {{INDEX}} (-H) */
 BPF_ARRAY({{NAME}}_hist, u64, 65);
+/* the sum of the values (two's complement for signed types) */
+BPF_ARRAY({{NAME}}_sum, u64, 1);
 
 int {{FN}}({{PARAMS}})
 {
@@ -7,8 +9,8 @@ int {{FN}}({{PARAMS}})
 	u32 __tgid = __pid_tgid >> 32;
 	u32 __pid = __pid_tgid;
 	u64 __value;
-	int __slot;
-	u64 *__count;
+	int __slot, __zero = 0;
+	u64 *__count, *__sum;
 
 	if (cbcc_skip(__tgid, __pid))
 		return 0;
@@ -19,6 +21,9 @@ int {{FN}}({{PARAMS}})
 	__count = {{NAME}}_hist.lookup(&__slot);
 	if (__count)
 		__sync_fetch_and_add(__count, 1);
+	__sum = {{NAME}}_sum.lookup(&__zero);
+	if (__sum)
+		__sync_fetch_and_add(__sum, __value);
 	return 0;
 }
 

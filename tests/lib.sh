@@ -49,10 +49,23 @@ need_bpf() {
 # (the header, printed once every probe is attached), or a line matching
 # $READY_RE when that is set (e.g. '^PID' after -v's program text).
 start_tracer() {
+	launch_tracer "$@"
+	tracer_ready "$1"
+}
+
+# launch_tracer NAME TOOL ARGS...: start_tracer without the wait, for tools
+# that attach side by side (then tracer_ready NAME PID for each).
+launch_tracer() {
 	local name=$1
 	shift
 	"$@" >"$WORK/$name.out" 2>"$WORK/$name.err" &
 	TRACER_PID=$!
+}
+
+# tracer_ready NAME [PID]: waits as start_tracer does for tracer PID
+# ($TRACER_PID by default).
+tracer_ready() {
+	local name=$1 pid=${2:-$TRACER_PID}
 	for _ in $(seq $((${CBCC_ATTACH_WAIT:-60} * 10))); do
 		if [ -n "${READY_ERR_RE:-}" ]; then # tools whose stdout is only data (--json)
 			grep -qE -- "$READY_ERR_RE" "$WORK/$name.err" 2>/dev/null && return 0
@@ -61,7 +74,7 @@ start_tracer() {
 		else
 			[ -s "$WORK/$name.out" ] && return 0
 		fi
-		kill -0 "$TRACER_PID" 2>/dev/null || fail "$name: tracer exited before attaching"
+		kill -0 "$pid" 2>/dev/null || fail "$name: tracer exited before attaching"
 		sleep 0.1
 	done
 	fail "$name: tracer did not attach within ${CBCC_ATTACH_WAIT:-60} s"

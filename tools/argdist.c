@@ -21,6 +21,7 @@
 #include "maps.h"
 #include "output.h"
 #include "probe.h"
+#include "prom.h"
 #include "signals.h"
 #include "strbuf.h"
 #include "sysenv.h"
@@ -34,7 +35,7 @@ static struct env {
 	int nincludes;
 	char **count_specs, **hist_specs;
 	int ncount, nhist;
-	struct cli_common common; /* --no-cache, --json, --kprobe/--fentry */
+	struct cli_common common; /* --no-cache, --json, --kprobe/--fentry, --prometheus */
 } env = {.string_size = 80, .interval = 1, .top = -1};
 
 struct probe {
@@ -46,8 +47,13 @@ struct probe {
 	char kfunc_why[320];	 /* why a kernel function got kprobes */
 	struct resolved_probe res;
 	struct cbcc_map map; /* NAME_hash (-C) or NAME_hist (-H) */
+	struct cbcc_map sum; /* -H: NAME_sum, the sum of the values */
 	size_t *offsets;     /* of each value in a -C key */
 	char **display;	     /* each expression as shown in the output */
+	/* --prometheus: the maps keep their totals; intervals are differences */
+	struct map_interval interval;	 /* -C */
+	uint64_t shown[HIST_LOG2_SLOTS]; /* -H: the totals at the last interval */
+	struct prom_family *metric;
 };
 
 struct argdist {
@@ -58,6 +64,8 @@ struct argdist {
 	struct strbuf out;
 	struct json json; /* --json: the interval's line */
 	struct kfunc_plan plan;
+	struct prom_exporter *prom; /* --prometheus */
+	uint64_t *drops_shown;	    /* with it: the drop totals at the last interval */
 };
 
 static volatile sig_atomic_t stop;
@@ -66,7 +74,8 @@ static const char usage_text[] =
 	"usage: argdist [-h] [-p PID] [-t TID] [-z STRING_SIZE] [-i INTERVAL]\n"
 	"               [-d DURATION] [-n COUNT] [-v] [-c] [-T TOP]\n"
 	"               [-H specifier] [-C specifier] [-I header] [--ebpf]\n"
-	"               [--no-cache] [--json] [--kprobe | --fentry] [--unsafe]\n";
+	"               [--no-cache] [--json] [--kprobe | --fentry] [--unsafe]\n"
+	"               [--prometheus [HOST]:PORT] [--quiet]\n";
 
 static const char help_text[] =
 	"\nTrace a function and display a summary of its parameter values.\n\n"
@@ -108,7 +117,7 @@ static const char help_text[] =
 	"  --json                print each interval as one JSON object per line\n"
 	"  --unsafe              allow a uprobe offset (lib:func+OFF) that does not start\n"
 	"                        an instruction of the function (it corrupts the program)\n"
-	"\n"
+	/* --prometheus, --quiet */ CLI_HELP_PROMETHEUS "\n"
 	"Probe specifier syntax:\n"
 	"        "
 	"{p,r,t,u}:{[library],category}:function(signature):type[,type...]:expr[,expr...][:filter]]"
@@ -178,6 +187,10 @@ static const char help_text[] =
 	"argdist --json -C 't:irq:irq_handler_entry():int:args->irq'\n"
 	"        The same as JSON Lines, one object per interval\n"
 	"\n"
+	"argdist --prometheus :9435 -H 'r::vfs_read():u32:$latency#read latency'\n"
+	"        Serve the latency of vfs_read() as the Prometheus histogram\n"
+	"        cbcc_argdist_read_latency_seconds at http://127.0.0.1:9435/metrics\n"
+	"\n"
 	"argdist -C 'u:pthread:pthread_start():u64:arg2' -p 1337\n"
 	"        Print frequency of function addresses used as a pthread start function,\n"
 	"        relying on the USDT pthread_start probe in process 1337\n"
@@ -228,6 +241,7 @@ static void parse_args(int argc, char **argv)
 		{"json", no_argument, 0, CLI_OPT_JSON},
 		{"kprobe", no_argument, 0, CLI_OPT_KPROBE},
 		{"fentry", no_argument, 0, CLI_OPT_FENTRY},
+		CLI_LONGOPTS_PROMETHEUS,
 		CLI_LONGOPTS_END,
 	};
 	int c;
@@ -284,6 +298,7 @@ static void parse_args(int argc, char **argv)
 			       argv[optind]);
 	if (env.ncount + env.nhist == 0)
 		cli_usage_exit("at least one specifier is required (-C or -H)%s", "");
+	cli_common_done(&env.common);
 }
 
 __attribute__((format(printf, 2, 3))) static void die(struct argdist *a, const char *fmt, ...)
@@ -469,12 +484,19 @@ static void open_maps(struct argdist *a)
 		struct probe *p = &a->probes[i];
 		char *name = xasprintf("%s_%s", p->fn_name,
 				       p->spec.kind == ARGDIST_HIST ? "hist" : "hash");
+		char *sum = xasprintf("%s_sum", p->fn_name);
 		int rc = map_open(&a->bpf, name, &p->map, &err);
 
+		if (!rc && p->spec.kind == ARGDIST_HIST)
+			rc = map_open(&a->bpf, sum, &p->sum, &err);
 		free(name);
+		free(sum);
 		if (rc)
 			die(a, "%s", err.msg);
+		p->interval.keep = a->prom != NULL;
 	}
+	if (a->prom)
+		a->drops_shown = xcalloc((size_t)a->nprobes, sizeof(uint64_t));
 }
 
 static void format_value(const struct probe *p, int i, const char *key, struct strbuf *out)
@@ -557,7 +579,10 @@ static void display_count(struct argdist *a, struct probe *p)
 	struct row *rows;
 	size_t first = 0;
 
-	map_snapshot_read(&p->map, &snap);
+	if (env.cumulative)
+		map_snapshot_read(&p->map, &snap);
+	else
+		map_interval_read(&p->map, &p->interval, &snap);
 	rows = xcalloc(snap.n ? snap.n : 1, sizeof(*rows));
 	for (size_t i = 0; i < snap.n; i++) {
 		rows[i].key = snap.keys + i * p->map.key_size;
@@ -587,8 +612,6 @@ static void display_count(struct argdist *a, struct probe *p)
 		json_close(&a->json);
 	free(rows);
 	map_snapshot_free(&snap);
-	if (!env.cumulative)
-		map_hash_clear(&p->map);
 }
 
 static void display_hist(struct argdist *a, struct probe *p)
@@ -598,13 +621,14 @@ static void display_hist(struct argdist *a, struct probe *p)
 
 	if (!label)
 		label = p->spec.default_expr ? "retval" : p->display[0];
-	map_array_read_u64(&p->map, vals, HIST_LOG2_SLOTS);
+	if (env.cumulative)
+		map_array_read_u64(&p->map, vals, HIST_LOG2_SLOTS);
+	else
+		map_array_read_since_u64(&p->map, vals, HIST_LOG2_SLOTS, a->prom ? p->shown : NULL);
 	if (env.common.json)
 		hist_log2_json(&a->json, "buckets", vals, HIST_LOG2_SLOTS);
 	else
 		hist_log2_format(&a->out, vals, HIST_LOG2_SLOTS, label);
-	if (!env.cumulative)
-		map_array_zero_u64(&p->map, HIST_LOG2_SLOTS);
 }
 
 /* A full -C map cannot take new values: say how many were not counted. */
@@ -654,8 +678,7 @@ static void print_interval(struct argdist *a)
 	uint64_t *drops = xcalloc(a->nprobes, sizeof(uint64_t));
 	char hms[16];
 
-	map_array_read_u64(&a->dropped, drops, a->nprobes);
-	map_array_zero_u64(&a->dropped, a->nprobes);
+	map_array_read_since_u64(&a->dropped, drops, a->nprobes, a->drops_shown);
 	if (env.common.json) {
 		print_json(a, drops);
 	} else {
@@ -670,13 +693,15 @@ static void print_interval(struct argdist *a)
 	free(drops);
 }
 
-/* Sleeps one interval; false when a signal cut it short. */
-static bool sleep_interval(void)
+/* Sleeps one interval, answering scrapes; false when a signal cut it short. */
+static bool sleep_interval(struct argdist *a)
 {
-	struct timespec left = {env.interval, 0};
+	uint64_t now, end = output_monotonic_ns() + (uint64_t)env.interval * 1000000000ull;
 
-	while (!stop && nanosleep(&left, &left) < 0 && errno == EINTR)
-		;
+	while (!stop && (now = output_monotonic_ns()) < end) {
+		output_wait_fd((int)((end - now) / 1000000) + 1, false, prom_fd(a->prom));
+		prom_serve(a->prom);
+	}
 	return !stop;
 }
 
@@ -685,9 +710,10 @@ static void run_loop(struct argdist *a)
 	long printed = 0, seconds = 0;
 
 	for (;;) {
-		bool whole = sleep_interval();
+		bool whole = sleep_interval(a);
 
-		print_interval(a); /* after a signal too: the last, partial interval */
+		if (!env.common.quiet)
+			print_interval(a); /* after a signal too: the last, partial interval */
 		if (!output_flush() || !whole)
 			break;
 		printed++;
@@ -711,8 +737,144 @@ static void check_system(void)
 		die(NULL, "thread %ld does not exist", env.tid);
 }
 
+/* --prometheus: a -C probe's counts, one label per expression. */
+static void collect_counts(struct probe *p)
+{
+	int nlabels = p->spec.default_expr && p->spec.loc.type != PROBE_RETURN ? 0 : p->spec.nexprs;
+	struct strbuf *vals = xcalloc((size_t)p->spec.nexprs, sizeof(*vals));
+	const char **ptrs = xcalloc((size_t)p->spec.nexprs, sizeof(char *));
+	struct map_snapshot snap;
+
+	map_snapshot_read(&p->map, &snap);
+	for (size_t k = 0; k < snap.n; k++) {
+		const char *key = snap.keys + k * p->map.key_size;
+		uint64_t count;
+
+		for (int i = 0; i < nlabels; i++) {
+			sb_reset(&vals[i]);
+			format_value(p, i, key, &vals[i]);
+			ptrs[i] = sb_str(&vals[i]);
+		}
+		memcpy(&count, snap.values + k * p->map.value_size, sizeof(count));
+		prom_add(p->metric, ptrs, count);
+	}
+	map_snapshot_free(&snap);
+	for (int i = 0; i < p->spec.nexprs; i++)
+		sb_free(&vals[i]);
+	free(vals);
+	free(ptrs);
+}
+
+/* --prometheus: a -H probe's histogram and sum. */
+static void collect_hist(struct probe *p)
+{
+	uint64_t slots[HIST_LOG2_SLOTS], sum;
+
+	map_array_read_u64(&p->map, slots, HIST_LOG2_SLOTS);
+	map_array_read_u64(&p->sum, &sum, 1);
+	prom_add_hist(p->metric, NULL, slots, sum, argdist_type_is_signed(p->spec.types[0]));
+}
+
+static void collect(void *ctx, struct prom_stats *stats)
+{
+	struct argdist *a = ctx;
+	uint64_t *drops = xcalloc((size_t)a->nprobes, sizeof(uint64_t));
+
+	map_array_read_u64(&a->dropped, drops, a->nprobes);
+	for (int i = 0; i < a->nprobes; i++) {
+		struct probe *p = &a->probes[i];
+
+		if (p->spec.kind == ARGDIST_HIST)
+			collect_hist(p);
+		else
+			collect_counts(p);
+		stats->lost_events += drops[i];
+	}
+	free(drops);
+	stats->probes_attached = (uint64_t)a->nprobes;
+}
+
+/* A -H probe of $latency: nanoseconds, exposed in seconds. */
+static bool in_seconds(const struct probe *p)
+{
+	return p->spec.kind == ARGDIST_HIST && !strcmp(p->spec.exprs[0], "$latency");
+}
+
+/* cbcc_argdist_NAME: NAME from the probe's label, else its function (and,
+ * for -H, its expression), "_seconds" for $latency. */
+static char *metric_name(const struct probe *p)
+{
+	char *text = p->spec.label ? xstrdup(p->spec.label)
+		     : p->spec.kind == ARGDIST_COUNT
+			     ? xstrdup(p->spec.loc.function)
+			     : xasprintf("%s %s", p->spec.loc.function, p->display[0]);
+	char *base = prom_name(text), *name;
+	size_t len;
+
+	free(text);
+	if (!base)
+		base = xstrdup("probe");
+	len = strlen(base);
+	if (p->spec.kind == ARGDIST_COUNT && len > 6 && !strcmp(base + len - 6, "_total"))
+		base[len - 6] = '\0'; /* the counter's suffix comes anyway */
+	if (in_seconds(p)) {
+		text = prom_seconds_name(base);
+		free(base);
+		base = text;
+	}
+	name = xasprintf("cbcc_argdist_%s", base);
+	free(base);
+	return name;
+}
+
+static void declare_metric(struct argdist *a, struct probe *p, int number)
+{
+	bool hist = p->spec.kind == ARGDIST_HIST;
+	char *name = metric_name(p), **labels = NULL;
+	char *help = xasprintf(hist ? "argdist -H '%s': distribution of its value%s."
+				    : "argdist -C '%s': calls per value of its expressions.",
+			       p->spec.raw, in_seconds(p) ? " in seconds" : "");
+	struct cbcc_err err;
+	int nlabels = 0;
+
+	if (!hist && !(p->spec.default_expr && p->spec.loc.type != PROBE_RETURN)) {
+		/* one label per expression; none when the probe counts calls */
+		nlabels = p->spec.nexprs;
+		labels = prom_label_names((const char *const *)p->display, nlabels);
+	}
+	for (int attempt = 0; !p->metric && attempt < 2; attempt++) {
+		if (attempt) { /* the name is taken: number it */
+			char *numbered = xasprintf("%s_%d", name, number);
+
+			free(name);
+			name = numbered;
+		}
+		p->metric = prom_family_new(prom_registry(a->prom),
+					    hist ? PROM_HISTOGRAM : PROM_COUNTER, name, help,
+					    (const char *const *)labels, nlabels, &err);
+	}
+	if (!p->metric)
+		die(a, "--prometheus: probe '%s': %s", p->spec.raw, err.msg);
+	if (in_seconds(p))
+		prom_family_decimals(p->metric, 9);
+	free_strv(labels, nlabels);
+	free(name);
+	free(help);
+}
+
+static void start_exporter(struct argdist *a)
+{
+	struct cbcc_err err;
+
+	for (int i = 0; i < a->nprobes; i++)
+		declare_metric(a, &a->probes[i], i + 1);
+	if (prom_start(a->prom, collect, a, &err))
+		die(a, "%s", err.msg);
+}
+
 static void free_argdist(struct argdist *a)
 {
+	prom_close(a->prom);
 	rt_close(&a->bpf);
 	for (int i = 0; i < a->nprobes; i++) {
 		struct probe *p = &a->probes[i];
@@ -726,9 +888,11 @@ static void free_argdist(struct argdist *a)
 		free(p->prog);
 		free(p->enter_prog);
 		free(p->offsets);
+		map_interval_free(&p->interval);
 		resolved_probe_free(&p->res);
 	}
 	free(a->probes);
+	free(a->drops_shown);
 	sb_free(&a->out);
 	json_free(&a->json);
 	kfunc_plan_free(&a->plan);
@@ -746,6 +910,9 @@ int main(int argc, char **argv)
 	cli_init("argdist", usage_text, help_text);
 	parse_args(argc, argv);
 	signals_install(&stop);
+	if (env.common.prometheus && !env.ebpf &&
+	    prom_open(env.common.prometheus, "argdist", &a.prom, &err)) /* before attaching */
+		die(NULL, "%s", err.msg);
 	if (!env.ebpf)
 		check_system();
 	a.plan = (struct kfunc_plan){
@@ -770,6 +937,8 @@ int main(int argc, char **argv)
 	free(src);
 	open_maps(&a);
 	attach_all(&a);
+	if (a.prom && !stop)
+		start_exporter(&a);
 	if (!stop)
 		run_loop(&a);
 	output_flush();

@@ -17,6 +17,7 @@
 #include "kfunc.h"
 #include "maps.h"
 #include "output.h"
+#include "prom.h"
 #include "runtime.h"
 #include "signals.h"
 #include "sysenv.h"
@@ -31,7 +32,8 @@ static struct env {
 	long cpu;
 	bool timestamp, regexp, debug;
 	const char *pattern;
-	struct cli_common common; /* --no-cache, --json, --no-multi, --kprobe/--fentry */
+	struct cli_common
+		common; /* --no-cache, --json, --no-multi, --kprobe/--fentry, --prometheus */
 } env = {.cpu = -1};
 
 struct counter {
@@ -40,9 +42,12 @@ struct counter {
 	char **fn_names;     /* per probe attached alone (and USDT): its function */
 	struct wc_plan plan; /* how each probe attaches */
 	struct cbcc_bpf bpf;
-	struct cbcc_map counts;
-	uint64_t *printed; /* per probe: its count at the last summary */
-	struct json json;  /* --json: the interval's line */
+	struct cbcc_map counts; /* a total per probe, never reset */
+	uint64_t *shown;	/* the totals at the last summary */
+	int attached;
+	struct json json;	    /* --json: the interval's line */
+	struct prom_exporter *prom; /* --prometheus */
+	struct prom_family *calls;
 };
 
 static volatile sig_atomic_t stop;
@@ -50,6 +55,7 @@ static volatile sig_atomic_t stop;
 static const char usage_text[] =
 	"usage: funccount [-h] [-p PID] [-i INTERVAL] [-d DURATION] [-T] [-r] [-D]\n"
 	"                 [-c CPU] [--json] [--no-multi] [--kprobe | --fentry]\n"
+	"                 [--prometheus [HOST]:PORT] [--quiet]\n"
 	"                 pattern\n";
 
 static const char help_text[] =
@@ -76,7 +82,7 @@ static const char help_text[] =
 	"  --kprobe              attach kernel functions with kprobes\n"
 	"  --fentry              attach kernel functions with fentry (default when the\n"
 	"                        kernel supports it; -D says which was chosen)\n"
-	"\nexamples:\n"
+	/* --prometheus, --quiet */ CLI_HELP_PROMETHEUS "\nexamples:\n"
 	"    ./funccount 'vfs_*'             # count kernel fns starting with \"vfs\"\n"
 	"    ./funccount -r '^vfs.*'         # same as above, using regular expressions\n"
 	"    ./funccount -Ti 5 'vfs_*'       # output every 5 seconds, with timestamps\n"
@@ -89,7 +95,9 @@ static const char help_text[] =
 	"    ./funccount -p 185 go:os.*      # count all \"os.*\" calls in libgo, PID 185\n"
 	"    ./funccount ./test:read*        # count \"read*\" calls in the ./test binary\n"
 	"    ./funccount -c 1 'vfs_*'        # count vfs calls on CPU 1 only\n"
-	"    ./funccount --json -i 1 t:sched:sched_fork  # JSON Lines, every second\n";
+	"    ./funccount --json -i 1 t:sched:sched_fork  # JSON Lines, every second\n"
+	"    ./funccount --prometheus :9436 --quiet 't:syscalls:sys_enter_*'\n"
+	"                                    # serve syscall counts to Prometheus\n";
 
 static void parse_args(int argc, char **argv)
 {
@@ -106,6 +114,7 @@ static void parse_args(int argc, char **argv)
 		{"no-multi", no_argument, 0, CLI_OPT_NO_MULTI},
 		{"kprobe", no_argument, 0, CLI_OPT_KPROBE},
 		{"fentry", no_argument, 0, CLI_OPT_FENTRY},
+		CLI_LONGOPTS_PROMETHEUS,
 		CLI_LONGOPTS_END,
 	};
 	int c;
@@ -143,6 +152,7 @@ static void parse_args(int argc, char **argv)
 	if (argc - optind > 1)
 		cli_usage_exit("unrecognized arguments: %s", argv[optind + 1]);
 	env.pattern = argv[optind];
+	cli_common_done(&env.common);
 	if (env.duration && !env.interval)
 		env.interval = env.duration;
 	if (!env.interval)
@@ -202,7 +212,7 @@ static void attach_all(struct counter *c)
 	struct cbcc_err err;
 
 	if (wc_attach_all(&c->bpf, &c->pat, &c->probes, &c->plan, &progs, (pid_t)env.pid,
-			  "funccount", &err))
+			  "funccount", &c->attached, &err))
 		die(c, err.msg);
 }
 
@@ -219,7 +229,7 @@ static void configure(struct counter *c)
 	if (map_open(&c->bpf, "cbcc_counts", &c->counts, &err) ||
 	    wc_plan_configure(&c->bpf, &c->plan, &err))
 		die(c, err.msg);
-	c->printed = xcalloc(c->probes.n, sizeof(*c->printed));
+	c->shown = xcalloc((size_t)c->probes.n, sizeof(uint64_t));
 }
 
 struct row {
@@ -252,21 +262,20 @@ static void print_json(struct counter *c, const struct row *rows, int n)
 	json_print(j);
 }
 
-/* Prints the counts since the last call. The program's counters only grow
- * (nothing counted between reading and clearing them is lost). */
+/* Prints the counts since the last call (the map keeps the totals). */
 static void print_counts(struct counter *c)
 {
 	struct row *rows = xcalloc(c->probes.n, sizeof(*rows));
-	uint64_t *now = xcalloc(c->probes.n, sizeof(*now));
+	struct name_count *now = xcalloc(c->probes.n, sizeof(*now));
 	int n = 0;
 
-	map_array_read_u64(&c->counts, now, c->probes.n);
+	map_read_probe_counts(&c->counts, &c->probes, now);
 	for (int i = 0; i < c->probes.n; i++) {
-		if (now[i] > c->printed[i]) {
+		if (now[i].count > c->shown[i]) {
 			rows[n].slot = i;
-			rows[n++].count = now[i] - c->printed[i];
+			rows[n++].count = now[i].count - c->shown[i];
 		}
-		c->printed[i] = now[i];
+		c->shown[i] = now[i].count;
 	}
 	free(now);
 	if (n > 1)
@@ -296,7 +305,7 @@ static void print_counts(struct counter *c)
 }
 
 /* Sleeps until the interval ends or a signal arrives. */
-static void wait_interval(void)
+static void wait_interval(struct counter *c)
 {
 	uint64_t end = output_monotonic_ns() + (uint64_t)env.interval * 1000000000ull;
 
@@ -305,9 +314,11 @@ static void wait_interval(void)
 
 		if (now >= end)
 			break;
-		if (output_wait_closed(
-			    (int)((end - now) / 1000000 > 200 ? 200 : (end - now) / 1000000 + 1)))
+		if (output_wait_fd(
+			    (int)((end - now) / 1000000 > 200 ? 200 : (end - now) / 1000000 + 1),
+			    !env.common.quiet, prom_fd(c->prom)))
 			stop = SIGPIPE;
+		prom_serve(c->prom);
 	}
 }
 
@@ -318,27 +329,57 @@ static void run_loop(struct counter *c)
 	for (;;) {
 		bool exiting;
 
-		wait_interval();
+		wait_interval(c);
 		if (!stop)
 			seconds += env.interval;
 		exiting = stop || (env.duration && seconds >= env.duration);
-		print_counts(c);
+		if (!env.common.quiet)
+			print_counts(c);
 		if (exiting)
-			fputs("Detaching...\n", env.common.json ? stderr : stdout);
+			fputs("Detaching...\n",
+			      env.common.json || env.common.quiet ? stderr : stdout);
 		if (!output_flush() || exiting)
 			break;
 	}
 }
 
+/* --prometheus: the calls of every probe, read at each scrape. */
+static void collect(void *ctx, struct prom_stats *stats)
+{
+	struct counter *c = ctx;
+	struct name_count *now = xcalloc(c->probes.n, sizeof(*now));
+
+	map_read_probe_counts(&c->counts, &c->probes, now);
+	for (int i = 0; i < c->probes.n; i++)
+		prom_add(c->calls, &now[i].name, now[i].count);
+	free(now);
+	stats->probes_attached = (uint64_t)c->attached;
+}
+
+static void start_exporter(struct counter *c)
+{
+	static const char *const labels[] = {"func"};
+	char *help = xasprintf("Calls of each function, tracepoint or USDT probe matching %s.",
+			       env.pattern);
+	struct cbcc_err err;
+
+	c->calls = prom_family_new(prom_registry(c->prom), PROM_COUNTER, "cbcc_funccount_calls",
+				   help, labels, 1, &err);
+	free(help);
+	if (!c->calls || prom_start(c->prom, collect, c, &err))
+		die(c, err.msg);
+}
+
 static void free_counter(struct counter *c)
 {
+	prom_close(c->prom);
 	rt_close_announced(&c->bpf);
 	free_strv(c->fn_names, c->probes.n);
-	free(c->printed);
 	wc_plan_free(&c->plan);
 	wc_list_free(&c->probes);
 	wc_pattern_free(&c->pat);
 	json_free(&c->json);
+	free(c->shown);
 }
 
 int main(int argc, char **argv)
@@ -351,6 +392,9 @@ int main(int argc, char **argv)
 	cli_init("funccount", usage_text, help_text);
 	parse_args(argc, argv);
 	signals_install(&stop);
+	if (env.common.prometheus &&
+	    prom_open(env.common.prometheus, "funccount", &c.prom, &err)) /* before attaching */
+		die(NULL, err.msg);
 	if (sysenv_check_tracing(env.pid, warning, sizeof(warning), &err))
 		die(NULL, err.msg);
 	if (*warning)
@@ -369,8 +413,10 @@ int main(int argc, char **argv)
 	free(src);
 	configure(&c);
 	attach_all(&c);
+	if (c.prom && !stop)
+		start_exporter(&c);
 	if (!stop) {
-		fprintf(env.common.json ? stderr : stdout,
+		fprintf(env.common.json || env.common.quiet ? stderr : stdout,
 			"Tracing %d functions for \"%s\"... Hit Ctrl-C to end.\n", c.probes.n,
 			env.pattern);
 		if (output_flush())

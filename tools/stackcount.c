@@ -16,7 +16,9 @@
 #include "countgen.h"
 #include "json.h"
 #include "kfunc.h"
+#include "maps.h"
 #include "output.h"
+#include "prom.h"
 #include "runtime.h"
 #include "signals.h"
 #include "strbuf.h"
@@ -30,12 +32,13 @@
 #define NO_PID 0xffffffffu
 
 static struct env {
-	struct cli_common common; /* --no-cache, --json */
+	struct cli_common common; /* --no-cache, --json, --prometheus */
 	long pid, cpu, interval, duration;
+	long prom_stacks; /* --prometheus-stacks */
 	bool timestamp, regexp, offset, perpid, kernel_only, user_only, verbose, delimited;
 	bool folded, debug;
 	const char *pattern;
-} env = {.cpu = -1};
+} env = {.cpu = -1, .prom_stacks = 1000};
 
 struct stack_key {
 	uint32_t tgid;
@@ -52,9 +55,19 @@ struct counter {
 	struct wc_plan plan; /* how each match attaches */
 	struct cbcc_bpf bpf;
 	struct syms *syms;
-	int counts_fd, stacks_fd, stack_pid_fd;
+	struct cbcc_map counts;
+	struct map_interval interval; /* keeps the totals under --prometheus */
+	int stacks_fd, stack_pid_fd;
+	int attached;
 	bool kstack, ustack, delimiter;
-	struct json json; /* --json: the interval's line */
+	struct json json;	    /* --json: the interval's line */
+	uint64_t lost;		    /* perf buffer: new processes not heard of */
+	struct prom_exporter *prom; /* --prometheus */
+	struct prom_family *events;
+	/* the folded lines of the last scrape, by key: each stack is
+	 * symbolized once (libbcc stats files for every address) */
+	struct map_snapshot folded_keys;
+	char **folded;
 };
 
 static volatile sig_atomic_t stop;
@@ -62,7 +75,8 @@ static volatile sig_atomic_t stop;
 static const char usage_text[] =
 	"usage: stackcount [-h] [-p PID] [-c CPU] [-i INTERVAL] [-D DURATION] [-T]\n"
 	"                  [-r] [-s] [-P] [-K] [-U] [-v] [-d] [-f] [--debug] [--json]\n"
-	"                  [--no-multi] [--kprobe | --fentry]\n"
+	"                  [--no-multi] [--kprobe | --fentry] [--prometheus [HOST]:PORT]\n"
+	"                  [--quiet] [--prometheus-stacks N]\n"
 	"                  pattern\n";
 
 static const char help_text[] =
@@ -97,6 +111,9 @@ static const char help_text[] =
 	"  -f, --folded          output folded format\n"
 	"  --debug               print BPF program before starting (for debugging purposes)\n"
 	"  --json                print each summary as one JSON object per line\n"
+	/* --prometheus, --quiet */ CLI_HELP_PROMETHEUS "  --prometheus-stacks N\n"
+	"                        with --prometheus: serve at most N stacks (default\n"
+	"                        1000), the rest summed into stack=\"[other]\"\n"
 	"\nexamples:\n"
 	"    ./stackcount submit_bio         # count kernel stack traces for submit_bio\n"
 	"    ./stackcount -d ip_output       # include a user/kernel stack delimiter\n"
@@ -112,11 +129,13 @@ static const char help_text[] =
 	"    ./stackcount -p 185 u:node:*    # count stacks for all USDT probes in node\n"
 	"    ./stackcount -K t:sched:sched_switch   # kernel stacks only\n"
 	"    ./stackcount -U t:sched:sched_switch   # user stacks only\n"
-	"    ./stackcount --json -p 185 c:malloc    # JSON Lines, one object per summary\n";
+	"    ./stackcount --json -p 185 c:malloc    # JSON Lines, one object per summary\n"
+	"    ./stackcount --prometheus :9437 --quiet -U c:malloc\n"
+	"                                    # serve malloc's stacks to Prometheus\n";
 
 static void parse_args(int argc, char **argv)
 {
-	enum { OPT_DEBUG = 256 };
+	enum { OPT_DEBUG = 256, OPT_PROM_STACKS };
 	static const struct option longopts[] = {
 		{"pid", required_argument, 0, 'p'},
 		{"cpu", required_argument, 0, 'c'},
@@ -137,6 +156,8 @@ static void parse_args(int argc, char **argv)
 		{"no-multi", no_argument, 0, CLI_OPT_NO_MULTI},
 		{"kprobe", no_argument, 0, CLI_OPT_KPROBE},
 		{"fentry", no_argument, 0, CLI_OPT_FENTRY},
+		{"prometheus-stacks", required_argument, 0, OPT_PROM_STACKS},
+		CLI_LONGOPTS_PROMETHEUS,
 		CLI_LONGOPTS_END,
 	};
 	int c;
@@ -186,6 +207,9 @@ static void parse_args(int argc, char **argv)
 		case OPT_DEBUG:
 			env.debug = true;
 			break;
+		case OPT_PROM_STACKS:
+			env.prom_stacks = cli_int_arg("--prometheus-stacks", optarg, 1);
+			break;
 		default:
 			cli_common_option(c, argv, &env.common);
 		}
@@ -200,6 +224,7 @@ static void parse_args(int argc, char **argv)
 	if (env.common.json && env.folded)
 		cli_usage_exit("--json and -f cannot be used together%s", "");
 	env.pattern = argv[optind];
+	cli_common_done(&env.common);
 	if (env.duration && !env.interval)
 		env.interval = env.duration;
 	if (!env.interval)
@@ -269,7 +294,7 @@ static void attach_all(struct counter *c)
 	for (int i = 0; i < c->probes.n; i++)
 		single[i] = wc_plan_is(&c->plan, i, WC_FENTRY) ? c->fn_names[i] : c->shared;
 	rc = wc_attach_all(&c->bpf, &c->pat, &c->probes, &c->plan, &progs, (pid_t)env.pid,
-			   "stackcount", &err);
+			   "stackcount", &c->attached, &err);
 	free(single);
 	if (rc)
 		die(c, err.msg);
@@ -288,8 +313,9 @@ static void on_seen(void *cookie, void *data, int size)
 
 static void on_lost(void *cookie, uint64_t lost)
 {
-	(void)cookie;
-	(void)lost;
+	struct counter *c = cookie;
+
+	c->lost += lost;
 }
 
 static void setup(struct counter *c)
@@ -302,10 +328,12 @@ static void setup(struct counter *c)
 
 	if (fd < 0 || bpf_update_elem(fd, &zero, &cfg, 0) < 0)
 		die(c, "cannot configure the BPF program's filters");
-	c->counts_fd = rt_table_fd(&c->bpf, "cbcc_counts", &err);
+	if (map_open(&c->bpf, "cbcc_counts", &c->counts, &err))
+		die(c, err.msg);
+	c->interval.keep = c->prom != NULL;
 	c->stacks_fd = rt_table_fd(&c->bpf, "cbcc_stacks", &err);
 	c->stack_pid_fd = rt_table_fd(&c->bpf, "cbcc_stack_pid", &err);
-	if (c->counts_fd < 0 || c->stacks_fd < 0 || c->stack_pid_fd < 0)
+	if (c->stacks_fd < 0 || c->stack_pid_fd < 0)
 		die(c, err.msg);
 	c->syms = syms_new();
 	if (env.pid)
@@ -369,25 +397,32 @@ static int symbol_pid(struct counter *c, const struct stack_key *k)
 	return (int)pid;
 }
 
-static void print_folded(struct counter *c, const struct entry *e)
+/* The stack as -f shows it: "comm;outermost;...;innermost". */
+static void folded_line(struct counter *c, const struct entry *e, struct strbuf *line)
 {
 	uint64_t kips[MAX_FRAMES + 1], uips[MAX_FRAMES + 1];
 	int nk = kernel_frames(c, e->key.kstack, kips);
 	int nu = stack_frames(c, e->key.ustack, e->key.caller, uips);
 	int pid = symbol_pid(c, &e->key);
-	struct strbuf line = STRBUF_INIT;
 
-	sb_appendn(&line, e->key.comm, strnlen(e->key.comm, sizeof(e->key.comm)));
+	sb_appendn(line, e->key.comm, strnlen(e->key.comm, sizeof(e->key.comm)));
 	for (int i = nu - 1; i >= 0; i--) {
-		sb_append(&line, ";");
-		frame_name(c, pid, uips[i], &line);
+		sb_append(line, ";");
+		frame_name(c, pid, uips[i], line);
 	}
 	if (c->delimiter)
-		sb_append(&line, ";-");
+		sb_append(line, ";-");
 	for (int i = nk - 1; i >= 0; i--) {
-		sb_append(&line, ";");
-		frame_name(c, -1, kips[i], &line);
+		sb_append(line, ";");
+		frame_name(c, -1, kips[i], line);
 	}
+}
+
+static void print_folded(struct counter *c, const struct entry *e)
+{
+	struct strbuf line = STRBUF_INIT;
+
+	folded_line(c, e, &line);
 	printf("%s %llu\n", sb_str(&line), (unsigned long long)e->count);
 	sb_free(&line);
 }
@@ -473,27 +508,30 @@ static void print_json(struct counter *c, const struct entry *all, int n)
 	json_print(&c->json);
 }
 
-/* Prints the stacks counted since the last call, least frequent first, and
- * clears the counts. */
+/* The stacks of a snapshot of the counts (n of them, at least one slot). */
+static struct entry *entries(const struct counter *c, const struct map_snapshot *snap)
+{
+	struct entry *all = xcalloc(snap->n ? snap->n : 1, sizeof(*all));
+
+	for (size_t i = 0; i < snap->n; i++) {
+		memcpy(&all[i].key, snap->keys + i * c->counts.key_size, sizeof(all[i].key));
+		memcpy(&all[i].count, snap->values + i * c->counts.value_size, sizeof(uint64_t));
+	}
+	return all;
+}
+
+/* Prints the stacks counted since the last call, least frequent first. */
 static void print_counts(struct counter *c)
 {
-	struct entry *all = NULL;
-	struct stack_key key, next;
-	int n = 0;
-	void *prev = NULL;
+	struct map_snapshot snap;
+	struct entry *all;
+	int n;
 
-	while (bpf_get_next_key(c->counts_fd, prev, &next) == 0) {
-		all = xrealloc(all, (n + 1) * sizeof(*all));
-		all[n].key = next;
-		all[n].count = 0;
-		bpf_lookup_elem(c->counts_fd, &next, &all[n].count);
-		n++;
-		key = next;
-		prev = &key;
-	}
-	for (int i = 0; i < n; i++)
-		bpf_delete_elem(c->counts_fd, &all[i].key);
-	if (n > 1) /* all is NULL when nothing was counted */
+	map_interval_read(&c->counts, &c->interval, &snap);
+	all = entries(c, &snap);
+	n = (int)snap.n;
+	map_snapshot_free(&snap);
+	if (n > 1)
 		qsort(all, n, sizeof(*all), by_count);
 	if (env.common.json) {
 		print_json(c, all, n);
@@ -519,9 +557,10 @@ static void wait_interval(struct counter *c)
 
 	while (!stop && output_monotonic_ns() < end) {
 		if (c->ustack)
-			rt_poll(&c->bpf, 50);
-		if (output_wait_closed(c->ustack ? 0 : 100))
+			rt_poll_fd(&c->bpf, 50, prom_fd(c->prom));
+		if (output_wait_fd(c->ustack ? 0 : 100, !env.common.quiet, prom_fd(c->prom)))
 			stop = SIGPIPE;
+		prom_serve(c->prom);
 	}
 }
 
@@ -536,16 +575,102 @@ static void run_loop(struct counter *c)
 		if (!stop)
 			seconds += env.interval;
 		exiting = stop || (env.duration && seconds >= env.duration);
-		print_counts(c);
+		if (!env.common.quiet)
+			print_counts(c);
 		if (exiting && !env.folded)
-			fputs("Detaching...\n", env.common.json ? stderr : stdout);
+			fputs("Detaching...\n",
+			      env.common.json || env.common.quiet ? stderr : stdout);
 		if (!output_flush() || exiting)
 			break;
 	}
 }
 
+/* The folded lines of snap's stacks (sorted by key): those of the last
+ * scrape again, new ones (and any with an [unknown] frame) symbolized. */
+static char **fold_all(struct counter *c, const struct map_snapshot *snap, const struct entry *all)
+{
+	char **lines = xcalloc(snap->n ? snap->n : 1, sizeof(char *));
+	size_t ks = c->counts.key_size, old = 0;
+
+	for (size_t i = 0; i < snap->n; i++) {
+		const char *key = snap->keys + i * ks;
+		struct strbuf line = STRBUF_INIT;
+		int cmp = -1;
+
+		while (old < c->folded_keys.n &&
+		       (cmp = memcmp(c->folded_keys.keys + old * ks, key, ks)) < 0)
+			free(c->folded[old++]);
+		if (old < c->folded_keys.n && cmp == 0 && !strstr(c->folded[old], "[unknown]")) {
+			lines[i] = c->folded[old++];
+			continue;
+		}
+		folded_line(c, &all[i], &line);
+		lines[i] = sb_steal(&line);
+	}
+	while (old < c->folded_keys.n)
+		free(c->folded[old++]);
+	free(c->folded);
+	return lines;
+}
+
+/* --prometheus: every stack's total, as its -f line (split by process
+ * under -P). */
+static void collect(void *ctx, struct prom_stats *stats)
+{
+	struct counter *c = ctx;
+	struct strbuf comm = STRBUF_INIT;
+	struct map_snapshot snap;
+	struct entry *all;
+
+	map_snapshot_read(&c->counts, &snap);
+	map_snapshot_sort(&c->counts, &snap);
+	all = entries(c, &snap);
+	c->folded = fold_all(c, &snap, all);
+	for (size_t i = 0; i < snap.n; i++) {
+		char pid[16];
+		const char *stack_only[] = {NULL}, *per_pid[] = {pid, NULL, NULL};
+
+		sb_reset(&comm);
+		sb_appendn(&comm, all[i].key.comm,
+			   strnlen(all[i].key.comm, sizeof(all[i].key.comm)));
+		snprintf(pid, sizeof(pid), "%u", all[i].key.tgid);
+		/* without -P the comm is empty: no ';' before the outermost frame */
+		stack_only[0] = per_pid[2] =
+			c->folded[i] + (c->folded[i][0] && !all[i].key.comm[0]);
+		per_pid[1] = sb_str(&comm);
+		prom_add(c->events, env.perpid ? per_pid : stack_only, all[i].count);
+	}
+	free(all);
+	map_snapshot_free(&c->folded_keys);
+	c->folded_keys = snap;
+	sb_free(&comm);
+	stats->probes_attached = (uint64_t)c->attached;
+	stats->lost_events = c->lost;
+}
+
+static void start_exporter(struct counter *c)
+{
+	static const char *const stack_only[] = {"stack"}, *const per_pid[] = {"pid", "comm",
+									       "stack"};
+	static const char *const other[] = {"", "", "[other]"};
+	char *help = xasprintf(
+		"Events of %s counted per stack (folded as stackcount -f prints it).", env.pattern);
+	struct cbcc_err err;
+
+	c->events =
+		prom_family_new(prom_registry(c->prom), PROM_COUNTER, "cbcc_stackcount_events",
+				help, env.perpid ? per_pid : stack_only, env.perpid ? 3 : 1, &err);
+	free(help);
+	if (!c->events)
+		die(c, err.msg);
+	prom_family_limit(c->events, (size_t)env.prom_stacks, env.perpid ? other : other + 2);
+	if (prom_start(c->prom, collect, c, &err))
+		die(c, err.msg);
+}
+
 static void free_counter(struct counter *c)
 {
+	prom_close(c->prom);
 	rt_close_announced(&c->bpf);
 	syms_free(c->syms);
 	free_strv(c->fn_names, c->probes.n);
@@ -554,6 +679,9 @@ static void free_counter(struct counter *c)
 	wc_list_free(&c->probes);
 	wc_pattern_free(&c->pat);
 	json_free(&c->json);
+	map_interval_free(&c->interval);
+	free_strv(c->folded, (int)c->folded_keys.n);
+	map_snapshot_free(&c->folded_keys);
 }
 
 int main(int argc, char **argv)
@@ -569,6 +697,9 @@ int main(int argc, char **argv)
 	c.ustack = !env.kernel_only;
 	c.delimiter = env.delimited && !env.kernel_only && !env.user_only;
 	signals_install(&stop);
+	if (env.common.prometheus &&
+	    prom_open(env.common.prometheus, "stackcount", &c.prom, &err)) /* before attaching */
+		die(NULL, err.msg);
 	if (sysenv_check_tracing(env.pid, warning, sizeof(warning), &err))
 		die(NULL, err.msg);
 	if (*warning)
@@ -587,9 +718,11 @@ int main(int argc, char **argv)
 	free(src);
 	setup(&c);
 	attach_all(&c);
+	if (c.prom && !stop)
+		start_exporter(&c);
 	if (!stop) {
 		/* folded and JSON output stay machine-readable: the banner goes to stderr */
-		fprintf(env.folded || env.common.json ? stderr : stdout,
+		fprintf(env.folded || env.common.json || env.common.quiet ? stderr : stdout,
 			"Tracing %d functions for \"%s\"... Hit Ctrl-C to end.\n", c.probes.n,
 			env.pattern);
 		if (output_flush())

@@ -85,6 +85,8 @@ int probe_read_1_enter(struct pt_regs *ctx, int fd, void *buf, size_t count)
 
 /* argdist probe 0 (-H) */
 BPF_ARRAY(probe_read_1_hist, u64, 65);
+/* the sum of the values (two's complement for signed types) */
+BPF_ARRAY(probe_read_1_sum, u64, 1);
 
 int probe_read_1(struct pt_regs *ctx)
 {
@@ -92,8 +94,8 @@ int probe_read_1(struct pt_regs *ctx)
 	u32 __tgid = __pid_tgid >> 32;
 	u32 __pid = __pid_tgid;
 	u64 __value;
-	int __slot;
-	u64 *__count;
+	int __slot, __zero = 0;
+	u64 *__count, *__sum;
 
 	if (cbcc_skip(__tgid, __pid))
 		return 0;
@@ -114,6 +116,9 @@ int probe_read_1(struct pt_regs *ctx)
 	__count = probe_read_1_hist.lookup(&__slot);
 	if (__count)
 		__sync_fetch_and_add(__count, 1);
+	__sum = probe_read_1_sum.lookup(&__zero);
+	if (__sum)
+		__sync_fetch_and_add(__sum, __value);
 	return 0;
 }
 

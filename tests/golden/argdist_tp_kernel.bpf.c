@@ -99,6 +99,8 @@ int probe_vfs_read_1(struct pt_regs *ctx)
 
 /* argdist probe 1 (-H) */
 BPF_ARRAY(probe_sys_exit_read_2_hist, u64, 65);
+/* the sum of the values (two's complement for signed types) */
+BPF_ARRAY(probe_sys_exit_read_2_sum, u64, 1);
 
 int probe_sys_exit_read_2(struct tracepoint__syscalls__sys_exit_read *args)
 {
@@ -106,8 +108,8 @@ int probe_sys_exit_read_2(struct tracepoint__syscalls__sys_exit_read *args)
 	u32 __tgid = __pid_tgid >> 32;
 	u32 __pid = __pid_tgid;
 	u64 __value;
-	int __slot;
-	u64 *__count;
+	int __slot, __zero = 0;
+	u64 *__count, *__sum;
 
 	if (cbcc_skip(__tgid, __pid))
 		return 0;
@@ -118,6 +120,9 @@ int probe_sys_exit_read_2(struct tracepoint__syscalls__sys_exit_read *args)
 	__count = probe_sys_exit_read_2_hist.lookup(&__slot);
 	if (__count)
 		__sync_fetch_and_add(__count, 1);
+	__sum = probe_sys_exit_read_2_sum.lookup(&__zero);
+	if (__sum)
+		__sync_fetch_and_add(__sum, __value);
 	return 0;
 }
 

@@ -22,6 +22,10 @@
  *   reads        read() 1, 2, 3 times of 100, 1000, 10000 bytes from /dev/zero
  *   strs N       libc strlen() N times and strcmp() 2*N times (through pointers, never inlined)
  *   hostile LIB N  dlopen(LIB) and hostile_run(N) (tests/progs/hostile.c)
+ *   stacks N     cbcc_add(k, 0) once for each k < N, each from its own stack: the
+ *                bits of k choose branch_a or branch_b at each of ceil(log2 N) levels
+ *   names        cbcc_greet() with strings that need escaping: a"b, c\d, e<newline>f,
+ *                the bytes ff fe, and "ok" twice
  */
 #include <dlfcn.h>
 #include <fcntl.h>
@@ -76,6 +80,50 @@ NOINLINE void top_fn(void)
 {
 	mid_fn();
 	sink++;
+}
+
+NOINLINE void branch_a(unsigned k, int levels);
+NOINLINE void branch_b(unsigned k, int levels);
+
+/* The stack below here spells the low `levels` bits of k. */
+static inline __attribute__((always_inline)) void branch(unsigned k, int levels)
+{
+	if (levels == 0)
+		sink += cbcc_add((int)k, 0);
+	else if (k & 1)
+		branch_b(k >> 1, levels - 1);
+	else
+		branch_a(k >> 1, levels - 1);
+}
+
+NOINLINE void branch_a(unsigned k, int levels)
+{
+	branch(k, levels);
+	sink++;
+}
+
+NOINLINE void branch_b(unsigned k, int levels)
+{
+	branch(k, levels);
+	sink++;
+}
+
+static void do_stacks(long n)
+{
+	int levels = 0;
+
+	while ((1L << levels) < n)
+		levels++;
+	for (long k = 0; k < n; k++)
+		branch((unsigned)k, levels);
+}
+
+static void do_names(void)
+{
+	static const char *const names[] = {"a\"b", "c\\d", "e\nf", "\xff\xfe", "ok", "ok"};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		cbcc_greet(names[i]);
 }
 
 static void wait_for_go(void)
@@ -281,6 +329,10 @@ int main(int argc, char **argv)
 		for (long k = 0; k < n; k++)
 			sink += (int)int80_getppid();
 		sink += getppid();
+	} else if (!strcmp(argv[i], "stacks")) {
+		do_stacks(n);
+	} else if (!strcmp(argv[i], "names")) {
+		do_names();
 	} else {
 		fprintf(stderr, "target: unknown mode %s\n", argv[i]);
 		return 2;
