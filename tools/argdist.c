@@ -499,13 +499,21 @@ static void open_maps(struct argdist *a)
 		a->drops_shown = xcalloc((size_t)a->nprobes, sizeof(uint64_t));
 }
 
-static void format_value(const struct probe *p, int i, const char *key, struct strbuf *out)
+/* Value i of key; a string as it is (raw: a Prometheus label value, which
+ * the exporter escapes) or with control bytes escaped (for a terminal). */
+static void format_value(const struct probe *p, int i, const char *key, bool raw,
+			 struct strbuf *out)
 {
 	const char *v = key + p->offsets[i];
 	uint64_t num;
 
 	if (argdist_type_is_string(p->spec.types[i])) {
-		sb_append_escaped(out, v, strnlen(v, (size_t)env.string_size));
+		size_t n = strnlen(v, (size_t)env.string_size);
+
+		if (raw)
+			sb_appendn(out, v, n);
+		else
+			sb_append_escaped(out, v, n);
 		return;
 	}
 	memcpy(&num, v, sizeof(num));
@@ -523,12 +531,12 @@ static void format_key(const struct probe *p, const char *key, struct strbuf *ou
 	}
 	if (p->spec.default_expr) {
 		sb_append(out, "retval = ");
-		format_value(p, 0, key, out);
+		format_value(p, 0, key, false, out);
 		return;
 	}
 	for (int i = 0; i < p->spec.nexprs; i++) {
 		sb_printf(out, "%s%s = ", i ? ", " : "", p->display[i]);
-		format_value(p, i, key, out);
+		format_value(p, i, key, false, out);
 	}
 }
 
@@ -752,7 +760,7 @@ static void collect_counts(struct probe *p)
 
 		for (int i = 0; i < nlabels; i++) {
 			sb_reset(&vals[i]);
-			format_value(p, i, key, &vals[i]);
+			format_value(p, i, key, true, &vals[i]);
 			ptrs[i] = sb_str(&vals[i]);
 		}
 		memcpy(&count, snap.values + k * p->map.value_size, sizeof(count));
