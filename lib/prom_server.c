@@ -59,9 +59,21 @@ struct addr {
 	char port[6];
 };
 
+/* An address from the command line as a message shows it: printable, and
+ * at most 80 bytes (so that the message keeps its end). */
+static void shown_addr(const char *text, char out[84])
+{
+	printable_copy(out, 81, text);
+	if (strlen(text) > 80)
+		strcpy(out + 80, "...");
+}
+
 static int bad_addr(const char *text, struct cbcc_err *err)
 {
-	return cbcc_errf(err, "invalid address '%s': expected [HOST]:PORT, e.g. :9435", text);
+	char shown[84];
+
+	shown_addr(text, shown);
+	return cbcc_errf(err, "invalid address '%s': expected [HOST]:PORT, e.g. :9435", shown);
 }
 
 static int parse_addr(const char *text, struct addr *a, struct cbcc_err *err)
@@ -110,9 +122,11 @@ static int listen_on(const char *text, const struct addr *a, struct cbcc_err *er
 {
 	struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV}, *res;
 	int rc = getaddrinfo(a->host, a->port, &hints, &res), fd = -1, saved = 0, one = 1;
+	char shown[84];
 
+	shown_addr(text, shown);
 	if (rc)
-		return cbcc_errf(err, "cannot serve metrics on %s: %s", text, gai_strerror(rc));
+		return cbcc_errf(err, "cannot serve metrics on %s: %s", shown, gai_strerror(rc));
 	for (struct addrinfo *ai = res; ai && fd < 0; ai = ai->ai_next) {
 		fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 		if (fd < 0) {
@@ -128,7 +142,7 @@ static int listen_on(const char *text, const struct addr *a, struct cbcc_err *er
 	}
 	freeaddrinfo(res);
 	if (fd < 0)
-		return cbcc_errf(err, "cannot serve metrics on %s: %s", text, strerror(saved));
+		return cbcc_errf(err, "cannot serve metrics on %s: %s", shown, strerror(saved));
 	return fd;
 }
 
