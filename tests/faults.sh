@@ -14,14 +14,6 @@ OS=$CBCC_BIN/opensnoop
 cp "$TARGET" "$WORK/target"
 TARGET=$WORK/target
 
-# Background processes of this script, killed on exit.
-BG_PIDS=()
-kill_all() {
-	local p
-	for p in "${BG_PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done
-	cleanup
-}
-trap kill_all EXIT
 declare -A JOB TOOL
 
 # bg NAME CMD...: runs CMD in the background under `timeout -s KILL 60`,

@@ -55,6 +55,6 @@ pass "USDT probes of a process"
 expect_error 2 "invalid value: 'x'" "$TP" -p x
 expect_error 1 "can't find library or binary 'nosuchlib'" "$TP" -l nosuchlib
 rc=0
-"$TP" | head -1 >/dev/null || rc=$?
+(set -o pipefail; "$TP" | head -1 >/dev/null) || rc=$? # tplist's status, not head's
 [ "$rc" = 0 ] || fail "tplist | head exited $rc"
 pass "errors, closed stdout"

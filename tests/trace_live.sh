@@ -70,6 +70,73 @@ assert_count "$WORK/pid.out" " cbcc_add " 2
 assert_count "$WORK/pid.out" "^$TARGET_PID +$TARGET_PID +target +cbcc_add +[01]\$" 2
 pass "-p filters on the process"
 
+# -p holds from the first probe on: trace writes its filter before it
+# attaches. bpftrace stops trace at its first map update (the filter's);
+# meanwhile another process enters an open of a FIFO through a path not yet
+# paged in, a string a live sys_enter probe would stash for its sys_exit
+# retry. The open completes once trace runs again and must not be printed.
+# wait_stopped PID COMM: until process PID, named COMM, is stopped.
+wait_stopped() {
+	for _ in $(seq $((${CBCC_ATTACH_WAIT:-60} * 20))); do
+		[ "$(cat "/proc/$1/comm" 2>/dev/null)" = "$2" ] && grep -q '^State:.*T' "/proc/$1/status" && return 0
+		kill -0 "$1" 2>/dev/null || fail "$2 exited instead of stopping"
+		sleep 0.05
+	done
+	fail "$2 did not stop"
+}
+path="/tmp/cbcc-excl-$$-unique"
+mkfifo "$WORK/fifo"
+start_waiting_target open "$path"
+bash -c 'kill -STOP $$ && exec "$@"' stopped "$TRACE" -p "$TARGET_PID" \
+	't:syscalls:sys_enter_openat "%s", args->filename' >"$WORK/excl.out" 2>"$WORK/excl.err" &
+TRACER_PID=$!
+wait_stopped "$TRACER_PID" bash
+probes=$(ldd "$TRACE" | awk '/libbcc/ { printf "uprobe:%s:bpf_update_elem,", $3 }')
+[ -n "$probes" ] || fail "trace is not linked with libbcc"
+bpftrace --unsafe -e "${probes%,} /pid == $TRACER_PID/ { signal(\"SIGSTOP\"); exit(); }
+	BEGIN { printf(\"attached\\n\"); }" >"$WORK/bpftrace.log" 2>&1 &
+bpftrace_pid=$!
+BG_PIDS+=("$bpftrace_pid")
+wait_lines "$WORK/bpftrace.log" '^attached$' 1 bpftrace
+kill -CONT "$TRACER_PID"
+wait_stopped "$TRACER_PID" trace
+wait "$bpftrace_pid" || fail "bpftrace failed: $(cat "$WORK/bpftrace.log")"
+"$TARGET" coldopen "$WORK/fifo" &
+noise=$!
+BG_PIDS+=("$noise") # blocked for good should the test fail
+for _ in $(seq 600); do
+	[ "$(cat "/proc/$noise/wchan" 2>/dev/null)" = wait_for_partner ] && break
+	sleep 0.05
+done
+[ "$(cat "/proc/$noise/wchan")" = wait_for_partner ] || fail "the FIFO's open did not block"
+kill -CONT "$TRACER_PID"
+wait_lines "$WORK/excl.out" '^PID ' 1 "trace's header"
+: >"$WORK/fifo"
+wait "$noise" || fail "the FIFO's open failed"
+go_target
+stop_tracer
+assert_count "$WORK/excl.out" "^$TARGET_PID +$TARGET_PID +target +sys_enter_openat +$path\$" 1
+assert_no_grep "$WORK/excl.out" "fifo" "trace -p's output"
+pass "-p excludes other processes from the first attached probe on"
+
+# trace -p goes on after its process has exited (as BCC's does), and its poll
+# loop makes no kill() calls (it used to probe the process after each poll,
+# to no effect). Another trace watches the kill() calls of every process.
+start_waiting_target calls 1
+start_tracer gone "$TRACE" -p "$TARGET_PID" "p:$TARGET:cbcc_add \"%d\", arg1"
+gone=$TRACER_PID
+start_tracer kills "$TRACE" 't:syscalls:sys_enter_kill "%d %d", args->pid, args->sig'
+BG_PIDS+=("$TRACER_PID")
+TRACER_PID=$gone
+go_target
+wait_lines "$WORK/gone.out" ' target +cbcc_add +0$' 1 "trace -p"
+stop_tracer
+TRACER_PID=${BG_PIDS[-1]}
+wait_lines "$WORK/kills.out" " sys_enter_kill +$gone 2\$" 1 "the kill() calls seen" # stop_tracer's SIGINT
+stop_tracer
+assert_no_grep "$WORK/kills.out" "^$gone +" "the kill() calls of trace -p"
+pass "-p: trace runs on after its process exits, making no kill() calls"
+
 # libc probe with a known size, and a signature parameter name.
 start_waiting_target malloc 12345
 start_tracer malloc "$TRACE" -p "$TARGET_PID" 'p:c:malloc(size_t size) (size == 12345) "%d", arg1' \
@@ -151,14 +218,16 @@ echo text >"$WORK/text"
 expect_error 1 "cannot read the build ID of '$WORK/text'" "$TRACE" -U -s "$TARGET,$WORK/text" 'p:c:malloc'
 pass "-s: user stacks of a stripped, deleted binary resolved by build ID"
 
-# --json: one valid JSON object per event with typed values and the stack.
+# --json: one valid JSON object per event with typed values and the stack;
+# with -v the program's source goes to stderr (stdout carries only JSON).
 start_waiting_target chain
-READY_ERR_RE='Hit Ctrl-C' start_tracer json "$TRACE" --json -U -p "$TARGET_PID" \
+READY_ERR_RE='Hit Ctrl-C' start_tracer json "$TRACE" --json -v -U -p "$TARGET_PID" \
 	'p:c:malloc (arg1 == 4242) "size=%d %u %c %p", arg1, arg1, 65, arg1' \
 	"r:$TARGET:leaf_fn \"done\""
 go_target
 stop_tracer
 assert_no_grep "$WORK/json.out" '^PID' "--json output"
+assert_grep "$WORK/json.err" '^BPF_PERF_OUTPUT\(cbcc_events\);$' "-v --json's standard error"
 python3 - "$WORK/json.out" "$TARGET_PID" <<'PY' || fail "--json output is not what was expected"
 import json, sys
 events = [json.loads(line) for line in open(sys.argv[1])]
@@ -189,9 +258,9 @@ pass "SIGTERM/SIGHUP/SIGINT exit 0, no leftover probes"
 
 # A closed stdout ends the tracer cleanly: head exits after the header and
 # one event; getppid calls go on (from attach time on, whenever that is) until
-# trace has exited.
+# trace has exited. The status is trace's (pipefail; head's is 0).
 rc=0
-( "$TRACE" 't:syscalls:sys_enter_getppid' 2>"$WORK/pipe.err" | head -2 >"$WORK/pipe.out" ) &
+(set -o pipefail; "$TRACE" 't:syscalls:sys_enter_getppid' 2>"$WORK/pipe.err" | head -2 >"$WORK/pipe.out") &
 pipe_job=$!
 for _ in $(seq 600); do
 	kill -0 $pipe_job 2>/dev/null || break
@@ -201,14 +270,31 @@ done
 kill -0 $pipe_job 2>/dev/null && fail "trace kept running after its reader closed"
 wait $pipe_job || rc=$?
 [ "$rc" = 0 ] || fail "trace | head exited $rc"
+assert_count "$WORK/pipe.out" ' sys_enter_getppid +$' 1
 assert_no_leftovers
 pass "closed stdout ends trace cleanly"
 
-# Kernel functions: generated and verifier-loaded, then a clear attach error.
+# Kernel functions. Without kprobes (our machines): generated and
+# verifier-loaded, then a clear attach error. With kprobes (the test VM's
+# kernel, where tests/vm/kernel_probes.sh checks much more): the kprobe and
+# kretprobe print the path opened and its fd.
 if [ ! -e /sys/bus/event_source/devices/kprobe/type ] && [ ! -e /sys/kernel/debug/tracing/kprobe_events ]; then
 	expect_error 1 "error in probe 'do_sys_openat2 \"%s\", arg2': this kernel has no kprobe support \(CONFIG_KPROBES is off\)" \
 		"$TRACE" 'do_sys_openat2 "%s", arg2'
 	expect_error 1 "no kprobe support" "$TRACE" 'r::do_sys_openat2 "%d", retval'
 	assert_no_leftovers
 	pass "kernel function probe fails with the no-kprobes message"
+else
+	path=$WORK/kprobe-open
+	: >"$path"
+	start_waiting_target open "$path"
+	start_tracer kfn "$TRACE" --kprobe -p "$TARGET_PID" 'do_sys_openat2 "%s", arg2' \
+		'r::do_sys_openat2 "ret=%d", retval'
+	go_target
+	stop_tracer
+	assert_count "$WORK/kfn.out" "^$TARGET_PID +$TARGET_PID +target +do_sys_openat2 +$path\$" 1
+	assert_count "$WORK/kfn.out" "^$TARGET_PID +$TARGET_PID +target +do_sys_openat2 +ret=3\$" 1
+	assert_count "$WORK/kfn.out" ' do_sys_openat2 ' 2
+	assert_no_leftovers
+	pass "kernel function kprobe and kretprobe print the path and the fd"
 fi

@@ -854,8 +854,6 @@ static void run_loop(struct tracer *t)
 			die(t, "polling the perf buffer failed");
 		if (output_reader_gone())
 			break;
-		if (env.tgid && kill((pid_t)env.tgid, 0) < 0 && errno == ESRCH)
-			continue; /* keep running like BCC; nothing more will come */
 	}
 }
 
@@ -939,8 +937,10 @@ int main(int argc, char **argv)
 	add_sym_files(&t);
 	build_probes(&t, texts, nprobes);
 	src = generate(&t);
-	if (env.verbose || env.ebpf)
+	if (env.ebpf)
 		fputs(src, stdout);
+	else if (env.verbose)
+		fputs(src, env.common.json ? stderr : stdout); /* --json: stdout holds JSON only */
 	if (env.ebpf) {
 		free(src);
 		free_tracer(&t);
@@ -953,8 +953,8 @@ int main(int argc, char **argv)
 		die(&t, err.msg);
 	}
 	free(src);
+	configure_filters(&t); /* before any probe can fire */
 	attach_all(&t);
-	configure_filters(&t);
 	if (env.kstack) /* BPF frames are told by their kallsyms names */
 		syms_prepare(t.syms, -1);
 	t.stacks_fd = (env.kstack || (env.ustack && !env.sym_files))

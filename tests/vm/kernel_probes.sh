@@ -7,23 +7,18 @@ TRACE=$CBCC_BIN/trace
 # A BCC compile takes ~25 s under emulation (~50 s the first time).
 export CBCC_ATTACH_WAIT=${CBCC_ATTACH_WAIT:-300}
 
-# The attach methods to test: the forcing options if trace has them.
-methods() {
-	if "$TRACE" --help 2>/dev/null | grep -q -- '--fentry'; then
-		echo kprobe fentry
-	else
-		echo default
-	fi
-}
+# The attach methods to test, each forced by its option (--kprobe, --fentry).
+METHODS="kprobe fentry"
+for m in $METHODS; do
+	"$TRACE" "--$m" --ebpf do_sys_openat2 >/dev/null 2>"$WORK/method.err" ||
+		fail "trace --$m is not available: $(head -1 "$WORK/method.err")"
+done
 
-method_flag() { [ "$1" = default ] || echo "--$1"; }
-
-# trace_args NAME METHOD ARGS...: runs trace, output in $WORK/NAME-METHOD.out.
+# start_trace NAME METHOD ARGS...: runs trace --METHOD, output in $WORK/NAME-METHOD.out.
 start_trace() {
-	local name=$1 m=$2 flag
+	local name=$1 m=$2
 	shift 2
-	flag=$(method_flag "$m")
-	start_tracer "$name-$m" "$TRACE" ${flag:+"$flag"} "$@"
+	start_tracer "$name-$m" "$TRACE" "--$m" "$@"
 }
 
 # by_time FILE: the lines of FILE (trace -t output) ordered by timestamp.
@@ -96,7 +91,7 @@ check_kstack() {
 	go_target
 	out=$WORK/kstack-$m.out
 	# symbolizing the first kernel stack takes over a second under emulation
-	wait_count "$out" ' target +vfs_read +[nr]=' 12
+	wait_lines "$out" ' target +vfs_read +[nr]=' 12
 	stop_tracer
 	assert_count "$out" ' target +vfs_read +n=10000$' 3
 	assert_count "$out" ' target +vfs_read +r=10000$' 3
@@ -109,7 +104,7 @@ check_kstack() {
 	pass "$m: trace -K: vfs_read's kernel stacks at entry and return"
 }
 
-for m in $(methods); do
+for m in $METHODS; do
 	check_kstack "$m"
 	check_openat2 "$m"
 	check_kernel_string "$m"
@@ -120,34 +115,30 @@ check_tcp_connect_types
 assert_no_leftovers
 
 # Identical output either way (apart from pids and the timestamps).
-if [ "$(methods)" != default ]; then
-	for name in open kstr tcp; do
-		for m in kprobe fentry; do
-			# the test's own lines: the target's opens, bash's connect (other
-			# processes, e.g. the VM's shell, open files at random times)
-			grep -E ' target .*(cbcc-vm|ret=3$)| bash .*100007f$' "$WORK/$name-$m.out" |
-				sed -E 's/^[0-9]+\.[0-9]+ +//; s/^[0-9]+ +[0-9]+ +//; s/-(kprobe|fentry)$//' |
-				sort -u >"$WORK/$name-$m.cmp"
-		done
+for name in open kstr tcp; do
+	for m in $METHODS; do
+		# the test's own lines: the target's opens, bash's connect (other
+		# processes, e.g. the VM's shell, open files at random times)
+		grep -E ' target .*(cbcc-vm|ret=3$)| bash .*100007f$' "$WORK/$name-$m.out" |
+			sed -E 's/^[0-9]+\.[0-9]+ +//; s/^[0-9]+ +[0-9]+ +//; s/-(kprobe|fentry)$//' |
+			sort -u >"$WORK/$name-$m.cmp"
 	done
-	for name in open kstr tcp kstack; do # kstack's were made by check_kstack
-		cmp -s "$WORK/$name-kprobe.cmp" "$WORK/$name-fentry.cmp" ||
-			fail "$name: kprobe and fentry output differ: $(diff "$WORK/$name-kprobe.cmp" "$WORK/$name-fentry.cmp" | head -5)"
-	done
-	pass "kprobe and fentry print the same lines and kernel stacks"
-fi
+done
+for name in open kstr tcp kstack; do # kstack's were made by check_kstack
+	cmp -s "$WORK/$name-kprobe.cmp" "$WORK/$name-fentry.cmp" ||
+		fail "$name: kprobe and fentry output differ: $(diff "$WORK/$name-kprobe.cmp" "$WORK/$name-fentry.cmp" | head -5)"
+done
+pass "kprobe and fentry print the same lines and kernel stacks"
 
 # Without --kprobe/--fentry, -v says fentry was chosen (this kernel has it);
 # the program is the one the fentry run above put in the program cache.
-if [ "$(methods)" != default ]; then
-	start_tracer auto "$TRACE" -v -t 'do_sys_openat2 "%s", arg2' 'r::do_sys_openat2 "ret=%d", retval'
-	for _ in $(seq 600); do grep -q 'program cache' "$WORK/auto.err" && break; sleep 0.1; done
-	stop_tracer
-	assert_grep "$WORK/auto.err" '^trace: do_sys_openat2 "%s", arg2: fentry \(kernel BTF describes .do_sys_openat2. and a test fentry program loaded\)$'
-	assert_grep "$WORK/auto.err" '^trace: r::do_sys_openat2 "ret=%d", retval: fexit \('
-	assert_grep "$WORK/auto.err" 'program cache hit'
-	pass "-v: fentry/fexit chosen by default on this kernel, program cache warm"
-fi
+start_tracer auto "$TRACE" -v -t 'do_sys_openat2 "%s", arg2' 'r::do_sys_openat2 "ret=%d", retval'
+for _ in $(seq 600); do grep -q 'program cache' "$WORK/auto.err" && break; sleep 0.1; done
+stop_tracer
+assert_grep "$WORK/auto.err" '^trace: do_sys_openat2 "%s", arg2: fentry \(kernel BTF describes .do_sys_openat2. and a test fentry program loaded\)$'
+assert_grep "$WORK/auto.err" '^trace: r::do_sys_openat2 "ret=%d", retval: fexit \('
+assert_grep "$WORK/auto.err" 'program cache hit'
+pass "-v: fentry/fexit chosen by default on this kernel, program cache warm"
 
 # do_sys_open is inlined on this kernel: its probe attaches but never fires,
 # and -v names the replacement at exit.

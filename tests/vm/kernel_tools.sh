@@ -1,6 +1,6 @@
 # Kernel functions in argdist, funccount and stackcount, inside the test VM.
-# Sourced by tests/vm/kernel_probes.sh (lib.sh already loaded); each check
-# runs only when the tool has been built.
+# Sourced by tests/vm/kernel_probes.sh (lib.sh already loaded); a tool that
+# has not been built fails its check.
 
 has_tool() { [ -x "$CBCC_BIN/$1" ]; }
 
@@ -47,7 +47,7 @@ if has_tool argdist; then
 	assert_grep "$WORK/argdist-lat.last" '^ +[0-9]+ -> [0-9]+ +: [1-9]'
 	pass "argdist: fexit for the first probe of vfs_read, kretprobe for the second, -v says so"
 else
-	echo "note: argdist not built, its kernel-function check not run"
+	fail "argdist has not been built: its kernel-function check cannot run"
 fi
 
 # --cgroupmap of opensnoop needs a cgroup of its own: made here, in the
@@ -57,7 +57,7 @@ if has_tool opensnoop; then
 		fail "--cgroupmap: $(grep -v ': warning: ' "$WORK/containers.log" | tail -20)"
 	grep '^ok: ' "$WORK/containers.log"
 else
-	echo "note: opensnoop not built, --cgroupmap not tested"
+	fail "opensnoop has not been built: its kernel-function check cannot run"
 fi
 
 # vfs_write: 3 writes to stdout and 5 to a pipe; kprobes and fentry alike.
@@ -99,7 +99,7 @@ if has_tool funccount; then
 	assert_no_grep "$WORK/int80.out" '^syscalls:sys_enter_semget '
 	pass "funccount through raw_syscalls ignores 32-bit system calls, as the syscall tracepoints do"
 else
-	echo "note: funccount not built, its kernel-function check not run"
+	fail "funccount has not been built: its kernel-function check cannot run"
 fi
 
 # Kernel stacks of vfs_read (6 reads), with offsets and addresses: a fentry
@@ -132,5 +132,5 @@ if has_tool stackcount; then
 	assert_no_grep "$WORK/stackcount.out" 'bpf_(prog|trampoline)_'
 	pass "stackcount ktime_get (fentry by default) prints kernel stacks"
 else
-	echo "note: stackcount not built, its kernel-function check not run"
+	fail "stackcount has not been built: its kernel-function check cannot run"
 fi
