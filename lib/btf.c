@@ -487,10 +487,12 @@ static int check_type(struct check *k, uint32_t id, bool whole, struct cbcc_err 
 {
 	for (;;) {
 		const struct btf_type *t = btf__type_by_id(k->btf, id);
-		/* enumerators and function parameters are written even
-		 * behind a pointer */
-		unsigned char need =
-			(whole || (t && (btf_is_any_enum(t) || btf_is_func_proto(t)))) ? 2 : 1;
+		/* enumerators, function parameters and the members of an
+		 * anonymous struct or union are written even behind a pointer */
+		unsigned char need = (whole || (t && (btf_is_any_enum(t) || btf_is_func_proto(t) ||
+						      (btf_is_composite(t) && !t->name_off))))
+					     ? 2
+					     : 1;
 
 		if (!id || (k->seen[id] >= need))
 			return 0;

@@ -177,6 +177,28 @@ static void add_tracepoints(struct strbuf *key, const char *src)
 	}
 }
 
+/* The environment libbcc's compile reads besides the source: another kernel
+ * tree (BCC_KERNEL_SOURCE, which cbcc sets itself only while compiling with
+ * BTF types), module directory suffix or version code changes the program. */
+static void add_libbcc_env(struct strbuf *key)
+{
+	static const char *const vars[] = {"BCC_KERNEL_SOURCE", "BCC_KERNEL_MODULES_SUFFIX",
+					   "BCC_LINUX_VERSION_CODE"};
+	struct strbuf v = STRBUF_INIT;
+	uint64_t h = FNV_INIT;
+
+	for (size_t i = 0; i < ARRAY_SIZE(vars); i++) {
+		const char *value = getenv(vars[i]);
+
+		sb_printf(&v, "%s%s=%s", i ? " " : "", vars[i], value ? "set" : "unset");
+		if (value)
+			h = fnv1a(value, strlen(value) + 1, h);
+	}
+	sb_printf(&v, " %016llx", (unsigned long long)h);
+	add_component(key, "libbcc_env", sb_str(&v));
+	sb_free(&v);
+}
+
 static void build_key(struct cache *c, const char *src)
 {
 	struct strbuf key = STRBUF_INIT;
@@ -200,6 +222,7 @@ static void build_key(struct cache *c, const char *src)
 	snprintf(buf, sizeof(buf), "%ld", sysconf(_SC_NPROCESSORS_CONF));
 	add_component(&key, "cpus", buf);
 	add_types(c, &key, u.release);
+	add_libbcc_env(&key);
 	add_component(&key, "cflags", "none");
 	add_tracepoints(&key, src);
 	c->src = xstrdup(src);

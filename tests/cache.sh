@@ -107,6 +107,15 @@ cache_says headers_hit 'hit'
 cmp -s "$WORK/cold.lines" "$WORK/headers_hit.lines" || fail "output with the headers' types differs"
 run types_btf
 cache_says types_btf 'miss: types changed'
+# libbcc's own environment (another kernel tree for the headers, which a
+# compile with BTF types replaces by its own) is in the key.
+run kernel_source BCC_KERNEL_SOURCE=/nonexistent
+cache_says kernel_source 'miss: libbcc_env changed'
+cmp -s "$WORK/cold.lines" "$WORK/kernel_source.lines" || fail "output with BCC_KERNEL_SOURCE set differs"
+run types_btf_again
+cache_says types_btf_again 'miss: libbcc_env changed'
+run types_btf_hit
+cache_says types_btf_hit 'hit'
 pass "miss when the types' source changes, or the header tree they come from"
 
 # Damaged entries are detected, ignored and rebuilt.

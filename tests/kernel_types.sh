@@ -43,8 +43,8 @@ closed = socket.socket()
 closed.bind(("127.0.0.1", 0))  # bound, not listening: connects are refused
 c = socket.socket()
 c.bind(("127.0.0.1", 0))
-print(os.getpid(), c.getsockname()[1], flush=True)
 c.connect_ex(closed.getsockname())
+print(os.getpid(), c.getsockname()[1], flush=True)  # after the connect: its event is out
 '
 }
 start_tracer sock "$TRACE" 't:sock:inet_sock_set_state "%x %d", ((struct sock *)args->skaddr)->sk_daddr, ((struct sock *)args->skaddr)->sk_num'

@@ -250,9 +250,35 @@ static void test_funcs(void)
 	free(path);
 }
 
+/* struct victim { struct { int NAME; } *p; }: the anonymous struct's body
+ * is written behind the pointer too, so its member names are checked. */
+static void test_hostile_anonymous(void)
+{
+	struct btf *btf = btf__new_empty();
+	int i = btf__add_int(btf, "int", 4, BTF_INT_SIGNED);
+	int anon = btf__add_struct(btf, NULL, 4), ptr;
+	struct cbcc_err err;
+	char *path, *c;
+	int n;
+
+	btf__add_field(btf, "x; } *p; }; int evil(void) { return 1; } struct z { struct { int y", i,
+		       0, 0);
+	ptr = btf__add_ptr(btf, anon); /* a struct's fields follow it */
+	btf__add_struct(btf, "victim", 8);
+	btf__add_field(btf, "p", ptr, 0, 0);
+	path = save(btf);
+	c = types_for(path, "struct victim *v;", &n, &err);
+	CHECK(c == NULL);
+	CHECK(c || strstr(err.msg, "not a C identifier") != NULL);
+	free(c);
+	unlink(path);
+	free(path);
+}
+
 int main(void)
 {
 	test_offsets();
+	test_hostile_anonymous();
 	test_funcs();
 	test_types();
 	test_hostile_names();
