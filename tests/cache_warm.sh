@@ -12,12 +12,12 @@ for script in "$dir"/*_live.sh; do
 	name=$(basename "$script" .sh)
 	stamps >"$WORK/start"
 	sleep 1
-	bash "$script" >"$WORK/$name.cold.log" 2>&1 || fail "$name failed cold: $(tail -5 "$WORK/$name.cold.log")"
+	bash "$script" >"$WORK/$name.cold.log" 2>&1 || fail "$name failed cold: $(grep -m1 -A3 '^FAIL' "$WORK/$name.cold.log")"
 	stamps >"$WORK/before"
 	# The programs this scenario uses: those its cold run created or touched.
 	used=$(join -a 2 "$WORK/start" "$WORK/before" | awk 'NF == 2 || $2 != $3' | wc -l)
 	sleep 1 # so a hit's new modification time differs
-	bash "$script" >"$WORK/$name.warm.log" 2>&1 || fail "$name failed warm: $(tail -5 "$WORK/$name.warm.log")"
+	bash "$script" >"$WORK/$name.warm.log" 2>&1 || fail "$name failed warm: $(grep -m1 -A3 '^FAIL' "$WORK/$name.warm.log")"
 	stamps >"$WORK/after"
 	new=$(join -v 2 <(cut -d' ' -f1 "$WORK/before") <(cut -d' ' -f1 "$WORK/after") | wc -l)
 	hits=$(join "$WORK/before" "$WORK/after" | awk '$2 != $3' | wc -l)
