@@ -5,12 +5,13 @@ set -u
 SKIP=77
 WORK=$(mktemp -d /tmp/cbcc-test.XXXXXX)
 TRACER_PID=
-BG_PIDS=() # other background processes of the test, killed on exit
+BG_PIDS=() # other background processes of the test, killed on exit (as are
+# the tracer and the last waiting target)
 trap 'cleanup' EXIT
 
 cleanup() {
 	local p
-	for p in "$TRACER_PID" "${BG_PIDS[@]}"; do
+	for p in "$TRACER_PID" "${TARGET_PID:-}" "${BG_PIDS[@]}"; do
 		[ -n "$p" ] && kill -KILL "$p" 2>/dev/null
 	done
 	# Sanitizer reports in captured output reach ctest, which fails on them.
