@@ -1091,35 +1091,29 @@ static int load_raw(int prog_type, int attach_type, const char *name, const stru
 int rt_load_as(struct cbcc_bpf *b, const char *name, int prog_type, int attach_type,
 	       struct cbcc_err *err)
 {
-	const struct bpf_insn *insns;
-	struct bpf_insn *copy = NULL;
-	const char *license;
-	unsigned kern_version;
+	const struct prog *p = b->prog;
+	struct bpf_insn *insns;
 	size_t n = 0;
 	int fd;
 
 	if (attach_type < 0)
 		return rt_load(b, name, prog_type, err);
-	insns = copy = prog_insns(b->prog, name, &n);
-	license = b->prog->license;
-	kern_version = b->prog->kern_version;
-	if (!insns || !n) {
-		free(copy);
+	insns = prog_insns(p, name, &n);
+	if (!insns)
 		return cbcc_errf(err, "internal error: no function %s in the compiled program",
 				 name);
-	}
-	fd = load_raw(prog_type, attach_type, name, insns, n, license, kern_version, NULL, 0);
+	fd = load_raw(prog_type, attach_type, name, insns, n, p->license, p->kern_version, NULL, 0);
 	if (fd < 0) {
 		int e = errno;
 		char *log = xcalloc(1, 1 << 20);
 
 		/* again, for the verifier's words */
-		load_raw(prog_type, attach_type, name, insns, n, license, kern_version, log,
+		load_raw(prog_type, attach_type, name, insns, n, p->license, p->kern_version, log,
 			 1 << 20);
 		load_failed(b, name, e, log, err);
 		free(log);
 	}
-	free(copy);
+	free(insns);
 	return fd;
 }
 
