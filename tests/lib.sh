@@ -133,8 +133,14 @@ assert_grep() { # FILE REGEX [what]
 	grep -qE -- "$2" "$1" || fail "${3:-$1} lacks /$2/"
 }
 
+# A frame of BPF code in a printed stack, as kallsyms names it (kernel
+# functions such as bpf_trampoline_link_prog are ordinary frames).
+BPF_FRAME_RE='bpf_prog_[0-9a-f]{16}_|bpf_trampoline_[0-9]+([+ ]|$)'
+
 assert_no_grep() {
-	grep -qE -- "$2" "$1" && fail "${3:-$1} has unexpected /$2/"
+	grep -qE -- "$2" "$1" &&
+		fail "${3:-$1} has unexpected /$2/:
+$(grep -nE -B4 -A4 -- "$2" "$1" | head -30)"
 	return 0
 }
 

@@ -98,7 +98,7 @@ check_kstack() {
 	# each entry's stack starts at vfs_read, each return's at ksys_read
 	assert_count "$out" '^        [0-9a-f]{16} vfs_read\+0x[0-9a-f]+ \[kernel\]$' 6
 	assert_count "$out" '^        [0-9a-f]{16} ksys_read\+0x[0-9a-f]+ \[kernel\]$' 12
-	assert_no_grep "$out" 'bpf_(prog|trampoline)_'
+	assert_no_grep "$out" "$BPF_FRAME_RE"
 	awk '/ target +vfs_read /{ sub(/^[0-9]+ +[0-9]+ +/, ""); print; getline; print }' "$out" |
 		sort | uniq -c >"$WORK/kstack-$m.cmp"
 	pass "$m: trace -K: vfs_read's kernel stacks at entry and return"

@@ -118,7 +118,7 @@ if has_tool stackcount; then
 		assert_grep "$out" '^  [0-9a-f]{16} vfs_read\+0x[0-9a-f]+$' "the probed function, first"
 		assert_grep "$out" '^  [0-9a-f]{16} ksys_read\+0x[0-9a-f]+$' "its caller"
 		assert_count "$out" '^    6$' 1
-		assert_no_grep "$out" 'bpf_(prog|trampoline)_'
+		assert_no_grep "$out" "$BPF_FRAME_RE"
 		assert_count "$WORK/stackcount-$m.err" "^stackcount: vfs_read: $m \\(forced by --$m\\)$" 1
 		pass "$m: stackcount -K -s -v 'vfs_rea*' prints vfs_read's kernel stack"
 	done
@@ -131,7 +131,7 @@ if has_tool stackcount; then
 	stop_tracer
 	assert_grep "$WORK/stackcount.out" '^  ktime_get$' "the probed function"
 	assert_grep "$WORK/stackcount.out" '^    [0-9]+$' "a count"
-	assert_no_grep "$WORK/stackcount.out" 'bpf_(prog|trampoline)_'
+	assert_no_grep "$WORK/stackcount.out" "$BPF_FRAME_RE"
 	pass "stackcount ktime_get (fentry by default) prints kernel stacks"
 else
 	fail "stackcount has not been built: its kernel-function check cannot run"
