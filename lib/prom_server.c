@@ -2,6 +2,7 @@
  * serving GET /metrics from threads of its own, and the hand-over of
  * expositions rendered on the tool's thread. */
 #include "prom.h"
+#include "prom_addr.h"
 
 #include <arpa/inet.h>
 #include <bcc/bcc_version.h>
@@ -54,77 +55,14 @@ static const char *const content_type[] = {
 	[PROM_OPENMETRICS] = "application/openmetrics-text; version=1.0.0; charset=utf-8",
 };
 
-struct addr {
-	char host[256];
-	char port[6];
-};
-
-/* An address from the command line as a message shows it: printable, and
- * at most 80 bytes (so that the message keeps its end). */
-static void shown_addr(const char *text, char out[84])
-{
-	printable_copy(out, 81, text);
-	if (strlen(text) > 80)
-		strcpy(out + 80, "...");
-}
-
-static int bad_addr(const char *text, struct cbcc_err *err)
-{
-	char shown[84];
-
-	shown_addr(text, shown);
-	return cbcc_errf(err, "invalid address '%s': expected [HOST]:PORT, e.g. :9435", shown);
-}
-
-static int parse_addr(const char *text, struct addr *a, struct cbcc_err *err)
-{
-	const char *host = text, *host_end, *port;
-	size_t hlen, plen;
-
-	if (text[0] == '[') { /* [IPv6]:PORT */
-		host = text + 1;
-		host_end = strchr(host, ']');
-		if (!host_end || host_end[1] != ':')
-			return bad_addr(text, err);
-		port = host_end + 2;
-	} else {
-		host_end = strrchr(text, ':');
-		if (!host_end || memchr(text, ':', (size_t)(host_end - text)))
-			return bad_addr(text, err);
-		port = host_end + 1;
-	}
-	hlen = (size_t)(host_end - host);
-	plen = strlen(port);
-	if (hlen >= sizeof(a->host) || !plen || plen >= sizeof(a->port) ||
-	    strspn(port, "0123456789") != plen || atol(port) > 65535)
-		return bad_addr(text, err);
-	for (size_t i = 0; i < hlen; i++)
-		if (!isgraph((unsigned char)host[i]))
-			return bad_addr(text, err);
-	if (hlen)
-		snprintf(a->host, sizeof(a->host), "%.*s", (int)hlen, host);
-	else
-		snprintf(a->host, sizeof(a->host),
-			 "127.0.0.1"); /* another interface must be named */
-	snprintf(a->port, sizeof(a->port), "%s", port);
-	return 0;
-}
-
-int prom_addr_check(const char *addr, struct cbcc_err *err)
-{
-	struct addr a;
-
-	return parse_addr(addr, &a, err);
-}
-
 /* A socket listening on the first of a's addresses that binds. */
-static int listen_on(const char *text, const struct addr *a, struct cbcc_err *err)
+static int listen_on(const char *text, const struct prom_addr *a, struct cbcc_err *err)
 {
 	struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV}, *res;
 	int rc = getaddrinfo(a->host, a->port, &hints, &res), fd = -1, saved = 0, one = 1;
 	char shown[84];
 
-	shown_addr(text, shown);
+	prom_addr_shown(text, shown);
 	if (rc)
 		return cbcc_errf(err, "cannot serve metrics on %s: %s", shown, gai_strerror(rc));
 	for (struct addrinfo *ai = res; ai && fd < 0; ai = ai->ai_next) {
@@ -189,11 +127,11 @@ int prom_open(const char *text, const char *tool, struct prom_exporter **out, st
 {
 	struct prom_exporter *e;
 	pthread_condattr_t ca;
-	struct addr a;
+	struct prom_addr a;
 	int fd;
 
 	*out = NULL;
-	if (parse_addr(text, &a, err))
+	if (prom_addr_parse(text, &a, err))
 		return -1;
 	fd = listen_on(text, &a, err);
 	if (fd < 0)
