@@ -497,6 +497,7 @@ char *codegen_trace(const struct gen_probe *probes, int n, const struct gen_opts
 				 "1024);\n"
 			       : ""},
 		};
+		template_render(&out, "bell.c", NULL, 0);
 		template_render(&out, "trace_common.c", vars, ARRAY_SIZE(vars));
 		sb_append(&out, sb_str(&fns));
 	}

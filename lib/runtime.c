@@ -18,6 +18,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cache.h"
@@ -30,6 +31,11 @@
 
 /* Events per CPU that wake the reader (see rt_open_perf). */
 #define RT_WAKEUP_EVENTS 32
+/* The bell (templates/bell.c) is armed at most this often: in a burst of
+ * events it wakes the reader no more than a thousand times a second. */
+#define RT_BELL_PERIOD_NS 1000000ull
+/* ... and at least this often, whatever the reader saw of it. */
+#define RT_BELL_REARM_NS 100000000ull
 /* Descriptors libbcc and cbcc open for a moment while attaching (tracefs
  * files, ELF files, captured stderr), on top of those that stay. */
 #define RT_FD_SPARE 4
@@ -436,13 +442,10 @@ int rt_table_info(struct cbcc_bpf *b, const char *name, size_t *key_size, size_t
 /* One CPU's perf buffer, libbcc's own complaint (a guess about kernel
  * support, whatever failed) kept quiet. */
 static struct perf_reader *open_perf_cpu(struct cbcc_bpf *b, int cpu, rt_event_cb event_cb,
-					 rt_lost_cb lost_cb, void *cookie, int pages,
+					 rt_lost_cb lost_cb, void *cookie, int pages, int wakeup,
 					 struct cbcc_err *err)
 {
-	/* Waking the reader for every event costs the traced process
-	 * microseconds per event; rt_poll drains what is below the mark. */
-	struct bcc_perf_buffer_opts opts = {
-		.pid = -1, .cpu = cpu, .wakeup_events = RT_WAKEUP_EVENTS};
+	struct bcc_perf_buffer_opts opts = {.pid = -1, .cpu = cpu, .wakeup_events = wakeup};
 	struct perf_reader *r;
 	struct quiet q;
 	int e;
@@ -521,35 +524,143 @@ static struct rt_perf *new_perf(struct cbcc_bpf *b, int map_fd, rt_event_cb even
 	return p;
 }
 
-int rt_open_perf(struct cbcc_bpf *b, const char *table, rt_event_cb event_cb, rt_lost_cb lost_cb,
-		 void *cookie, int pages, struct cbcc_err *err)
+/* Opens a perf buffer on every online CPU for perf event array map_fd, each
+ * waking the reader every `wakeup` events; records go to event_cb(cookie).
+ * cpus (when not NULL) collects the CPUs. */
+static int open_perf_cpus(struct cbcc_bpf *b, int map_fd, rt_event_cb event_cb, rt_lost_cb lost_cb,
+			  void *cookie, int pages, int wakeup, int **cpus, int *ncpus,
+			  struct cbcc_err *err)
 {
-	int map_fd = rt_table_fd(b, table, err);
 	int ncpu = (int)sysconf(_SC_NPROCESSORS_CONF);
-	struct rt_perf *p;
 
-	if (map_fd < 0)
-		return -1;
-	p = new_perf(b, map_fd, event_cb, lost_cb, cookie);
 	for (int cpu = 0; cpu < ncpu; cpu++) {
 		struct perf_reader *r;
 		int fd;
 
 		if (!sysenv_cpu_online(cpu))
 			continue;
-		r = open_perf_cpu(b, cpu, perf_event, perf_lost, p, pages, err);
+		r = open_perf_cpu(b, cpu, event_cb, lost_cb, cookie, pages, wakeup, err);
 		if (!r)
 			return -1;
 		b->readers = xrealloc(b->readers, (b->nreaders + 1) * sizeof(*b->readers));
 		b->readers[b->nreaders++] = r;
-		p->cpus = xrealloc(p->cpus, (p->ncpus + 1) * sizeof(*p->cpus));
-		p->cpus[p->ncpus++] = cpu;
+		if (cpus) {
+			*cpus = xrealloc(*cpus, (*ncpus + 1) * sizeof(**cpus));
+			(*cpus)[(*ncpus)++] = cpu;
+		}
 		fd = perf_reader_fd(r);
 		if (bpf_update_elem(map_fd, &cpu, &fd, 0) < 0)
 			return cbcc_errf(err, "cannot register perf buffer of CPU %d: %s", cpu,
 					 strerror(errno));
 	}
 	return 0;
+}
+
+/* The bell of templates/bell.c: buffers that wake the reader at their first
+ * record, and the flag that lets the next event ring them. */
+struct rt_bell {
+	int armed_fd;
+	uint64_t armed_at; /* when it was last armed (monotonic ns) */
+	bool rung;	   /* a bell record was read since */
+};
+
+static void bell_rung(void *cookie, void *data, int size)
+{
+	struct rt_bell *bell = cookie;
+
+	(void)data;
+	(void)size;
+	bell->rung = true;
+}
+
+static void bell_lost(void *cookie, uint64_t lost)
+{
+	(void)cookie;
+	(void)lost; /* a lost ring still woke the reader */
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void bell_arm(struct rt_bell *bell, uint64_t now)
+{
+	uint32_t zero = 0, one = 1;
+
+	bpf_update_elem(bell->armed_fd, &zero, &one, 0);
+	bell->armed_at = now;
+	bell->rung = false;
+}
+
+/* Opens the program's bell, if it has one (programs without it wake their
+ * reader at the perf buffers' mark or the poll timeout). */
+static int open_bell(struct cbcc_bpf *b, struct cbcc_err *err)
+{
+	int map_fd = prog_table_fd(b->prog, "cbcc_bell");
+	int armed_fd = prog_table_fd(b->prog, "cbcc_bell_armed");
+
+	if (b->bell || map_fd < 0 || armed_fd < 0)
+		return 0;
+	b->bell = xcalloc(1, sizeof(*b->bell));
+	b->bell->armed_fd = armed_fd;
+	if (open_perf_cpus(b, map_fd, bell_rung, bell_lost, b->bell, 1, 1, NULL, NULL, err))
+		return -1;
+	bell_arm(b->bell, now_ns());
+	return 0;
+}
+
+/* Before a poll: arms the bell if it has rung (or may have been missed),
+ * at most every RT_BELL_PERIOD_NS; returns the poll's timeout, shortened to
+ * when it may be armed again. Events that came before it was armed are read
+ * now: they did not ring it. */
+static int bell_before_poll(struct cbcc_bpf *b, int timeout_ms)
+{
+	struct rt_bell *bell = b->bell;
+	uint64_t now, since;
+
+#ifdef CBCC_TEST_HOOKS
+	/* Test builds only (cmake -DCBCC_TEST_HOOKS=ON): CBCC_TEST_POLL_FOREVER
+	 * takes away the main loops' poll timeout (a drain's short polls keep
+	 * theirs), so that an event is read only when it woke the reader. */
+	if (timeout_ms > 50 && getenv("CBCC_TEST_POLL_FOREVER"))
+		timeout_ms = -1;
+#endif
+	if (!bell)
+		return timeout_ms;
+	now = now_ns();
+	since = now - bell->armed_at;
+	if (!bell->rung && since < RT_BELL_REARM_NS)
+		return timeout_ms;
+	if (since < RT_BELL_PERIOD_NS) {
+		int wait_ms = (int)((RT_BELL_PERIOD_NS - since + 999999) / 1000000);
+
+		return timeout_ms >= 0 && timeout_ms < wait_ms ? timeout_ms : wait_ms;
+	}
+	bell_arm(bell, now);
+	perf_reader_consume(b->nreaders, b->readers);
+	return timeout_ms;
+}
+
+int rt_open_perf(struct cbcc_bpf *b, const char *table, rt_event_cb event_cb, rt_lost_cb lost_cb,
+		 void *cookie, int pages, struct cbcc_err *err)
+{
+	int map_fd = rt_table_fd(b, table, err);
+	struct rt_perf *p;
+
+	if (map_fd < 0)
+		return -1;
+	p = new_perf(b, map_fd, event_cb, lost_cb, cookie);
+	/* Waking the reader for every event costs the traced process
+	 * microseconds per event; rt_poll drains what is below the mark, and
+	 * the bell wakes it for the first event after a quiet spell. */
+	if (open_perf_cpus(b, map_fd, perf_event, perf_lost, p, pages, RT_WAKEUP_EVENTS, &p->cpus,
+			   &p->ncpus, err))
+		return -1;
+	return open_bell(b, err);
 }
 
 /* Descriptors this process has open now. */
@@ -579,7 +690,9 @@ static int online_cpus(void)
 int rt_check_fds(int progs, int probes, bool perf, struct cbcc_err *err)
 {
 	struct rlimit rl;
-	long need = (long)open_fds() + progs + probes + (perf ? online_cpus() : 0) + RT_FD_SPARE;
+	/* perf buffers: the events' and the bell's, one each per CPU */
+	long need =
+		(long)open_fds() + progs + probes + (perf ? 2 * online_cpus() : 0) + RT_FD_SPARE;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY ||
 	    (rlim_t)need <= rl.rlim_cur)
@@ -598,6 +711,7 @@ int rt_poll(struct cbcc_bpf *b, int timeout_ms)
 		usleep((useconds_t)timeout_ms * 1000);
 		return 0;
 	}
+	timeout_ms = bell_before_poll(b, timeout_ms);
 	n = perf_reader_poll(b->nreaders, b->readers, timeout_ms);
 	if (n < 0 && errno != EINTR)
 		return n;
@@ -610,6 +724,7 @@ int rt_poll_fd(struct cbcc_bpf *b, int timeout_ms, int fd)
 	struct pollfd *p = xcalloc((size_t)b->nreaders + 1, sizeof(*p));
 	int n;
 
+	timeout_ms = bell_before_poll(b, timeout_ms);
 	for (int i = 0; i < b->nreaders; i++)
 		p[i] = (struct pollfd){.fd = perf_reader_fd(b->readers[i]), .events = POLLIN};
 	p[b->nreaders] = (struct pollfd){.fd = fd, .events = POLLIN};
@@ -936,6 +1051,7 @@ void rt_close(struct cbcc_bpf *b)
 		free(b->perfs[i]);
 	}
 	free(b->perfs);
+	free(b->bell);
 	memset(b, 0, sizeof(*b));
 }
 

@@ -12,6 +12,7 @@
 
 struct rt_attach;
 struct rt_perf;
+struct rt_bell;
 struct perf_reader;
 struct prog;
 struct cache;
@@ -33,6 +34,7 @@ struct cbcc_bpf {
 	unsigned seq;		/* numbering of probe event names */
 	struct rt_perf **perfs; /* what rt_open_perf delivers to, one per table */
 	int nperfs;
+	struct rt_bell *bell; /* the program's bell (templates/bell.c), once opened */
 };
 
 typedef void (*rt_event_cb)(void *cookie, void *data, int size);

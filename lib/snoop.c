@@ -32,6 +32,7 @@ static char *source(const struct snoop_tool *t, struct cbcc_err *err)
 		return NULL;
 	}
 	template_render(&src, "snoop_containers.c", containers, ARRAY_SIZE(containers));
+	template_render(&src, "bell.c", NULL, 0);
 	template_render(&src, t->template, t->vars, t->nvars);
 	return sb_steal(&src);
 }

@@ -141,6 +141,7 @@ static __always_inline int exec_exit(void *ctx, long ret)
 	if (size > sizeof(*e))
 		size = sizeof(*e);
 	snoop_events.perf_submit(ctx, e, size);
+	cbcc_ring_bell(ctx);
 	exec_args.delete(&tgid);
 	return 0;
 }
@@ -185,6 +186,7 @@ int execsnoop_process_exit(struct tracepoint__sched__sched_process_exit *args)
 		e->pid = tgid;
 		e->nargs = 0;
 		snoop_events.perf_submit(args, e, offsetof(struct exec_event, args));
+		cbcc_ring_bell(args);
 	}
 	exec_start.delete(&tgid);
 	return 0;

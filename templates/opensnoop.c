@@ -86,6 +86,7 @@ static __always_inline int open_exit(void *ctx, long ret)
 	if (size > sizeof(*e))
 		size = sizeof(*e);
 	snoop_events.perf_submit(ctx, e, size);
+	cbcc_ring_bell(ctx);
 	return 0;
 }
 

@@ -14,6 +14,7 @@ int {{EXIT_FN}}(void *ctx)
 	__retry = __data->hdr.pad;
 	__data->hdr.pad = 0;
 {{REREAD}}	cbcc_events.perf_submit(ctx, __data, sizeof(struct {{STRUCT}}));
+	cbcc_ring_bell(ctx);
 	cbcc_retry.delete(&__key);
 	return 0;
 }

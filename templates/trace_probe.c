@@ -26,5 +26,6 @@ int {{NAME}}({{PARAMS}})
 	bpf_get_current_comm(&__data->hdr.comm, sizeof(__data->hdr.comm));
 {{RETRY_DECL}}{{ASSIGN}}{{STACK_IDS}}{{RETRY_STASH}}
 	cbcc_events.perf_submit({{CTX}}, __data, sizeof(struct {{STRUCT}}));
+	cbcc_ring_bell({{CTX}});
 	return 0;
 }

@@ -12,6 +12,21 @@ assert_grep "$WORK/openat.out" '^PID +TID +COMM +FUNC +-$' "header"
 assert_grep "$WORK/openat.out" "^[0-9]+ +[0-9]+ +target +sys_enter_openat +$path\$"
 pass "openat tracepoint prints the path"
 
+# A lone event is printed at once: the perf buffers wake trace every 32
+# events, and the bell (templates/bell.c) for the first after a quiet spell.
+# The test build's CBCC_TEST_POLL_FOREVER takes away the poll timeout that
+# would otherwise deliver it within 0.1 s: without the bell, these events
+# would stay unread until Ctrl-C.
+if [ "$CBCC_TEST_HOOKS" = 1 ]; then
+	start_tracer bell env CBCC_TEST_POLL_FOREVER=1 "$TRACE" "p:$TARGET:cbcc_add \"a=%d\", arg1"
+	for n in 1 2 3; do
+		"$TARGET" calls 1
+		wait_lines "$WORK/bell.out" ' target +cbcc_add +a=0$' $n "lone event $n"
+	done
+	stop_tracer
+	pass "each of three lone events is printed at once (the bell)"
+fi
+
 # A path whose page is not yet mapped in at sys_enter (BCC prints an empty
 # string) is read again at sys_exit and printed.
 path="/tmp/cbcc-cold-$$-unique"

@@ -51,6 +51,24 @@ static __always_inline int cbcc_read_mem(void *dst, u32 size, const void *src)
 
 BPF_CGROUP_ARRAY(cbcc_cgroup, 1);
 
+/* The reader's bell (lib/runtime.c, rt_poll): perf buffers wake the reader
+ * every 32 events, so a lone event would wait for its poll timeout. When the
+ * reader has caught up it arms cbcc_bell_armed; the next event on any CPU
+ * disarms it and rings cbcc_bell, whose buffers wake the reader at once. In
+ * a burst the reader stays behind and leaves it unarmed. */
+BPF_ARRAY(cbcc_bell_armed, u32, 1);
+BPF_PERF_OUTPUT(cbcc_bell);
+
+static __always_inline void cbcc_ring_bell(void *ctx)
+{
+	u32 zero = 0, *armed = cbcc_bell_armed.lookup(&zero);
+
+	if (armed && *armed) {
+		*armed = 0;
+		cbcc_bell.perf_submit(ctx, &zero, sizeof(zero));
+	}
+}
+
 /* trace: the event header every probe's record starts with. */
 struct cbcc_event_hdr {
 	u64 ts;
@@ -127,6 +145,7 @@ int probe_open_1(struct pt_regs *ctx)
 	}
 
 	cbcc_events.perf_submit(ctx, __data, sizeof(struct probe_open_1_data));
+	cbcc_ring_bell(ctx);
 	return 0;
 }
 
