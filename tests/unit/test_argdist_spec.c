@@ -79,12 +79,8 @@ static void test_errors(void)
 		struct argdist_spec s;
 		struct cbcc_err err;
 
-		if (argdist_spec_parse(cases[i].spec, cases[i].kind, &s, &err) == 0 ||
-		    !strstr(err.msg, cases[i].msg)) {
-			fprintf(stderr, "'%s': expected error '%s', got '%s'\n", cases[i].spec,
-				cases[i].msg, err.msg);
-			failures++;
-		}
+		CHECK_ERROR(argdist_spec_parse(cases[i].spec, cases[i].kind, &s, &err) != 0,
+			    err.msg, cases[i].msg, cases[i].spec);
 		argdist_spec_free(&s);
 	}
 }
@@ -125,19 +121,16 @@ static void add_key(struct strbuf *c, const char *spec, int string_size, const c
 	char *prog, *text;
 
 	if (argdist_spec_parse(spec, ARGDIST_COUNT, &s, &err)) {
-		fprintf(stderr, "'%s': %s\n", spec, err.msg);
-		failures++;
+		CHECKF(false, "'%s': %s", spec, err.msg);
 		return;
 	}
 	size = argdist_key_layout(&s, string_size, off);
 	off[s.nexprs - 1] += skew;
 	prog = codegen_argdist(&p, 1, &o, &err);
 	text = prog ? key_struct(prog, name) : NULL;
-	if (!text) {
-		fprintf(stderr, "'%s' -z %d: no key struct (%s)\n", spec, string_size,
-			prog ? "not found" : err.msg);
-		failures++;
-	} else {
+	CHECKF(text != NULL, "'%s' -z %d: no key struct (%s)", spec, string_size,
+	       prog ? "not found" : err.msg);
+	if (text) {
 		sb_printf(c, "%s\n_Static_assert(sizeof(struct %s_key_t) == %zu, \"%s\");\n", text,
 			  name, size, name);
 		for (int i = 0; i < s.nexprs; i++)
@@ -211,10 +204,5 @@ int main(void)
 	test_errors();
 	test_helpers();
 	test_key_layout();
-	if (failures) {
-		fprintf(stderr, "%d check(s) failed\n", failures);
-		return 1;
-	}
-	puts("all argdist spec checks passed");
-	return 0;
+	return check_finish("argdist spec");
 }
