@@ -79,8 +79,8 @@ alive() { kill -0 "${TOOL[$1]}" 2>/dev/null || fail "$1 exited $2"; }
 assert_clean() {
 	grep -qiE 'sanitizer|runtime error|segmentation|core dumped|abort|double free|traceback' "$WORK/$1.err" &&
 		fail "$1 crashed: $(head -5 "$WORK/$1.err")"
-	grep -vE '^[a-z]+: warning: |^Possibly lost [0-9]+ samples$|^[a-z]+: [0-9]+ events lost in total$|^Detaching [0-9]+ probes\.\.\.$' \
-		"$WORK/$1.err" | grep -q . && fail "$1: unexpected stderr: $(head -5 "$WORK/$1.err")"
+	grep -qvE '^$|^[a-z]+: warning: |^Possibly lost [0-9]+ samples$|^[a-z]+: [0-9]+ events lost in total$|^Detaching [0-9]+ probes\.\.\.$' \
+		"$WORK/$1.err" && fail "$1: unexpected stderr: $(head -5 "$WORK/$1.err")"
 	return 0
 }
 
@@ -272,8 +272,8 @@ for sig in INT TERM HUP; do
 	wait "$pid" 2>/dev/null
 	[ "$(count_lines "$WORK/busy.out" ' sys_enter_getppid $')" -ge 100 ] || fail "busy: too few events"
 	assert_count "$WORK/busy.out" '^PID +TID +COMM +FUNC +$' 1
-	grep -vE "^PID +TID +COMM +FUNC +\$|^$pid +$pid +target +sys_enter_getppid \$" "$WORK/busy.out" |
-		grep -q . && fail "trace printed a broken line after SIG$sig"
+	grep -qvE "^\$|^PID +TID +COMM +FUNC +\$|^$pid +$pid +target +sys_enter_getppid \$" "$WORK/busy.out" &&
+		fail "trace printed a broken line after SIG$sig"
 	assert_clean busy
 	assert_no_leftovers
 done
