@@ -23,7 +23,7 @@ declare -A JOB TOOL
 bg() {
 	local name=$1 t=
 	shift
-	timeout -s KILL 60 "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" </dev/null &
+	timeout -s KILL $((${CBCC_ATTACH_WAIT:-60} + 60)) "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" </dev/null &
 	JOB[$name]=$!
 	BG_PIDS+=($!)
 	for _ in $(seq 500); do
@@ -31,6 +31,7 @@ bg() {
 		sleep 0.01
 	done
 	[ -n "$t" ] || fail "$name did not start"
+	BG_PIDS+=("$t") # killing timeout alone would leave the tool running
 	TOOL[$name]=$t
 }
 
@@ -226,7 +227,7 @@ signal_after_attached() {
 import os, signal, sys, time
 pid, sig, k = int(sys.argv[1]), getattr(signal, "SIG" + sys.argv[2]), int(sys.argv[3])
 fds = "/proc/%d/fd" % pid
-end = time.time() + 30
+end = time.time() + int(os.environ.get("CBCC_ATTACH_WAIT", "60"))
 while time.time() < end:
     n = 0
     for f in os.listdir(fds):
