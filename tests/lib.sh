@@ -1,6 +1,11 @@
 # Shared helpers for cbcc's shell tests. Sourced by tests/*.sh; ctest sets
 # CBCC_BIN (the tools directory) and TARGET (the test program).
-set -u
+# pipefail: a pipeline whose status is tested fails when any part of it
+# fails, so `tool | grep -q x` cannot pass on grep's status when the tool
+# crashed. A reader that exits before its input ends (head, grep -q, awk's
+# exit) may kill the writer with SIGPIPE (status 141): such readers get a
+# file, or the whole input (`grep -q x file`, awk counting instead of head).
+set -u -o pipefail
 
 SKIP=77
 WORK=$(mktemp -d /tmp/cbcc-test.XXXXXX)

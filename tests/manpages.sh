@@ -9,8 +9,8 @@ for tool in "$CBCC_BIN"/*; do
 	# man source without font escapes and backslashes: "\fB\-\-json\fR" -> "--json"
 	sed -E 's/\\f[BIRP]//g; s/\\-/-/g' "$page" >"$WORK/$name.txt"
 	# the usage and options part of -h, not its examples
-	"$tool" -h | awk 'tolower($0) ~ /^ *examples:?$/ { exit } { print }' >"$WORK/$name.help" ||
-		fail "$name -h failed"
+	"$tool" -h >"$WORK/$name.full" || fail "$name -h failed"
+	awk 'tolower($0) ~ /^ *examples:?$/ { exit } { print }' "$WORK/$name.full" >"$WORK/$name.help"
 	opts=$(grep -oE '(^|[ ,[])--?[A-Za-z][-A-Za-z_]*' "$WORK/$name.help" | tr -d ' ,[' | sort -u)
 	[ -n "$opts" ] || fail "$name -h lists no options"
 	for opt in $opts; do

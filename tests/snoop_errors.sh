@@ -40,6 +40,6 @@ pass "missing processes and privileges"
 assert_grep "$WORK/es.c" '^#define MAXARGS 7$'
 "$OS" --ebpf >"$WORK/os.c" || fail "opensnoop --ebpf failed"
 assert_grep "$WORK/os.c" 'int opensnoop_exit_openat2'
-"$ES" -h | grep -q '^usage: execsnoop' || fail "execsnoop -h"
-"$OS" -h | grep -q '^usage: opensnoop' || fail "opensnoop -h"
+"$ES" -h >"$WORK/es.help" && grep -q '^usage: execsnoop' "$WORK/es.help" || fail "execsnoop -h"
+"$OS" -h >"$WORK/os.help" && grep -q '^usage: opensnoop' "$WORK/os.help" || fail "opensnoop -h"
 pass "--ebpf and -h"

@@ -4,7 +4,8 @@
  * outside text that must not become code (the spec's text, its #label, the
  * library, USDT provider and probe or library function name) replaced by
  * placeholders, it is the same tokens; what passed as a type or signature
- * is one to clang too. */
+ * is one to clang too. A kernel function entry spec is generated again as
+ * its __x64_sys_ syscall wrapper. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +52,18 @@ static void generate(const struct argdist_spec *s, size_t size)
 	free(offsets);
 }
 
+/* The spec, and for a kernel function entry its syscall wrapper too. */
+static void generate_both(const struct argdist_spec *s, size_t size)
+{
+	struct argdist_spec wrapper = *s;
+
+	generate(s, size);
+	wrapper.loc.function = fuzz_syscall_wrapper(&s->loc);
+	if (wrapper.loc.function)
+		generate(&wrapper, size);
+	free(wrapper.loc.function);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const enum argdist_kind kinds[] = {ARGDIST_COUNT, ARGDIST_HIST};
@@ -63,7 +76,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct cbcc_err err = {"unset"};
 
 		if (argdist_spec_parse(text, kinds[i], &s, &err) == 0)
-			generate(&s, size);
+			generate_both(&s, size);
 		else if (!strncmp(err.msg, "unset", 5))
 			abort();
 		argdist_spec_free(&s);

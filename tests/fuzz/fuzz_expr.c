@@ -6,6 +6,9 @@
  *     close more than they opened and end balanced;
  *   - the STRCMP helpers are the same tokens as helpers made from
  *     STRCMP("x", 1), string literals aside (each one token);
+ *   - the helpers' string literals, read as clang reads them (trigraphs,
+ *     line splices, every C escape), are the bytes of the user's STRCMP
+ *     literals, no more and no fewer;
  *   - every failure says why. */
 #include <stdint.h>
 #include <stdio.h>
@@ -113,6 +116,106 @@ static void check_helpers(const struct strbuf *helpers, int count, const struct 
 	sb_free(&ref_text);
 }
 
+/* A string literal's bytes as the front end reads it: \n, \t, and \c
+ * standing for c (lib/expr.h TOK_STRING). */
+static struct strbuf user_literal(const char *s, size_t len)
+{
+	struct strbuf b = STRBUF_INIT;
+
+	sb_append(&b, "");
+	for (size_t i = 1; i + 1 < len; i++) {
+		char c = s[i];
+
+		if (c == '\\') {
+			c = s[++i];
+			c = c == 'n' ? '\n' : c == 't' ? '\t' : c;
+		}
+		sb_appendn(&b, &c, 1);
+	}
+	return b;
+}
+
+/* A C string literal's bytes as clang reads it (after clex's phases 1-2). */
+static struct strbuf c_literal(const char *s, size_t len)
+{
+	static const char simple[] = "n\nt\tr\ra\ab\bf\fv\v\\\\\"\"''??";
+	struct strbuf b = STRBUF_INIT;
+
+	if (len < 2 || s[0] != '"' || s[len - 1] != '"')
+		abort(); /* a prefixed or unterminated literal */
+	sb_append(&b, "");
+	for (size_t i = 1; i + 1 < len; i++) {
+		unsigned v = (unsigned char)s[i];
+		const char *e;
+
+		if (v == '\\') {
+			i++;
+			if (s[i] >= '0' && s[i] <= '7') {
+				v = 0;
+				for (int d = 0; d < 3 && s[i] >= '0' && s[i] <= '7'; d++, i++)
+					v = v * 8 + (unsigned)(s[i] - '0');
+				i--;
+			} else if ((e = strchr(simple, s[i])) && (e - simple) % 2 == 0 && s[i]) {
+				v = (unsigned char)e[1];
+			} else {
+				abort(); /* \x (its length has no end) or no escape at all */
+			}
+		}
+		if (v > 0xff)
+			abort();
+		char c = (char)v;
+
+		sb_appendn(&b, &c, 1);
+	}
+	return b;
+}
+
+static int cmp_bytes(const void *a, const void *b)
+{
+	const struct strbuf *x = a, *y = b;
+	size_t n = x->len < y->len ? x->len : y->len;
+	int d = memcmp(x->buf, y->buf, n);
+
+	return d ? d : (x->len > y->len) - (x->len < y->len);
+}
+
+/* The helpers' literals are the user's, as multisets (nested STRCMPs number
+ * their helpers inner first). */
+static void check_literals(const char *text, const char *helpers)
+{
+	struct expr_src src = {text, NULL, 0};
+	struct expr_toks t;
+	struct cbcc_err err;
+	struct clex c;
+	struct strbuf want[64], got[64];
+	int nwant = 0, ngot = 0;
+
+	if (expr_lex(&src, "an expression", &t, &err))
+		abort(); /* it was rewritten: it lexes */
+	for (int i = 0; i < t.n; i++)
+		if (t.v[i].kind == TOK_STRING && nwant < 64)
+			want[nwant++] = user_literal(t.text + t.v[i].off, t.v[i].len);
+	expr_toks_free(&t);
+	clex(helpers, strlen(helpers), &c);
+	for (int i = 0; i < c.n; i++) {
+		if (c.v[i].kind == CLEX_CHAR)
+			abort();
+		if (c.v[i].kind == CLEX_STRING && ngot < 64)
+			got[ngot++] = c_literal(c.v[i].text, c.v[i].len);
+	}
+	clex_free(&c);
+	if (nwant != ngot)
+		abort();
+	qsort(want, (size_t)nwant, sizeof(want[0]), cmp_bytes);
+	qsort(got, (size_t)ngot, sizeof(got[0]), cmp_bytes);
+	for (int i = 0; i < nwant; i++) {
+		if (cmp_bytes(&want[i], &got[i]))
+			abort();
+		sb_free(&want[i]);
+		sb_free(&got[i]);
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct argdist_spec entry_spec;
@@ -153,6 +256,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (out) {
 			check_slot(out);
 			check_helpers(&helpers, env.helper_count, &env);
+			check_literals(text, sb_str(&helpers));
 		}
 		free(out);
 		sb_free(&helpers);

@@ -5,7 +5,8 @@
  * prelude's directives; made again with the outside text that must not
  * become code (the spec's text, format string, library, USDT provider and
  * probe or library function name) replaced by placeholders, it is the same
- * tokens; what passed as a signature or type is one to clang too. */
+ * tokens; what passed as a signature or type is one to clang too. A kernel
+ * function entry spec is generated again as its __x64_sys_ syscall wrapper. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,18 @@ static void generate(const struct trace_spec *spec, char **types, int ntypes, si
 	free(p.fn_name);
 }
 
+/* The spec, and for a kernel function entry its syscall wrapper too. */
+static void generate_both(const struct trace_spec *spec, char **types, int ntypes, size_t size)
+{
+	struct trace_spec wrapper = *spec;
+
+	generate(spec, types, ntypes, size);
+	wrapper.loc.function = fuzz_syscall_wrapper(&spec->loc);
+	if (wrapper.loc.function)
+		generate(&wrapper, types, ntypes, size);
+	free(wrapper.loc.function);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *text = malloc(size + 1), *types[3] = {"int", "long", "char *"};
@@ -60,7 +73,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			types[ntypes++] = (char *)t;
 	}
 	if (trace_spec_parse(text, &spec, &err) == 0) {
-		generate(&spec, types, ntypes, size);
+		generate_both(&spec, types, ntypes, size);
 		for (int i = 0; i < ntypes; i++) {
 			struct expr_src src = {types[i], NULL, 0};
 

@@ -94,6 +94,18 @@ static inline struct probe_loc fuzz_placeholder_loc(const struct probe_loc *l)
 	return p;
 }
 
+/* The name of kernel function entry probe l's x86-64 syscall wrapper
+ * (__x64_sys_NAME: codegen_env makes argN read the inner pt_regs), so that
+ * every kernel entry spec is generated through that rewrite too; NULL for
+ * other probes and wrappers already. Caller frees. */
+static inline char *fuzz_syscall_wrapper(const struct probe_loc *l)
+{
+	if (!probe_loc_is_kernel_function(l) || l->type != PROBE_ENTRY ||
+	    starts_with(l->function, "__x64_sys_"))
+		return NULL;
+	return xasprintf("__x64_sys_%s", l->function);
+}
+
 /* A generator's result a: a failure must say why (err was "unset"). */
 static inline void fuzz_check_said_why(const char *a, const struct cbcc_err *err)
 {

@@ -282,5 +282,5 @@ int main(void)
 	test_funcs();
 	test_types();
 	test_hostile_names();
-	return failures ? 1 : 0;
+	return check_finish("BTF");
 }

@@ -64,10 +64,5 @@ int main(void)
 		clex_free(&a);
 		clex_free(&b);
 	}
-	if (failures) {
-		fprintf(stderr, "%d check(s) failed\n", failures);
-		return 1;
-	}
-	puts("all unit checks passed");
-	return 0;
+	return check_finish("clex");
 }

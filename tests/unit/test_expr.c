@@ -44,11 +44,11 @@ static void test_csrc(void)
 					  "1lL", "1uu", "1lul", ".",	 "1e+", "0b2"};
 
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
-		if (!csrc_is_number(good[i], strlen(good[i])))
-			fprintf(stderr, "'%s' should be a number\n", good[i]), failures++;
+		CHECKF(csrc_is_number(good[i], strlen(good[i])), "'%s' should be a number",
+		       good[i]);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		if (csrc_is_number(bad[i], strlen(bad[i])))
-			fprintf(stderr, "'%s' should not be a number\n", bad[i]), failures++;
+		CHECKF(!csrc_is_number(bad[i], strlen(bad[i])), "'%s' should not be a number",
+		       bad[i]);
 }
 
 static void expect_lex_error(const char *text, const char *needle)
@@ -57,14 +57,11 @@ static void expect_lex_error(const char *text, const char *needle)
 	struct expr_toks t;
 	struct cbcc_err err = {""};
 
-	if (expr_lex(&src, "an expression", &t, &err) == 0) {
-		fprintf(stderr, "'%s' should not lex\n", text);
-		failures++;
+	bool failed = expr_lex(&src, "an expression", &t, &err) != 0;
+
+	CHECK_ERROR(failed, err.msg, needle, text);
+	if (!failed)
 		expr_toks_free(&t);
-	} else if (!strstr(err.msg, needle)) {
-		fprintf(stderr, "error for '%s' is '%s', lacks '%s'\n", text, err.msg, needle);
-		failures++;
-	}
 }
 
 static void test_lex(void)
@@ -321,10 +318,9 @@ static void test_template_slots(void)
 			else if (in_comment && p[0] == '{' && p[1] == '{' &&
 				 !(strncmp(p, "{{INDEX}}", 9) && strncmp(p, "{{SLOT}}", 8)))
 				continue;
-			else if (in_comment && p[0] == '{' && p[1] == '{')
-				fprintf(stderr, "template %s: placeholder in a comment: %.20s\n",
-					t->name, p),
-					failures++;
+			else
+				CHECKF(!(in_comment && p[0] == '{' && p[1] == '{'),
+				       "template %s: placeholder in a comment: %.20s", t->name, p);
 		}
 	}
 }
@@ -338,10 +334,5 @@ int main(void)
 	test_argdist_passes();
 	test_fragments();
 	test_template_slots();
-	if (failures) {
-		fprintf(stderr, "%d check(s) failed\n", failures);
-		return 1;
-	}
-	puts("all unit checks passed");
-	return 0;
+	return check_finish("expression");
 }

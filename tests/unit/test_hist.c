@@ -6,17 +6,15 @@
 #include "hist.h"
 #include "json.h"
 
-static int failures;
+#include "check.h"
 
 static void check(const char *name, const uint64_t *vals, const char *want)
 {
 	struct strbuf out = STRBUF_INIT;
 
 	hist_log2_format(&out, vals, HIST_LOG2_SLOTS, "my label");
-	if (strcmp(sb_str(&out), want)) {
-		fprintf(stderr, "%s: got\n%s---\nwanted\n%s---\n", name, sb_str(&out), want);
-		failures++;
-	}
+	CHECKF(!strcmp(sb_str(&out), want), "%s: got\n%s---\nwanted\n%s---", name, sb_str(&out),
+	       want);
 	sb_free(&out);
 }
 
@@ -28,10 +26,8 @@ static void check_json(const char *name, const uint64_t *vals, const char *want)
 	json_begin(&j);
 	hist_log2_json(&j, "buckets", vals, HIST_LOG2_SLOTS);
 	json_end(&j);
-	if (strcmp(sb_str(&j.sb), want)) {
-		fprintf(stderr, "%s (json): got\n%swanted\n%s", name, sb_str(&j.sb), want);
-		failures++;
-	}
+	CHECKF(!strcmp(sb_str(&j.sb), want), "%s (json): got\n%swanted\n%s", name, sb_str(&j.sb),
+	       want);
 	json_free(&j);
 }
 
@@ -159,10 +155,5 @@ int main(void)
 		   "{\"low\":16,\"high\":31,\"count\":0},{\"low\":32,\"high\":63,\"count\":0},"
 		   "{\"low\":64,\"high\":127,\"count\":5}]}\n");
 	check_json("empty", empty, "{\"buckets\":[]}\n");
-	if (failures) {
-		fprintf(stderr, "%d histogram(s) differ from BCC's\n", failures);
-		return 1;
-	}
-	puts("all histogram checks passed");
-	return 0;
+	return check_finish("histogram");
 }

@@ -1,19 +1,7 @@
 /* lib/json: nesting, commas and escaping give valid JSON. */
-#include <assert.h>
-#include <stdio.h>
-#include <string.h>
-
 #include "json.h"
 
-static int failures;
-
-static void expect(const char *got, const char *want)
-{
-	if (strcmp(got, want)) {
-		fprintf(stderr, "FAIL:\n got  %s want %s", got, want);
-		failures++;
-	}
-}
+#include "check.h"
 
 int main(void)
 {
@@ -35,14 +23,14 @@ int main(void)
 	json_close(&j);
 	json_object(&j, "empty");
 	json_end(&j);
-	expect(j.sb.buf, "{\"s\":\"a\\\"b\\\\c\\n\\t\\u0001\\u007f\",\"u\":18446744073709551615,"
-			 "\"i\":-5,\"d\":0.5,\"f\":1795681560.250000,\"a\":[1,{\"t\":true},[]],"
-			 "\"empty\":{}}\n");
+	CHECK_STR(j.sb.buf, "{\"s\":\"a\\\"b\\\\c\\n\\t\\u0001\\u007f\",\"u\":18446744073709551615,"
+			    "\"i\":-5,\"d\":0.5,\"f\":1795681560.250000,\"a\":[1,{\"t\":true},[]],"
+			    "\"empty\":{}}\n");
 
 	json_begin(&j);
 	json_strn(&j, "utf8", "h\xc3\xa9 \xff\xe2\x82", 7);
 	json_end(&j);
-	expect(j.sb.buf, "{\"utf8\":\"h\xc3\xa9 \\u00ff\\u00e2\\u0082\"}\n");
+	CHECK_STR(j.sb.buf, "{\"utf8\":\"h\xc3\xa9 \\u00ff\\u00e2\\u0082\"}\n");
 	json_free(&j);
-	return failures != 0;
+	return check_finish("JSON");
 }

@@ -345,18 +345,12 @@ static void test_addresses(void)
 	struct cbcc_err err;
 
 	for (size_t i = 0; i < ARRAY_SIZE(good); i++) {
-		if (prom_addr_check(good[i], &err)) {
-			fprintf(stderr, "address '%s' refused: %s\n", good[i], err.msg);
-			failures++;
-		}
+		CHECKF(prom_addr_check(good[i], &err) == 0, "address '%s' refused: %s", good[i],
+		       err.msg);
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
-		if (!prom_addr_check(bad[i], &err)) {
-			fprintf(stderr, "address '%s' accepted\n", bad[i]);
-			failures++;
-		} else {
-			CHECK(strstr(err.msg, "expected [HOST]:PORT") != NULL);
-		}
+		CHECK_ERROR(prom_addr_check(bad[i], &err) != 0, err.msg, "expected [HOST]:PORT",
+			    bad[i]);
 	}
 }
 
@@ -370,7 +364,5 @@ int main(void)
 	test_limit();
 	test_negotiation();
 	test_addresses();
-	if (failures)
-		fprintf(stderr, "%d failures\n", failures);
-	return failures != 0;
+	return check_finish("Prometheus");
 }

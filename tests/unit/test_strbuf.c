@@ -26,8 +26,5 @@ int main(void)
 	expect_escaped("nul\0x", 5, "[nul\\x00x]");
 	/* backslashes and UTF-8 are not touched */
 	expect_escaped("a\\nb h\xc3\xa9", 8, "[a\\nb h\xc3\xa9]");
-	if (failures)
-		return 1;
-	printf("all unit checks passed\n");
-	return 0;
+	return check_finish("strbuf");
 }

@@ -1,17 +1,13 @@
 /* lib/syms: which kernel symbols are BPF programs and trampolines (the
  * frames dropped from stacks walked by fentry/fexit programs). */
-#include <stdio.h>
-
 #include "syms.h"
 
-static int failures;
+#include "check.h"
 
 static void check(const char *name, bool want)
 {
-	if (syms_is_bpf_symbol(name) != want) {
-		fprintf(stderr, "FAIL: '%s' should %sbe a BPF symbol\n", name, want ? "" : "not ");
-		failures++;
-	}
+	CHECKF(syms_is_bpf_symbol(name) == want, "'%s' should %sbe a BPF symbol", name,
+	       want ? "" : "not ");
 }
 
 int main(void)
@@ -30,8 +26,5 @@ int main(void)
 	check("bpf_trampoline_12x", false);
 	check("vfs_read", false);
 	check("", false);
-	if (failures)
-		return 1;
-	puts("ok: test_syms");
-	return 0;
+	return check_finish("BPF symbol");
 }

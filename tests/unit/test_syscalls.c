@@ -45,5 +45,5 @@ int main(void)
 	unlink(path);
 	CHECK(sys_table_read(&t, "/nonexistent/syscalls_64.h", why, sizeof(why)) == -1);
 	CHECK(strstr(why, "/nonexistent/syscalls_64.h") != NULL);
-	return failures ? 1 : 0;
+	return check_finish("syscall table");
 }

@@ -87,13 +87,7 @@ static void expect_parse_error(const char *text, const char *needle)
 	struct trace_spec s;
 	struct cbcc_err err = {""};
 
-	if (trace_spec_parse(text, &s, &err) == 0) {
-		fprintf(stderr, "expected an error for '%s'\n", text);
-		failures++;
-	} else if (!strstr(err.msg, needle)) {
-		fprintf(stderr, "error for '%s' is '%s', lacks '%s'\n", text, err.msg, needle);
-		failures++;
-	}
+	CHECK_ERROR(trace_spec_parse(text, &s, &err) != 0, err.msg, needle, text);
 	trace_spec_free(&s);
 }
 
@@ -159,9 +153,8 @@ static void expect_rewrite(const char *text, enum probe_type type, const char *w
 	struct cbcc_err err = {""};
 	char *got = rewrite(text, type, NULL, &err);
 
-	if (!got)
-		fprintf(stderr, "rewrite of '%s' failed: %s\n", text, err.msg), failures++;
-	else
+	CHECKF(got != NULL, "rewrite of '%s' failed: %s", text, err.msg);
+	if (got)
 		CHECK_STR(got, want);
 	free(got);
 }
@@ -171,13 +164,9 @@ static void expect_reject(const char *text, enum probe_type type, const char *ne
 	struct cbcc_err err = {""};
 	char *got = rewrite(text, type, NULL, &err);
 
-	if (got) {
-		fprintf(stderr, "rewrite of '%s' should fail, gave '%s'\n", text, got);
-		failures++;
-	} else if (!strstr(err.msg, needle)) {
-		fprintf(stderr, "error for '%s' is '%s', lacks '%s'\n", text, err.msg, needle);
-		failures++;
-	}
+	CHECKF(!got, "rewrite of '%s' should fail, gave '%s'", text, got);
+	if (!got)
+		CHECK_ERROR(true, err.msg, needle, text);
 	free(got);
 }
 
@@ -234,10 +223,5 @@ int main(void)
 	test_parse_errors();
 	test_format();
 	test_expr();
-	if (failures) {
-		fprintf(stderr, "%d check(s) failed\n", failures);
-		return 1;
-	}
-	puts("all unit checks passed");
-	return 0;
+	return check_finish("trace spec");
 }

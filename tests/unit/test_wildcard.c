@@ -1,12 +1,11 @@
 /* lib/wildcard: funccount/stackcount patterns, globs and -r regular
  * expressions, including the ones glibc's regcomp cannot afford. */
 #include <regex.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "wildcard.h"
 
-static int failures;
+#include "check.h"
 
 static bool matches(const struct wc_pattern *p, const char *name)
 {
@@ -21,14 +20,11 @@ static void good(const char *text, bool regex, const char *yes, const char *no)
 
 	memset(&p, 0, sizeof(p));
 	if (wc_parse(text, regex, 0, &p, &err)) {
-		fprintf(stderr, "FAIL: '%s' rejected: %s\n", text, err.msg);
-		failures++;
+		CHECKF(false, "'%s' rejected: %s", text, err.msg);
 		return;
 	}
-	if (!matches(&p, yes) || (no && matches(&p, no))) {
-		fprintf(stderr, "FAIL: '%s' on '%s'/'%s'\n", text, yes, no ? no : "");
-		failures++;
-	}
+	CHECKF(matches(&p, yes) && !(no && matches(&p, no)), "'%s' on '%s'/'%s'", text, yes,
+	       no ? no : "");
 	wc_pattern_free(&p);
 }
 
@@ -39,24 +35,17 @@ static void bad(const char *text, bool regex, const char *msg)
 
 	memset(&p, 0, sizeof(p));
 	if (!wc_parse(text, regex, 0, &p, &err)) {
-		fprintf(stderr, "FAIL: '%s' accepted\n", text);
-		failures++;
+		CHECKF(false, "'%s' accepted", text);
 		wc_pattern_free(&p);
 		return;
 	}
-	if (!strstr(err.msg, msg)) {
-		fprintf(stderr, "FAIL: '%s': '%s' lacks '%s'\n", text, err.msg, msg);
-		failures++;
-	}
+	CHECKF(strstr(err.msg, msg) != NULL, "'%s': '%s' lacks '%s'", text, err.msg, msg);
 }
 
 /* tplist's filters: Python's fnmatch, as BCC's tplist */
 static void glob(const char *g, const char *name, bool want)
 {
-	if (wc_glob(g, name) != want) {
-		fprintf(stderr, "FAIL: glob '%s' on '%s': want %d\n", g, name, want);
-		failures++;
-	}
+	CHECKF(wc_glob(g, name) == want, "glob '%s' on '%s': want %d", g, name, want);
 }
 
 int main(void)
@@ -91,5 +80,5 @@ int main(void)
 	bad("a{2}{3}*", false, "multiple repeat in regular expression 'a{2}{3}*'");
 	bad("(a{255}){255}*", false, "too large once expanded");
 	bad("c[a-", false, "invalid regular expression 'c[a-'");
-	return failures != 0;
+	return check_finish("wildcard");
 }
