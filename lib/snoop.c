@@ -1,6 +1,5 @@
 #include "snoop.h"
 
-#include <bcc/libbpf.h>
 #include <errno.h>
 #include <linux/bpf.h>
 #include <pwd.h>
@@ -97,7 +96,7 @@ static int use_pinned_set(struct cbcc_bpf *b, const char *outer, const char *opt
 	if (fd < 0)
 		return -1;
 	outer_fd = rt_table_fd(b, outer, err);
-	if (outer_fd >= 0 && bpf_update_elem(outer_fd, &zero, &fd, 0) < 0)
+	if (outer_fd >= 0 && rt_map_update(outer_fd, &zero, &fd) < 0)
 		outer_fd = cbcc_errf(err,
 				     "%s '%s': the map cannot be used: %s (made with flags other "
 				     "than 0?)",
@@ -210,7 +209,7 @@ int snoop_set_config(struct cbcc_bpf *b, const char *name, const void *bytes, st
 {
 	int zero = 0, fd = rt_table_fd(b, name, err);
 
-	if (fd < 0 || bpf_update_elem(fd, &zero, (void *)bytes, 0) < 0)
+	if (fd < 0 || rt_map_update(fd, &zero, (void *)bytes) < 0)
 		return cbcc_errf(err, "cannot configure the BPF program (%s)", name);
 	return 0;
 }

@@ -9,8 +9,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <bcc/libbpf.h>
-
 #include "cli.h"
 #include "countgen.h"
 #include "json.h"
@@ -224,7 +222,7 @@ static void configure(struct counter *c)
 	struct cbcc_err err;
 	int zero = 0, fd = rt_table_fd(&c->bpf, "cbcc_config", &err);
 
-	if (fd < 0 || bpf_update_elem(fd, &zero, &cfg, 0) < 0)
+	if (fd < 0 || rt_map_update(fd, &zero, &cfg) < 0)
 		die(c, "cannot configure the BPF program's filters");
 	if (map_open(&c->bpf, "cbcc_counts", &c->counts, &err) ||
 	    wc_plan_configure(&c->bpf, &c->plan, &err))

@@ -10,8 +10,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <bcc/libbpf.h>
-
 #include "cli.h"
 #include "countgen.h"
 #include "json.h"
@@ -326,7 +324,7 @@ static void setup(struct counter *c)
 	struct cbcc_err err;
 	int zero = 0, fd = rt_table_fd(&c->bpf, "cbcc_config", &err);
 
-	if (fd < 0 || bpf_update_elem(fd, &zero, &cfg, 0) < 0)
+	if (fd < 0 || rt_map_update(fd, &zero, &cfg) < 0)
 		die(c, "cannot configure the BPF program's filters");
 	if (map_open(&c->bpf, "cbcc_counts", &c->counts, &err))
 		die(c, err.msg);
@@ -364,7 +362,7 @@ static int stack_frames(struct counter *c, int id, uint64_t caller, uint64_t *ip
 	if (id < 0)
 		return 0;
 	memset(raw, 0, sizeof(raw));
-	if (bpf_lookup_elem(c->stacks_fd, &id, raw) < 0)
+	if (rt_map_lookup(c->stacks_fd, &id, raw) < 0)
 		return 0;
 	for (int i = 0; i < MAX_FRAMES && raw[i]; i++) {
 		ips[n++] = raw[i];
@@ -392,7 +390,7 @@ static int symbol_pid(struct counter *c, const struct stack_key *k)
 
 	if (k->tgid != NO_PID)
 		return (int)k->tgid;
-	if (bpf_lookup_elem(c->stack_pid_fd, &id, &pid) < 0)
+	if (rt_map_lookup(c->stack_pid_fd, &id, &pid) < 0)
 		return -1;
 	return (int)pid;
 }
