@@ -14,7 +14,8 @@ struct run {
 	struct cbcc_bpf bpf;
 	struct drain drain;
 	unsigned long long lost;
-	bool gone; /* stdout's reader has gone */
+	bool gone;     /* stdout's reader has gone */
+	bool finished; /* the tool's done hook said so */
 	struct cbcc_err err;
 };
 
@@ -105,6 +106,8 @@ static int wait_once(struct run *r, int ms)
 		r->gone = true;
 	if (t->serve)
 		t->serve(t->cookie);
+	if (t->done && t->done(t->cookie))
+		r->finished = true;
 	return 0;
 }
 
@@ -113,7 +116,7 @@ static int wait_until(struct run *r, uint64_t end)
 {
 	int step = r->t->perf_table ? 100 : 200;
 
-	while (!*r->stop && !r->gone) {
+	while (!*r->stop && !r->gone && !r->finished) {
 		uint64_t now = output_monotonic_ns();
 		uint64_t left_ms = now < end ? (end - now) / 1000000 + 1 : 0;
 
@@ -146,9 +149,10 @@ static int loop(struct run *r)
 
 		if (wait_until(r, output_monotonic_ns() + seconds_ns((double)t->interval)))
 			return -1;
-		if (!*r->stop && !r->gone)
+		if (!*r->stop && !r->gone && !r->finished)
 			seconds += t->interval;
-		last = *r->stop || r->gone || (t->duration > 0 && seconds >= t->duration);
+		last = *r->stop || r->gone || r->finished ||
+		       (t->duration > 0 && seconds >= t->duration);
 		if (!t->on_interval(t->cookie, last) || last)
 			return 0;
 	}

@@ -49,9 +49,12 @@ struct lc_tool {
 	 * none), and what to do then (an exporter's scrape) */
 	int (*wake_fd)(void *cookie);
 	void (*serve)(void *cookie);
-	/* at the end of each interval (last: the run ends after it); false once
-	 * stdout is gone */
+	/* at the end of each interval (last: the run ends after it); false
+	 * ends the run (stdout gone, a count of intervals reached) */
 	bool (*on_interval)(void *cookie, bool last);
+	/* after each wait: true ends the run as the duration's end does (a
+	 * maximum of events printed: trace -M) */
+	bool (*done)(void *cookie);
 	/* after detaching */
 	void (*finish)(void *cookie);
 };
