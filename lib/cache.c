@@ -1,6 +1,5 @@
 #include "cache.h"
 
-#include <bcc/bcc_version.h>
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -17,6 +16,7 @@
 #include <unistd.h>
 
 #include "ktypes.h"
+#include "runtime.h"
 #include "strbuf.h"
 #include "sysenv.h"
 #include "template.h"
@@ -209,7 +209,7 @@ static void build_key(struct cache *c, const char *src)
 
 	uname(&u);
 	add_component(&key, "format", format);
-	add_component(&key, "libbcc", LIBBCC_VERSION);
+	add_component(&key, "libbcc", rt_bcc_version());
 	snprintf(buf, sizeof(buf), "%s %s %s", u.release, u.version, u.machine);
 	add_component(&key, "kernel", buf);
 	/* the kernel's build id note is tiny; hashing 5 MB of BTF each start

@@ -2,8 +2,6 @@
 
 #include "prom.h"
 
-#include <bcc/bcc_version.h>
-
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -11,6 +9,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "runtime.h"
 #include "sysenv.h"
 
 static struct {
@@ -212,5 +211,5 @@ void cli_common_done(const struct cli_common *o)
 
 void cli_print_version(const char *name)
 {
-	printf("%s (cbcc) %s, libbcc %s\n", name, CBCC_VERSION, LIBBCC_VERSION);
+	printf("%s (cbcc) %s, libbcc %s\n", name, CBCC_VERSION, rt_bcc_version());
 }

@@ -1,6 +1,5 @@
 #include "filters.h"
 
-#include <bcc/libbpf.h>
 #include <stdint.h>
 
 int filters_configure(struct cbcc_bpf *b, const struct cbcc_filters *f, struct cbcc_err *err)
@@ -16,7 +15,7 @@ int filters_configure(struct cbcc_bpf *b, const struct cbcc_filters *f, struct c
 	};
 	int zero = 0, fd = rt_table_fd(b, "cbcc_config", err);
 
-	if (fd < 0 || bpf_update_elem(fd, &zero, &cfg, 0) < 0)
+	if (fd < 0 || rt_map_update(fd, &zero, &cfg) < 0)
 		return cbcc_errf(err, "cannot configure the BPF program's filters");
 	return 0;
 }

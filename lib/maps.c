@@ -2,8 +2,6 @@
 
 #include "wildcard.h"
 
-#include <bcc/bcc_common.h>
-#include <bcc/libbpf.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,7 +20,7 @@ static char *read_keys(const struct cbcc_map *m, size_t *n)
 	char *keys = xmalloc(cap * ks);
 
 	*n = 0;
-	if (bpf_get_first_key(m->fd, keys, ks) < 0)
+	if (rt_map_first_key(m->fd, keys, ks) < 0)
 		return keys;
 	*n = 1;
 	while (*n <= m->max_entries) {
@@ -30,7 +28,7 @@ static char *read_keys(const struct cbcc_map *m, size_t *n)
 			cap *= 2;
 			keys = xrealloc(keys, cap * ks);
 		}
-		if (bpf_get_next_key(m->fd, keys + (*n - 1) * ks, keys + *n * ks) < 0)
+		if (rt_map_next_key(m->fd, keys + (*n - 1) * ks, keys + *n * ks) < 0)
 			break;
 		++*n;
 	}
@@ -47,7 +45,7 @@ void map_snapshot_read(const struct cbcc_map *m, struct map_snapshot *s)
 	s->values = xmalloc((n ? n : 1) * vs);
 	for (size_t i = 0; i < n; i++) {
 		/* an entry deleted meanwhile is skipped */
-		if (bpf_lookup_elem(m->fd, keys + i * ks, s->values + kept * vs) < 0)
+		if (rt_map_lookup(m->fd, keys + i * ks, s->values + kept * vs) < 0)
 			continue;
 		memcpy(s->keys + kept * ks, keys + i * ks, ks);
 		kept++;
@@ -68,7 +66,7 @@ void map_array_read_u64(const struct cbcc_map *m, uint64_t *vals, int n)
 	for (int i = 0; i < n; i++) {
 		uint32_t key = (uint32_t)i;
 
-		if (bpf_lookup_elem(m->fd, &key, &vals[i]) < 0)
+		if (rt_map_lookup(m->fd, &key, &vals[i]) < 0)
 			vals[i] = 0;
 	}
 }
@@ -80,7 +78,7 @@ static void zero_u64(const struct cbcc_map *m, int n)
 	for (int i = 0; i < n; i++) {
 		uint32_t key = (uint32_t)i;
 
-		bpf_update_elem(m->fd, &key, &zero, 0);
+		rt_map_update(m->fd, &key, &zero);
 	}
 }
 
@@ -169,7 +167,7 @@ void map_interval_read(const struct cbcc_map *m, struct map_interval *iv, struct
 	if (!iv->keep) {
 		map_snapshot_read(m, out);
 		for (size_t i = 0; i < out->n; i++)
-			bpf_delete_elem(m->fd, out->keys + i * ks);
+			rt_map_delete(m->fd, out->keys + i * ks);
 		return;
 	}
 	map_snapshot_read(m, &now);

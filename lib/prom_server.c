@@ -5,7 +5,6 @@
 #include "prom_addr.h"
 
 #include <arpa/inet.h>
-#include <bcc/bcc_version.h>
 #include <ctype.h>
 #include <errno.h>
 #include <microhttpd.h>
@@ -19,6 +18,8 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "runtime.h"
 
 #define MAX_CONNECTIONS 64	 /* more are refused until some close */
 #define IDLE_TIMEOUT_S 10	 /* a client silent this long is dropped */
@@ -343,7 +344,7 @@ void prom_serve(struct prom_exporter *e)
 		return;
 	prom_registry_clear(e->reg);
 	e->collect(e->ctx, &stats);
-	prom_add(e->build, (const char *const[]){e->tool, CBCC_VERSION, LIBBCC_VERSION}, 1);
+	prom_add(e->build, (const char *const[]){e->tool, CBCC_VERSION, rt_bcc_version()}, 1);
 	prom_add(e->attached, NULL, stats.probes_attached);
 	prom_add(e->lost, NULL, stats.lost_events);
 	for (int fmt = 0; fmt < 2; fmt++)

@@ -1,5 +1,6 @@
 #include "runtime.h"
 
+#include <bcc/bcc_elf.h>
 #include <bcc/bcc_proc.h>
 #include <bcc/bcc_syms.h>
 #include <bcc/bcc_usdt.h>
@@ -737,27 +738,25 @@ int rt_poll_fd(struct cbcc_bpf *b, int timeout_ms, int fd)
 	return 0;
 }
 
-/* bcc_usdt_foreach's callback has no cookie: usdt_count_args passes its
- * question and collects the answer through this. */
-static struct {
+struct usdt_query {
 	const char *provider, *probe;
 	int nargs;
-} usdt_query;
+};
 
-static void usdt_count_one(struct bcc_usdt *u)
+static void usdt_count_one(void *cookie, const struct rt_usdt_probe *u)
 {
-	if (!strcmp(u->name, usdt_query.probe) &&
-	    (!usdt_query.provider || !strcmp(u->provider, usdt_query.provider)))
-		usdt_query.nargs = u->num_arguments;
+	struct usdt_query *q = cookie;
+
+	if (!strcmp(u->name, q->probe) && (!q->provider || !strcmp(u->provider, q->provider)))
+		q->nargs = u->num_arguments;
 }
 
 static int usdt_count_args(void *ctx, const char *provider, const char *probe)
 {
-	usdt_query.provider = provider;
-	usdt_query.probe = probe;
-	usdt_query.nargs = 0;
-	bcc_usdt_foreach(ctx, usdt_count_one);
-	return usdt_query.nargs;
+	struct usdt_query q = {provider, probe, 0};
+
+	rt_usdt_foreach(ctx, usdt_count_one, &q);
+	return q.nargs;
 }
 
 int rt_usdt_add(struct cbcc_bpf *b, const char *path, pid_t pid, const char *provider,
@@ -808,43 +807,41 @@ char *rt_usdt_genargs(struct cbcc_bpf *b)
 	return xstrdup(text ? text : "");
 }
 
-/* bcc_usdt_foreach_uprobe's callback has no cookie: the attach loop below
- * is the only user and passes its state here. */
-static struct {
+static int rt_resolve_addr(const char *path, uint64_t addr, pid_t pid, uint64_t *offset);
+
+struct usdt_walk {
 	struct cbcc_bpf *b;
 	struct cbcc_err *err;
 	int rc;
-} usdt_walk;
+};
 
-static void usdt_attach_one(const char *binpath, const char *fn_name, uint64_t addr, int pid)
+static void usdt_attach_one(void *cookie, const char *binpath, const char *fn_name, uint64_t addr,
+			    int pid)
 {
-	struct bcc_symbol sym = {0};
-	struct cbcc_err *err = usdt_walk.err;
+	struct usdt_walk *w = cookie;
+	uint64_t offset;
 	int fd;
 
-	if (usdt_walk.rc)
+	if (w->rc)
 		return;
-	fd = rt_load(usdt_walk.b, fn_name, BPF_PROG_TYPE_KPROBE, err);
-	if (fd < 0 || bcc_resolve_symname(binpath, NULL, addr, pid > 0 ? pid : 0, NULL, &sym) < 0) {
+	fd = rt_load(w->b, fn_name, BPF_PROG_TYPE_KPROBE, w->err);
+	if (fd < 0 || rt_resolve_addr(binpath, addr, pid > 0 ? pid : 0, &offset)) {
 		if (fd >= 0)
-			cbcc_errf(err, "cannot locate USDT probe address 0x%llx in %s",
+			cbcc_errf(w->err, "cannot locate USDT probe address 0x%llx in %s",
 				  (unsigned long long)addr, binpath);
-		usdt_walk.rc = -1;
+		w->rc = -1;
 		return;
 	}
-	usdt_walk.rc = rt_attach_uprobe(usdt_walk.b, fd, false, binpath, sym.offset,
-					pid > 0 ? pid : 0, err);
-	free((void *)sym.module);
+	w->rc = rt_attach_uprobe(w->b, fd, false, binpath, offset, pid > 0 ? pid : 0, w->err);
 }
 
 int rt_usdt_attach(struct cbcc_bpf *b, struct cbcc_err *err)
 {
-	usdt_walk.b = b;
-	usdt_walk.err = err;
-	usdt_walk.rc = 0;
-	for (int i = 0; i < b->nusdt && !usdt_walk.rc; i++)
-		bcc_usdt_foreach_uprobe(b->usdt[i], usdt_attach_one);
-	return usdt_walk.rc;
+	struct usdt_walk w = {b, err, 0};
+
+	for (int i = 0; i < b->nusdt && !w.rc; i++)
+		rt_usdt_foreach_uprobe(b->usdt[i], usdt_attach_one, &w);
+	return w.rc;
 }
 
 /* Closes a's fd (a perf event's, or a link's). */
@@ -1149,6 +1146,51 @@ int rt_resolve_uprobe(const char *path, const char *func, pid_t pid, uint64_t *o
 	*offset = sym.offset;
 	free((void *)sym.module);
 	return 0;
+}
+
+/* The file offset of address addr of path (as libbcc maps it for pid). */
+static int rt_resolve_addr(const char *path, uint64_t addr, pid_t pid, uint64_t *offset)
+{
+	struct bcc_symbol sym = {0};
+
+	if (bcc_resolve_symname(path, NULL, addr, pid, NULL, &sym) < 0)
+		return -1;
+	*offset = sym.offset;
+	free((void *)sym.module);
+	return 0;
+}
+
+int rt_elf_addr_offset(const char *path, uint64_t addr, uint64_t *offset)
+{
+	return rt_resolve_addr(path, addr, 0, offset);
+}
+
+struct elf_walk {
+	int (*fn)(const char *name, uint64_t addr, void *arg);
+	void *arg;
+};
+
+static int on_elf_sym(const char *name, uint64_t addr, uint64_t size, void *arg)
+{
+	struct elf_walk *w = arg;
+
+	(void)size;
+	return w->fn(name, addr, w->arg);
+}
+
+int rt_elf_foreach_func(const char *path, bool ifunc_only,
+			int (*fn)(const char *name, uint64_t addr, void *arg), void *arg)
+{
+	struct bcc_symbol_option opt = {
+		.use_debug_file = 1,
+		.check_debug_file_crc = 1,
+		.lazy_symbolize = 0,
+		.use_symbol_type = ifunc_only ? 1 << 10		      /* STT_GNU_IFUNC */
+					      : (1 << 2) | (1 << 10), /* and STT_FUNC */
+	};
+	struct elf_walk w = {fn, arg};
+
+	return bcc_elf_foreach_sym(path, on_elf_sym, &opt, &w) < 0 ? -1 : 0;
 }
 
 /* bpf(2) itself, for what libbcc cannot do: Debian's libbpf and kernel

@@ -158,4 +158,46 @@ char *rt_find_library(const char *name, pid_t pid, struct cbcc_err *err);
 int rt_resolve_uprobe(const char *path, const char *func, pid_t pid, uint64_t *offset,
 		      struct cbcc_err *err);
 
+/* Map elements (bpf(2) through libbcc); -1 with errno on failure. */
+int rt_map_update(int fd, const void *key, const void *value);
+int rt_map_lookup(int fd, const void *key, void *value);
+int rt_map_delete(int fd, const void *key);
+int rt_map_first_key(int fd, void *key, size_t key_size);
+int rt_map_next_key(int fd, const void *key, void *next);
+/* The version of the libbcc headers cbcc was built with. */
+const char *rt_bcc_version(void);
+
+/* USDT probes of a binary or process, as libbcc reads them. The walk takes a
+ * cookie (libbcc's callbacks have none: runtime_usdt.c adapts them). */
+struct rt_usdt_probe {
+	const char *provider, *name, *bin_path;
+	uint64_t semaphore;
+	int num_locations, num_arguments;
+};
+typedef void (*rt_usdt_fn)(void *cookie, const struct rt_usdt_probe *p);
+/* A USDT context of binary path (pid 0) or of process pid (path may be NULL:
+ * every binary it maps); NULL when it cannot be read. */
+void *rt_usdt_open(const char *path, pid_t pid);
+void rt_usdt_close(void *ctx);
+void rt_usdt_foreach(void *ctx, rt_usdt_fn fn, void *cookie);
+/* Each uprobe libbcc made for the enabled probes of ctx. */
+typedef void (*rt_usdt_uprobe_fn)(void *cookie, const char *bin_path, const char *fn_name,
+				  uint64_t addr, int pid);
+void rt_usdt_foreach_uprobe(void *ctx, rt_usdt_uprobe_fn fn, void *cookie);
+/* Location loc of probe provider:name: its binary (owned by ctx) and address. */
+int rt_usdt_location(void *ctx, const char *provider, const char *name, int loc,
+		     const char **bin_path, uint64_t *addr);
+/* Argument arg at location loc as BCC's tplist -vv shows it
+ * ("4 signed   bytes @ ax"), appended to out; -1 when libbcc has none. */
+struct strbuf;
+int rt_usdt_argument_text(void *ctx, const char *provider, const char *name, int loc, int arg,
+			  struct strbuf *out);
+
+/* Each function symbol (ifunc_only: only STT_GNU_IFUNC ones) of ELF file
+ * path, with its address, until fn returns non-zero; -1 when unreadable. */
+int rt_elf_foreach_func(const char *path, bool ifunc_only,
+			int (*fn)(const char *name, uint64_t addr, void *arg), void *arg);
+/* The file offset of virtual address addr of ELF file path. */
+int rt_elf_addr_offset(const char *path, uint64_t addr, uint64_t *offset);
+
 #endif

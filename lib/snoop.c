@@ -1,6 +1,5 @@
 #include "snoop.h"
 
-#include <bcc/libbpf.h>
 #include <errno.h>
 #include <linux/bpf.h>
 #include <pwd.h>
@@ -13,7 +12,7 @@
 #include "btf.h"
 #include "cli.h"
 #include "codegen.h"
-#include "drain.h"
+#include "lifecycle.h"
 #include "output.h"
 #include "strbuf.h"
 #include "sysenv.h"
@@ -98,7 +97,7 @@ static int use_pinned_set(struct cbcc_bpf *b, const char *outer, const char *opt
 	if (fd < 0)
 		return -1;
 	outer_fd = rt_table_fd(b, outer, err);
-	if (outer_fd >= 0 && bpf_update_elem(outer_fd, &zero, &fd, 0) < 0)
+	if (outer_fd >= 0 && rt_map_update(outer_fd, &zero, &fd) < 0)
 		outer_fd = cbcc_errf(err,
 				     "%s '%s': the map cannot be used: %s (made with flags other "
 				     "than 0?)",
@@ -138,58 +137,20 @@ static int configure_containers(struct cbcc_bpf *b, const struct snoop_tool *t,
 	return 0;
 }
 
-static int attach(struct cbcc_bpf *b, const struct snoop_tp *tps, int n,
-		  volatile sig_atomic_t *stop, struct cbcc_err *err)
+static int attach(void *cookie, struct cbcc_bpf *b, volatile sig_atomic_t *stop,
+		  struct cbcc_err *err)
 {
-	for (int i = 0; i < n && !*stop; i++) {
+	const struct snoop_tool *t = cookie;
+
+	for (int i = 0; i < t->ntps && !*stop; i++) {
+		const struct snoop_tp *tp = &t->tps[i];
 		int fd;
 
-		if (tps[i].optional && !sysenv_tracepoint_exists(tps[i].category, tps[i].event))
+		if (tp->optional && !sysenv_tracepoint_exists(tp->category, tp->event))
 			continue;
-		fd = rt_load(b, tps[i].fn, BPF_PROG_TYPE_TRACEPOINT, err);
-		if (fd < 0 || rt_attach_tracepoint(b, fd, tps[i].category, tps[i].event, err))
+		fd = rt_load(b, tp->fn, BPF_PROG_TYPE_TRACEPOINT, err);
+		if (fd < 0 || rt_attach_tracepoint(b, fd, tp->category, tp->event, err))
 			return -1;
-	}
-	return 0;
-}
-
-/* The running tool: its events, and the losses counted and reported as
- * they happen. */
-struct run {
-	const struct snoop_tool *t;
-	struct cbcc_bpf bpf;
-	unsigned long long lost;
-	struct drain drain;
-};
-
-static void on_perf_event(void *cookie, void *data, int size)
-{
-	struct run *r = cookie;
-
-	r->t->on_event(r->t->cookie, data, size);
-}
-
-static void on_perf_lost(void *cookie, uint64_t lost)
-{
-	struct run *r = cookie;
-
-	r->lost += lost;
-	fprintf(stderr, "Possibly lost %llu samples\n", (unsigned long long)lost);
-}
-
-/* Polls until *stop, stdout closes or duration_s seconds (0: no limit) pass. */
-static int loop(struct cbcc_bpf *b, volatile sig_atomic_t *stop, double duration_s,
-		struct cbcc_err *err)
-{
-	uint64_t end = output_monotonic_ns() + (uint64_t)(duration_s * 1e9);
-
-	while (!*stop) {
-		if (rt_poll(b, 100) < 0 && !*stop)
-			return cbcc_errf(err, "polling the perf buffer failed");
-		if (output_reader_gone())
-			break;
-		if (duration_s > 0 && output_monotonic_ns() >= end)
-			break;
 	}
 	return 0;
 }
@@ -211,72 +172,71 @@ int snoop_set_config(struct cbcc_bpf *b, const char *name, const void *bytes, st
 {
 	int zero = 0, fd = rt_table_fd(b, name, err);
 
-	if (fd < 0 || bpf_update_elem(fd, &zero, (void *)bytes, 0) < 0)
+	if (fd < 0 || rt_map_update(fd, &zero, (void *)bytes) < 0)
 		return cbcc_errf(err, "cannot configure the BPF program (%s)", name);
 	return 0;
 }
 
-static int fail(struct run *r, const char *msg)
+static char *generate(void *cookie, struct cbcc_bpf *b, struct cbcc_err *err)
 {
-	fprintf(stderr, "%s: %s\n", r->t->name, msg);
-	fflush(stdout);
-	rt_close(&r->bpf);
-	return 1;
+	(void)b;
+	return source(cookie, err);
 }
 
-/* Compiles src, configures the program and attaches it everywhere. */
-static int start(struct run *r, const char *src, volatile sig_atomic_t *stop, struct cbcc_err *err)
+static int configure(void *cookie, struct cbcc_bpf *b, struct cbcc_err *err)
 {
-	const struct snoop_tool *t = r->t;
+	const struct snoop_tool *t = cookie;
 
-	/* the cache cannot recreate an array of maps: container filters compile */
-	r->bpf.no_cache = t->no_cache || t->cgroupmap || t->mntnsmap;
-	if (rt_compile(&r->bpf, src, false, err) || configure_containers(&r->bpf, t, err) ||
-	    t->configure(&r->bpf, t->cookie, err) || rt_check_fds(t->ntps, t->ntps, true, err) ||
-	    rt_open_perf(&r->bpf, "snoop_events", on_perf_event, on_perf_lost, r, t->pages, err))
+	if (configure_containers(b, t, err) || t->configure(b, t->cookie, err))
 		return -1;
-	return attach(&r->bpf, t->tps, t->ntps, stop, err);
+	return rt_check_fds(t->ntps, t->ntps, true, err);
+}
+
+static int started(void *cookie, struct cbcc_bpf *b, struct cbcc_err *err)
+{
+	const struct snoop_tool *t = cookie;
+
+	(void)b;
+	(void)err;
+	t->header(t->cookie);
+	return 0;
+}
+
+static void on_event(void *cookie, void *data, int size)
+{
+	const struct snoop_tool *t = cookie;
+
+	t->on_event(t->cookie, data, size);
+}
+
+static void finish(void *cookie)
+{
+	const struct snoop_tool *t = cookie;
+
+	if (t->finish)
+		t->finish(t->cookie);
 }
 
 int snoop_main(const struct snoop_tool *t, volatile sig_atomic_t *stop)
 {
-	static struct run r; /* the perf callbacks' cookie: lives to the end */
-	struct cbcc_err err;
-	char warning[512];
-	char *src = source(t, &err);
-	int rc;
+	struct lc_tool lc = {
+		.name = t->name,
+		.cookie = (void *)t,
+		.pid = (pid_t)t->pid,
+		.ebpf = t->ebpf,
+		/* the cache cannot recreate an array of maps: container filters compile */
+		.no_cache = t->no_cache || t->cgroupmap || t->mntnsmap,
+		.duration = t->duration,
+		.perf_table = "snoop_events",
+		.perf_pages = t->pages,
+		.on_event = on_event,
+		.drain = true,
+		.generate = generate,
+		.configure = configure,
+		.attach = attach,
+		.started = started,
+		.finish = finish,
+	};
 
-	r.t = t;
-	if (!src)
-		return fail(&r, err.msg);
-	if (t->ebpf) {
-		fputs(src, stdout);
-		free(src);
-		return 0;
-	}
-	if (sysenv_check_tracing((pid_t)t->pid, warning, sizeof(warning), &err)) {
-		free(src);
-		return fail(&r, err.msg);
-	}
-	if (*warning)
-		fprintf(stderr, "%s: warning: %s\n", t->name, warning);
-	rc = start(&r, src, stop, &err);
-	free(src);
-	if (rc)
-		return fail(&r, err.msg);
-	drain_arm(&r.drain, &r.bpf, stop);
-	if (!*stop) {
-		t->header(t->cookie);
-		if (output_flush() && loop(&r.bpf, stop, t->duration, &err))
-			return fail(&r, err.msg);
-		if (*stop) /* a signal: print what is buffered */
-			drain_finish(&r.drain, t->name);
-	}
-	output_flush();
-	rt_close(&r.bpf);
-	if (t->finish)
-		t->finish(t->cookie);
-	if (r.lost)
-		fprintf(stderr, "%s: %llu events lost in total\n", t->name, r.lost);
-	return 0;
+	return lc_main(&lc, stop);
 }

@@ -1,6 +1,5 @@
 #include "wcplan.h"
 
-#include <bcc/libbpf.h>
 #include <errno.h>
 #include <linux/bpf.h>
 #include <stdarg.h>
@@ -250,7 +249,7 @@ int wc_plan_configure(struct cbcc_bpf *b, const struct wc_plan *plan, struct cbc
 	if ((slots = rt_table_fd(b, "cbcc_sys_slots", err)) < 0 ||
 	    (cfg = rt_table_fd(b, "cbcc_sys_compat", err)) < 0)
 		return -1;
-	if (bpf_update_elem(cfg, &zero, &compat, 0) < 0)
+	if (rt_map_update(cfg, &zero, &compat) < 0)
 		return cbcc_errf(err, "cannot configure the raw_syscalls programs: %s",
 				 strerror(errno));
 	for (int i = 0; i < plan->n; i++) {
@@ -259,7 +258,7 @@ int wc_plan_configure(struct cbcc_bpf *b, const struct wc_plan *plan, struct cbc
 		if (plan->how[i] != WC_SYS_ENTER && plan->how[i] != WC_SYS_EXIT)
 			continue;
 		key = (plan->how[i] == WC_SYS_EXIT ? SYS_NR_MAX : 0) + (uint32_t)plan->sysnr[i];
-		if (bpf_update_elem(slots, &key, &slot, 0) < 0)
+		if (rt_map_update(slots, &key, &slot) < 0)
 			return cbcc_errf(err, "cannot configure the raw_syscalls programs: %s",
 					 strerror(errno));
 	}

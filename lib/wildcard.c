@@ -1,8 +1,5 @@
 #include "wildcard.h"
 
-#include <bcc/bcc_elf.h>
-#include <bcc/bcc_syms.h>
-#include <bcc/bcc_usdt.h>
 #include <ctype.h>
 #include <errno.h>
 #include <dirent.h>
@@ -459,11 +456,10 @@ struct sym_walk {
 	int n;
 };
 
-static int collect_sym(const char *name, uint64_t addr, uint64_t size, void *arg)
+static int collect_sym(const char *name, uint64_t addr, void *arg)
 {
 	struct sym_walk *w = arg;
 
-	(void)size;
 	if (!addr || !matches(w->p, name))
 		return 0;
 	for (int i = 0; i < w->n; i++)
@@ -484,31 +480,24 @@ static int ifunc_target_offset(const char *path, const char *name, uint64_t *off
 {
 	void *h = dlopen(path, RTLD_LAZY | RTLD_NOLOAD);
 	struct link_map *map = NULL;
-	struct bcc_symbol sym = {0};
 	void *impl;
 	int rc = -1;
 
 	if (!h)
 		return -1;
 	impl = dlsym(h, name);
-	if (impl && dlinfo(h, RTLD_DI_LINKMAP, &map) == 0 && map &&
-	    bcc_resolve_symname(path, NULL, (uint64_t)(uintptr_t)impl - map->l_addr, 0, NULL,
-				&sym) == 0) {
-		*offset = sym.offset;
-		free((void *)sym.module);
-		rc = 0;
-	}
+	if (impl && dlinfo(h, RTLD_DI_LINKMAP, &map) == 0 && map)
+		rc = rt_elf_addr_offset(path, (uint64_t)(uintptr_t)impl - map->l_addr, offset);
 	dlclose(h);
 	return rc;
 }
 
-static int collect_any(const char *name, uint64_t addr, uint64_t size, void *arg)
+static int collect_any(const char *name, uint64_t addr, void *arg)
 {
 	char ***names = ((void **)arg)[0];
 	int *n = ((void **)arg)[1];
 
 	(void)addr;
-	(void)size;
 	*names = xrealloc(*names, (*n + 1) * sizeof(char *));
 	(*names)[(*n)++] = xstrdup(name);
 	return 0;
@@ -533,25 +522,16 @@ static bool has_offset(const struct wc_list *l, uint64_t offset)
 static int expand_user(const struct wc_pattern *p, pid_t pid, int limit, struct wc_list *out,
 		       struct cbcc_err *err)
 {
-	struct bcc_symbol_option opt = {
-		.use_debug_file = 1,
-		.check_debug_file_crc = 1,
-		.lazy_symbolize = 0,
-		.use_symbol_type = (1 << 2) | (1 << 10), /* STT_FUNC, STT_GNU_IFUNC */
-	};
 	struct sym_walk w = {p, NULL, NULL, 0};
 	int rc = 0;
-
-	struct bcc_symbol_option ifunc_opt = opt;
 	char **ifuncs = NULL;
 	int nifuncs = 0;
 	void *ifunc_arg[2] = {&ifuncs, &nifuncs};
 
-	ifunc_opt.use_symbol_type = 1 << 10;
-	if (bcc_elf_foreach_sym(p->library, collect_sym, &opt, &w) < 0)
+	if (rt_elf_foreach_func(p->library, false, collect_sym, &w) < 0)
 		rc = cbcc_errf(err, "cannot read the symbols of %s", p->library);
 	else
-		bcc_elf_foreach_sym(p->library, collect_any, &ifunc_opt, ifunc_arg);
+		rt_elf_foreach_func(p->library, true, collect_any, ifunc_arg);
 	for (int i = 0; i < w.n && !rc && w.n <= limit && !signals_pending(); i++) {
 		uint64_t off;
 		bool found;
@@ -572,35 +552,32 @@ static int expand_user(const struct wc_pattern *p, pid_t pid, int limit, struct 
 	return rc;
 }
 
-/* bcc_usdt_foreach's callback has no cookie. */
-static struct {
+struct usdt_walk {
 	const struct wc_pattern *p;
 	struct wc_list *out;
 	pid_t pid;
-} usdt_walk;
+};
 
-static void collect_usdt(struct bcc_usdt *u)
+static void collect_usdt(void *cookie, const struct rt_usdt_probe *u)
 {
-	const struct wc_pattern *p = usdt_walk.p;
+	struct usdt_walk *w = cookie;
 
-	if (!usdt_walk.pid && strcmp(u->bin_path, p->library))
+	if (!w->pid && strcmp(u->bin_path, w->p->library))
 		return;
-	if (matches(p, u->name) && !has_name(usdt_walk.out, u->name))
-		add_match(usdt_walk.out, u->name, u->provider, 0);
+	if (matches(w->p, u->name) && !has_name(w->out, u->name))
+		add_match(w->out, u->name, u->provider, 0);
 }
 
 static int expand_usdt(const struct wc_pattern *p, pid_t pid, struct wc_list *out,
 		       struct cbcc_err *err)
 {
-	void *ctx = pid ? bcc_usdt_new_frompid(pid, p->library) : bcc_usdt_new_frompath(p->library);
+	struct usdt_walk w = {p, out, pid};
+	void *ctx = rt_usdt_open(p->library, pid);
 
 	if (!ctx)
 		return cbcc_errf(err, "cannot read USDT probes of %s", p->library);
-	usdt_walk.p = p;
-	usdt_walk.out = out;
-	usdt_walk.pid = pid;
-	bcc_usdt_foreach(ctx, collect_usdt);
-	bcc_usdt_close(ctx);
+	rt_usdt_foreach(ctx, collect_usdt, &w);
+	rt_usdt_close(ctx);
 	return 0;
 }
 

@@ -9,45 +9,21 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <bcc/libbpf.h>
-
 #include "cli.h"
 #include "countgen.h"
 #include "json.h"
-#include "kfunc.h"
-#include "maps.h"
 #include "output.h"
-#include "prom.h"
-#include "runtime.h"
+#include "pattern.h"
 #include "signals.h"
-#include "sysenv.h"
-#include "wcplan.h"
-#include "wildcard.h"
 
-#define FOREVER 99999999L /* BCC's interval when none is given */
+static struct pattern_opts env = {.cpu = -1};
 
-static struct env {
-	long pid;
-	long interval, duration;
-	long cpu;
-	bool timestamp, regexp, debug;
-	const char *pattern;
-	struct cli_common
-		common; /* --no-cache, --json, --no-multi, --kprobe/--fentry, --prometheus */
-} env = {.cpu = -1};
-
+/* What funccount counts: a total per probe, never reset. */
 struct counter {
-	struct wc_pattern pat;
-	struct wc_list probes;
-	char **fn_names;     /* per probe attached alone (and USDT): its function */
-	struct wc_plan plan; /* how each probe attaches */
-	struct cbcc_bpf bpf;
-	struct cbcc_map counts; /* a total per probe, never reset */
-	uint64_t *shown;	/* the totals at the last summary */
-	int attached;
-	struct json json;	    /* --json: the interval's line */
-	struct prom_exporter *prom; /* --prometheus */
-	struct prom_family *calls;
+	struct pattern p;	   /* the probes, their counts, the exporter */
+	uint64_t *shown;	   /* the totals at the last summary */
+	struct json json;	   /* --json: the interval's line */
+	struct prom_family *calls; /* --prometheus */
 };
 
 static volatile sig_atomic_t stop;
@@ -121,115 +97,33 @@ static void parse_args(int argc, char **argv)
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":p:i:d:TrDc:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'p':
-			env.pid = cli_number_arg("-p/--pid", optarg, CLI_PID);
-			break;
-		case 'i':
-			env.interval = cli_number_arg("-i/--interval", optarg, CLI_SECONDS);
-			break;
-		case 'd':
+		if (pattern_option(c, optarg, &env))
+			continue;
+		if (c == 'd')
 			env.duration = cli_number_arg("-d/--duration", optarg, CLI_SECONDS);
-			break;
-		case 'T':
-			env.timestamp = true;
-			break;
-		case 'r':
-			env.regexp = true;
-			break;
-		case 'D':
+		else if (c == 'D')
 			env.debug = true;
-			break;
-		case 'c':
-			env.cpu = cli_number_arg("-c/--cpu", optarg, CLI_CPU);
-			break;
-		default:
+		else
 			cli_common_option(c, argv, &env.common);
-		}
 	}
-	if (optind >= argc)
-		cli_usage_exit("the following arguments are required: pattern%s", "");
-	if (argc - optind > 1)
-		cli_usage_exit("unrecognized arguments: %s", argv[optind + 1]);
-	env.pattern = argv[optind];
-	cli_common_done(&env.common);
-	if (env.duration && !env.interval)
-		env.interval = env.duration;
-	if (!env.interval)
-		env.interval = FOREVER;
+	pattern_positional(argc, argv, &env);
+	pattern_options_done(&env);
 }
 
-static void die(struct counter *c, const char *msg)
+static char *generate(void *cookie, struct pattern *p, struct cbcc_err *err)
 {
-	if (stop) { /* a signal cut the work short: nothing to report */
-		if (c)
-			rt_close(&c->bpf);
-		exit(0);
-	}
-	fprintf(stderr, "funccount: %s\n", msg);
-	fflush(stdout);
-	if (c)
-		rt_close(&c->bpf);
-	exit(1);
+	(void)cookie;
+	return countgen_funccount(&p->pat, &p->probes, p->fn_names, &p->plan, env.cpu, err);
 }
 
-static char *generate(struct counter *c)
+static int configure(void *cookie, struct pattern *p, struct cbcc_bpf *b, struct cbcc_err *err)
 {
-	struct cbcc_err err;
-	char *src = countgen_funccount(&c->pat, &c->probes, c->fn_names, &c->plan, env.cpu, &err),
-	     *usdt, *all;
+	struct counter *c = cookie;
 
-	if (!src)
-		die(c, err.msg);
-	usdt = rt_usdt_genargs(&c->bpf);
-	all = xasprintf("%s%s", usdt, src);
-	free(usdt);
-	free(src);
-	return all;
-}
-
-static void find_probes(struct counter *c)
-{
-	struct wc_plan_opts o = {
-		.kfunc = env.common.kfunc,
-		.no_multi = env.common.no_multi,
-		.by_syscall_nr = true,
-		.tool = "funccount",
-		.verbose = env.debug,
-	};
-	struct cbcc_err err;
-
-	if (wc_find_probes(&c->bpf, env.pattern, env.regexp, (pid_t)env.pid, "cbcc_count_", &c->pat,
-			   &c->probes, &c->fn_names, &err) ||
-	    wc_plan(&c->pat, &c->probes, &o, c->fn_names, &c->plan, &err))
-		die(c, err.msg);
-}
-
-static void attach_all(struct counter *c)
-{
-	struct wc_progs progs = {c->fn_names, COUNTGEN_MULTI_FN, COUNTGEN_SYS_ENTER_FN,
-				 COUNTGEN_SYS_EXIT_FN};
-	struct cbcc_err err;
-
-	if (wc_attach_all(&c->bpf, &c->pat, &c->probes, &c->plan, &progs, (pid_t)env.pid,
-			  "funccount", &c->attached, &err))
-		die(c, err.msg);
-}
-
-static void configure(struct counter *c)
-{
-	struct {
-		uint32_t self_tgid, tgid, tid, has_uid, uid;
-	} cfg = {.self_tgid = (uint32_t)getpid(), .tgid = (uint32_t)env.pid};
-	struct cbcc_err err;
-	int zero = 0, fd = rt_table_fd(&c->bpf, "cbcc_config", &err);
-
-	if (fd < 0 || bpf_update_elem(fd, &zero, &cfg, 0) < 0)
-		die(c, "cannot configure the BPF program's filters");
-	if (map_open(&c->bpf, "cbcc_counts", &c->counts, &err) ||
-	    wc_plan_configure(&c->bpf, &c->plan, &err))
-		die(c, err.msg);
-	c->shown = xcalloc((size_t)c->probes.n, sizeof(uint64_t));
+	if (wc_plan_configure(b, &p->plan, err))
+		return -1;
+	c->shown = xcalloc((size_t)p->probes.n, sizeof(uint64_t));
+	return 0;
 }
 
 struct row {
@@ -254,7 +148,7 @@ static void print_json(struct counter *c, const struct row *rows, int n)
 	json_array(j, "functions");
 	for (int i = 0; i < n; i++) {
 		json_object(j, NULL);
-		json_str(j, "func", c->probes.m[rows[i].slot].name);
+		json_str(j, "func", c->p.probes.m[rows[i].slot].name);
 		json_u64(j, "count", rows[i].count);
 		json_close(j);
 	}
@@ -263,14 +157,15 @@ static void print_json(struct counter *c, const struct row *rows, int n)
 }
 
 /* Prints the counts since the last call (the map keeps the totals). */
-static void print_counts(struct counter *c)
+static void print_counts(void *cookie, struct pattern *p)
 {
-	struct row *rows = xcalloc(c->probes.n, sizeof(*rows));
-	struct name_count *now = xcalloc(c->probes.n, sizeof(*now));
+	struct counter *c = cookie;
+	struct row *rows = xcalloc(p->probes.n, sizeof(*rows));
+	struct name_count *now = xcalloc(p->probes.n, sizeof(*now));
 	int n = 0;
 
-	map_read_probe_counts(&c->counts, &c->probes, now);
-	for (int i = 0; i < c->probes.n; i++) {
+	map_read_probe_counts(&p->counts, &p->probes, now);
+	for (int i = 0; i < p->probes.n; i++) {
 		if (now[i].count > c->shown[i]) {
 			rows[n].slot = i;
 			rows[n++].count = now[i].count - c->shown[i];
@@ -296,88 +191,46 @@ static void print_counts(struct counter *c)
 	for (int i = 0; i < n; i++) {
 		struct strbuf name = STRBUF_INIT;
 
-		sb_append_escaped(&name, c->probes.m[rows[i].slot].name,
-				  strlen(c->probes.m[rows[i].slot].name));
+		sb_append_escaped(&name, c->p.probes.m[rows[i].slot].name,
+				  strlen(c->p.probes.m[rows[i].slot].name));
 		printf("%-36s %8llu\n", sb_str(&name), (unsigned long long)rows[i].count);
 		sb_free(&name);
 	}
 	free(rows);
 }
 
-/* Sleeps until the interval ends or a signal arrives. */
-static void wait_interval(struct counter *c)
-{
-	uint64_t end = output_monotonic_ns() + (uint64_t)env.interval * 1000000000ull;
-
-	while (!stop) {
-		uint64_t now = output_monotonic_ns();
-
-		if (now >= end)
-			break;
-		if (output_wait_fd(
-			    (int)((end - now) / 1000000 > 200 ? 200 : (end - now) / 1000000 + 1),
-			    !env.common.quiet, prom_fd(c->prom)))
-			stop = SIGPIPE;
-		prom_serve(c->prom);
-	}
-}
-
-static void run_loop(struct counter *c)
-{
-	long seconds = 0;
-
-	for (;;) {
-		bool exiting;
-
-		wait_interval(c);
-		if (!stop)
-			seconds += env.interval;
-		exiting = stop || (env.duration && seconds >= env.duration);
-		if (!env.common.quiet)
-			print_counts(c);
-		if (exiting)
-			fputs("Detaching...\n",
-			      env.common.json || env.common.quiet ? stderr : stdout);
-		if (!output_flush() || exiting)
-			break;
-	}
-}
-
 /* --prometheus: the calls of every probe, read at each scrape. */
 static void collect(void *ctx, struct prom_stats *stats)
 {
 	struct counter *c = ctx;
-	struct name_count *now = xcalloc(c->probes.n, sizeof(*now));
+	struct name_count *now = xcalloc(c->p.probes.n, sizeof(*now));
 
-	map_read_probe_counts(&c->counts, &c->probes, now);
-	for (int i = 0; i < c->probes.n; i++)
+	map_read_probe_counts(&c->p.counts, &c->p.probes, now);
+	for (int i = 0; i < c->p.probes.n; i++)
 		prom_add(c->calls, &now[i].name, now[i].count);
 	free(now);
-	stats->probes_attached = (uint64_t)c->attached;
+	stats->probes_attached = (uint64_t)c->p.attached;
 }
 
-static void start_exporter(struct counter *c)
+static int start_exporter(void *cookie, struct pattern *p, struct cbcc_err *err)
 {
 	static const char *const labels[] = {"func"};
+	struct counter *c = cookie;
 	char *help = xasprintf("Calls of each function, tracepoint or USDT probe matching %s.",
 			       env.pattern);
-	struct cbcc_err err;
 
-	c->calls = prom_family_new(prom_registry(c->prom), PROM_COUNTER, "cbcc_funccount_calls",
-				   help, labels, 1, &err);
+	c->calls = prom_family_new(prom_registry(p->prom), PROM_COUNTER, "cbcc_funccount_calls",
+				   help, labels, 1, err);
 	free(help);
-	if (!c->calls || prom_start(c->prom, collect, c, &err))
-		die(c, err.msg);
+	if (!c->calls || prom_start(p->prom, collect, c, err))
+		return -1;
+	return 0;
 }
 
-static void free_counter(struct counter *c)
+static void free_counter(void *cookie)
 {
-	prom_close(c->prom);
-	rt_close_announced(&c->bpf);
-	free_strv(c->fn_names, c->probes.n);
-	wc_plan_free(&c->plan);
-	wc_list_free(&c->probes);
-	wc_pattern_free(&c->pat);
+	struct counter *c = cookie;
+
 	json_free(&c->json);
 	free(c->shown);
 }
@@ -385,43 +238,24 @@ static void free_counter(struct counter *c)
 int main(int argc, char **argv)
 {
 	static struct counter c;
-	struct cbcc_err err;
-	char warning[512];
-	char *src;
+	const struct pattern_tool tool = {
+		.name = "funccount",
+		.fn_prefix = "cbcc_count_",
+		.o = &env,
+		.by_syscall_nr = true,
+		.multi = COUNTGEN_MULTI_FN,
+		.sys_enter = COUNTGEN_SYS_ENTER_FN,
+		.sys_exit = COUNTGEN_SYS_EXIT_FN,
+		.cookie = &c,
+		.generate = generate,
+		.configure = configure,
+		.exporter = start_exporter,
+		.print = print_counts,
+		.finish = free_counter,
+	};
 
 	cli_init("funccount", usage_text, help_text);
 	parse_args(argc, argv);
 	signals_install(&stop);
-	if (env.common.prometheus &&
-	    prom_open(env.common.prometheus, "funccount", &c.prom, &err)) /* before attaching */
-		die(NULL, err.msg);
-	if (sysenv_check_tracing(env.pid, warning, sizeof(warning), &err))
-		die(NULL, err.msg);
-	if (*warning)
-		fprintf(stderr, "funccount: warning: %s\n", warning);
-	c.bpf.verbose = env.debug; /* libbcc's own messages, from the first call on */
-	find_probes(&c);
-	src = generate(&c);
-	if (env.debug)
-		fputs(src, env.common.json ? stderr : stdout); /* --json: stdout holds JSON only */
-	fflush(stdout);
-	c.bpf.no_cache = env.common.no_cache;
-	if (rt_compile(&c.bpf, src, env.debug, &err)) {
-		free(src);
-		die(&c, err.msg);
-	}
-	free(src);
-	configure(&c);
-	attach_all(&c);
-	if (c.prom && !stop)
-		start_exporter(&c);
-	if (!stop) {
-		fprintf(env.common.json || env.common.quiet ? stderr : stdout,
-			"Tracing %d functions for \"%s\"... Hit Ctrl-C to end.\n", c.probes.n,
-			env.pattern);
-		if (output_flush())
-			run_loop(&c);
-	}
-	free_counter(&c);
-	return 0;
+	return pattern_main(&tool, &c.p, &stop);
 }

@@ -1,6 +1,5 @@
 /* tplist: list kernel tracepoints or the USDT probes of a binary or
  * process, with their fields or arguments. Output as BCC's tplist. */
-#include <bcc/bcc_usdt.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -158,81 +157,57 @@ static void list_tracepoints(void)
 	free_strv(names, n);
 }
 
-/* bcc_usdt_foreach's callback has no cookie: the listing state lives here. */
-static struct {
+/* The USDT listing's state: the context and the probes printed so far. */
+struct usdt_list {
 	void *ctx;
 	char **seen;
 	int nseen;
-} usdt;
+};
 
-static void print_argument(const struct bcc_usdt_argument *a)
+static void print_locations(const struct usdt_list *l, const struct rt_usdt_probe *u)
 {
-	int size = a->size < 0 ? -a->size : a->size;
+	struct strbuf arg = STRBUF_INIT;
 
-	printf("%d %s bytes @ ", size, a->size < 0 ? "signed  " : "unsigned");
-	if (a->valid & BCC_USDT_ARGUMENT_CONSTANT)
-		printf("%lld\n", a->constant);
-	else if (!(a->valid & BCC_USDT_ARGUMENT_DEREF_OFFSET))
-		printf("%s\n", a->base_register_name);
-	else if (!(a->valid & BCC_USDT_ARGUMENT_DEREF_IDENT)) {
-		printf("*(%s %c %d", a->base_register_name, a->deref_offset >= 0 ? '+' : '-',
-		       abs(a->deref_offset));
-		if (a->valid & BCC_USDT_ARGUMENT_INDEX_REGISTER_NAME) {
-			printf(" + %s", a->index_register_name);
-			if (a->valid & BCC_USDT_ARGUMENT_SCALE)
-				printf(" * %d", a->scale);
-		}
-		printf(")\n");
-	} else if (a->valid & BCC_USDT_ARGUMENT_BASE_REGISTER_NAME &&
-		   !strcmp(a->base_register_name, "ip"))
-		printf("*(&%s %c %d)\n", a->deref_ident, a->deref_offset >= 0 ? '+' : '-',
-		       abs(a->deref_offset));
-	else
-		printf("unrecognized argument format, flags %d\n", a->valid);
-}
+	for (int loc = 0; loc < u->num_locations; loc++) {
+		const char *bin_path;
+		uint64_t addr;
 
-static void print_locations(const struct bcc_usdt *u)
-{
-	for (int l = 0; l < u->num_locations; l++) {
-		struct bcc_usdt_location loc = {0};
-
-		if (bcc_usdt_get_location(usdt.ctx, u->provider, u->name, l, &loc))
+		if (rt_usdt_location(l->ctx, u->provider, u->name, loc, &bin_path, &addr))
 			continue;
-		printf("  location #%d %s 0x%llx\n", l + 1, loc.bin_path,
-		       (unsigned long long)loc.address);
+		printf("  location #%d %s 0x%llx\n", loc + 1, bin_path, (unsigned long long)addr);
 		for (int a = 0; a < u->num_arguments; a++) {
-			struct bcc_usdt_argument arg = {0};
-
-			if (bcc_usdt_get_argument(usdt.ctx, u->provider, u->name, l, a, &arg))
+			sb_reset(&arg);
+			if (rt_usdt_argument_text(l->ctx, u->provider, u->name, loc, a, &arg))
 				continue;
-			printf("    argument #%d ", a + 1);
-			print_argument(&arg);
+			printf("    argument #%d %s\n", a + 1, sb_str(&arg));
 		}
 	}
+	sb_free(&arg);
 }
 
-static void print_usdt_probe(struct bcc_usdt *u)
+static void print_usdt_probe(void *cookie, const struct rt_usdt_probe *u)
 {
+	struct usdt_list *l = cookie;
 	char *name = xasprintf("%s:%s", u->provider, u->name);
 
 	if ((env.filter && !wc_glob(env.filter, name)) || !output_ok()) {
 		free(name);
 		return;
 	}
-	for (int i = 0; i < usdt.nseen; i++)
-		if (!strcmp(usdt.seen[i], name)) {
+	for (int i = 0; i < l->nseen; i++)
+		if (!strcmp(l->seen[i], name)) {
 			free(name);
 			return;
 		}
-	usdt.seen = xrealloc(usdt.seen, (usdt.nseen + 1) * sizeof(char *));
-	usdt.seen[usdt.nseen++] = name;
+	l->seen = xrealloc(l->seen, (l->nseen + 1) * sizeof(char *));
+	l->seen[l->nseen++] = name;
 	if (env.verbosity == 0) {
 		printf("%s %s\n", u->bin_path, name);
 		return;
 	}
 	printf("%s [sema 0x%llx]\n", name, (unsigned long long)u->semaphore);
 	if (env.verbosity > 1) {
-		print_locations(u);
+		print_locations(l, u);
 		return;
 	}
 	printf("  %d location(s)\n", u->num_locations);
@@ -245,14 +220,15 @@ static void print_usdt_probe(struct bcc_usdt *u)
 static void list_usdt(void)
 {
 	const char *lib = env.lib && *env.lib ? env.lib : NULL;
+	struct usdt_list l = {0};
 	struct cbcc_err err;
 	char *found = lib ? rt_find_library(lib, (pid_t)env.pid, &err) : NULL;
 
 	if (lib && !found)
 		die(err.msg);
 	free(found);
-	usdt.ctx = env.pid ? bcc_usdt_new_frompid((int)env.pid, lib) : bcc_usdt_new_frompath(lib);
-	if (!usdt.ctx) {
+	l.ctx = rt_usdt_open(lib, (pid_t)env.pid);
+	if (!l.ctx) {
 		char *msg =
 			env.pid ? xasprintf(
 					  "cannot read USDT probes of process %ld (does it exist?)",
@@ -261,9 +237,9 @@ static void list_usdt(void)
 
 		die(msg);
 	}
-	bcc_usdt_foreach(usdt.ctx, print_usdt_probe);
-	bcc_usdt_close(usdt.ctx);
-	free_strv(usdt.seen, usdt.nseen);
+	rt_usdt_foreach(l.ctx, print_usdt_probe, &l);
+	rt_usdt_close(l.ctx);
+	free_strv(l.seen, l.nseen);
 }
 
 static void check_filter(void)

@@ -1,0 +1,20 @@
+# One door to libbcc: only lib/runtime*.c include libbcc's headers (<bcc/...>).
+# No BPF needed.
+set -o pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# tools/trace.c is being moved onto lib/ by another change; it leaves this
+# list when its bcc calls have gone behind lib/runtime.h.
+ALLOW='^tools/trace\.c$'
+cd "$ROOT" || exit 1
+found=$(grep -lE '^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"]bcc/' lib/*.[ch] tools/*.[ch] |
+	grep -vE '^lib/runtime[^/]*\.c$' | grep -vE "$ALLOW")
+rc=$?
+[ "$rc" -le 1 ] || { echo "FAIL: cannot search the sources (status $rc)"; exit 1; }
+if [ -n "$found" ]; then
+	echo "FAIL: libbcc headers included outside lib/runtime*.c (use lib/runtime.h):"
+	echo "$found"
+	exit 1
+fi
+n=$(grep -lE '^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"]bcc/' lib/runtime*.c | wc -l)
+[ "$n" -ge 1 ] || { echo "FAIL: no lib/runtime*.c includes libbcc: is this the source tree?"; exit 1; }
+echo "PASS: only lib/runtime*.c ($n files) include <bcc/...>"
