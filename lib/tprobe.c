@@ -1,0 +1,160 @@
+#include "tprobe.h"
+
+#include <linux/bpf.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The sys_exit program that re-reads strings a sys_enter probe could not. */
+static char *exit_fn_name(const struct tprobe *p)
+{
+	return codegen_can_retry_at_exit(&p->spec) ? xasprintf("%s_exit", p->gen.fn_name) : NULL;
+}
+
+static int check_tp_fields(const struct tprobe *p, struct cbcc_err *err)
+{
+	const struct trace_spec *s = &p->spec;
+
+	if (probe_check_tp_fields(&s->loc, &p->res, s->raw, &s->predicate, &s->pred_off, 1, err))
+		return -1;
+	return probe_check_tp_fields(&s->loc, &p->res, s->raw, s->args, s->arg_offs, s->nargs, err);
+}
+
+/* What codegen_trace reads: a fentry probe's function is its program. */
+static void plan_gen(struct tprobe *p)
+{
+	p->gen.spec = &p->spec;
+	p->gen.fn_name = p->kfunc.prog ? p->kfunc.prog : p->name;
+	p->gen.fentry = p->kfunc.prog != NULL;
+	p->gen.nargs = p->kfunc.nargs;
+	p->gen.exit_fn = exit_fn_name(p);
+	p->gen.usdt_argtypes = p->res.usdt_argtypes;
+	p->gen.nusdt_args = p->res.nusdt_args;
+}
+
+static int build(struct tprobe *p, const char *text, int n, struct probe_env *e, int string_size,
+		 struct cbcc_err *err)
+{
+	memset(p, 0, sizeof(*p));
+	if (trace_spec_parse(text, &p->spec, err))
+		return probe_err(err, text);
+	p->name = codegen_fn_name(&p->spec.loc, n);
+	p->func = probe_loc_func_column(&p->spec.loc);
+	if (probe_resolve(e->bpf, &p->spec.loc, e->pid, p->name, e->unsafe, &p->res, err) ||
+	    probe_kfunc_plan(e, &p->spec.loc, p->spec.raw, &p->kfunc, err) ||
+	    check_tp_fields(p, err))
+		return probe_err(err, text);
+	plan_gen(p);
+	p->offsets = xcalloc(p->spec.fmt.nconv + 1, sizeof(size_t));
+	p->size = trace_event_layout(&p->spec, string_size, p->offsets);
+	return 0;
+}
+
+int tprobe_build(struct tprobe *p, const char *text, int n, struct probe_env *e, int string_size,
+		 struct cbcc_err *err)
+{
+	int rc = build(p, text, n, e, string_size, err);
+
+	if (rc)
+		tprobe_free(p);
+	return rc;
+}
+
+int tprobe_nprogs(const struct tprobe *p)
+{
+	return 1 + (p->gen.exit_fn != NULL);
+}
+
+static int attach_exit(const struct tprobe *p, struct probe_env *e, struct cbcc_err *err)
+{
+	char *exit_ev = codegen_sys_exit_event(&p->spec);
+	int fd = rt_load(e->bpf, p->gen.exit_fn, BPF_PROG_TYPE_TRACEPOINT, err);
+	int rc = fd < 0 ? -1 : rt_attach_tracepoint(e->bpf, fd, "syscalls", exit_ev, err);
+
+	free(exit_ev);
+	return rc;
+}
+
+int tprobe_attach(const struct tprobe *p, struct probe_env *e, struct cbcc_err *err)
+{
+	if ((p->gen.exit_fn && attach_exit(p, e, err)) ||
+	    probe_base_attach(e, &p->spec.loc, &p->res, p->gen.fn_name, &p->kfunc, err))
+		return probe_err(err, p->spec.raw);
+	return 0;
+}
+
+char *tprobes_generate(const struct tprobe *probes, int n, const struct gen_opts *o,
+		       struct cbcc_bpf *bpf, struct cbcc_err *err)
+{
+	struct gen_probe *gp = xcalloc(n, sizeof(*gp));
+	char *src;
+
+	for (int i = 0; i < n; i++)
+		gp[i] = probes[i].gen;
+	src = codegen_trace(gp, n, o, err);
+	free(gp);
+	return probe_program(bpf, src);
+}
+
+void tprobe_decode(const struct tprobe *p, const char *data, int tgid, int string_size,
+		   struct syms *syms, struct fmt_value *vals, struct strbuf *texts)
+{
+	const struct fmt *f = &p->spec.fmt;
+	size_t str_size = (p->size - TRACE_EVENT_HDR_SIZE); /* bound for strnlen below */
+
+	for (int i = 0; i < f->nconv; i++) {
+		const char *field = data + p->offsets[i];
+
+		memcpy(&vals[i].num, field, sizeof(uint64_t));
+		switch (f->convs[i].kind) {
+		case CONV_STRING:
+			sb_appendn(&texts[i], field,
+				   strnlen(field, (size_t)string_size < str_size
+							  ? (size_t)string_size
+							  : str_size));
+			break;
+		case CONV_POINTER:
+			sb_printf(&texts[i], "0x%llx", (unsigned long long)vals[i].num);
+			break;
+		case CONV_KSYM:
+			syms_format(syms, -1, vals[i].num, false, true, &texts[i]);
+			break;
+		case CONV_USYM:
+			syms_format(syms, tgid, vals[i].num, true, true, &texts[i]);
+			break;
+		default:
+			break;
+		}
+		vals[i].str = sb_str(&texts[i]);
+	}
+}
+
+char *tprobe_silent_hint(const struct tprobe *p)
+{
+	static const char *const known[][2] = {
+		{"do_sys_open", "do_sys_openat2"},
+		{"sys_open", "do_sys_openat2"},
+	};
+	const char *instead = NULL;
+
+	if (p->hits || !probe_loc_is_kernel_function(&p->spec.loc))
+		return NULL;
+	for (size_t k = 0; k < ARRAY_SIZE(known); k++)
+		if (!strcmp(p->spec.loc.function, known[k][0]))
+			instead = known[k][1];
+	return xasprintf("%s: no event seen; the function may be inlined into its callers on "
+			 "this kernel%s%s%s",
+			 p->spec.raw, instead ? " (try " : "", instead ? instead : "",
+			 instead ? ")" : "");
+}
+
+void tprobe_free(struct tprobe *p)
+{
+	trace_spec_free(&p->spec);
+	free(p->name);
+	probe_kfunc_free(&p->kfunc);
+	free(p->gen.exit_fn);
+	free(p->func);
+	resolved_probe_free(&p->res);
+	free(p->offsets);
+	memset(p, 0, sizeof(*p));
+}
