@@ -1,5 +1,7 @@
 #include "aprobe.h"
 
+#include "hist.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -201,6 +203,118 @@ void aprobe_json_key(const struct aprobe *p, const char *key, struct json *j)
 	}
 	if (p->spec.nexprs > 1)
 		json_close(j);
+}
+
+/* --prometheus: a -C probe's counts, one label per expression. */
+static void collect_counts(const struct aprobe *p)
+{
+	int nlabels = aprobe_counts_calls(p) ? 0 : p->spec.nexprs;
+	struct strbuf *vals = xcalloc((size_t)p->spec.nexprs, sizeof(*vals));
+	const char **ptrs = xcalloc((size_t)p->spec.nexprs, sizeof(char *));
+	struct map_snapshot snap;
+
+	map_snapshot_read(&p->map, &snap);
+	for (size_t k = 0; k < snap.n; k++) {
+		const char *key = snap.keys + k * p->map.key_size;
+		uint64_t count;
+
+		for (int i = 0; i < nlabels; i++) {
+			sb_reset(&vals[i]);
+			aprobe_format_value(p, i, key, true, &vals[i]);
+			ptrs[i] = sb_str(&vals[i]);
+		}
+		memcpy(&count, snap.values + k * p->map.value_size, sizeof(count));
+		prom_add(p->metric, ptrs, count);
+	}
+	map_snapshot_free(&snap);
+	for (int i = 0; i < p->spec.nexprs; i++)
+		sb_free(&vals[i]);
+	free(vals);
+	free(ptrs);
+}
+
+/* --prometheus: a -H probe's histogram and sum. */
+static void collect_hist(const struct aprobe *p)
+{
+	uint64_t slots[HIST_LOG2_SLOTS], sum;
+
+	map_array_read_u64(&p->map, slots, HIST_LOG2_SLOTS);
+	map_array_read_u64(&p->sum, &sum, 1);
+	prom_add_hist(p->metric, NULL, slots, sum, argdist_type_is_signed(p->spec.types[0]));
+}
+
+void aprobe_collect(const struct aprobe *p)
+{
+	if (p->spec.kind == ARGDIST_HIST)
+		collect_hist(p);
+	else
+		collect_counts(p);
+}
+
+/* A -H probe of $latency: nanoseconds, exposed in seconds. */
+static bool in_seconds(const struct aprobe *p)
+{
+	return p->spec.kind == ARGDIST_HIST && !strcmp(p->spec.exprs[0], "$latency");
+}
+
+/* cbcc_argdist_NAME: NAME from the probe's label, else its function (and,
+ * for -H, its expression), "_seconds" for $latency. */
+static char *metric_name(const struct aprobe *p)
+{
+	char *text = p->spec.label ? xstrdup(p->spec.label)
+		     : p->spec.kind == ARGDIST_COUNT
+			     ? xstrdup(p->spec.loc.function)
+			     : xasprintf("%s %s", p->spec.loc.function, p->display[0]);
+	char *base = prom_name(text), *name;
+	size_t len;
+
+	free(text);
+	if (!base)
+		base = xstrdup("probe");
+	len = strlen(base);
+	if (p->spec.kind == ARGDIST_COUNT && len > 6 && !strcmp(base + len - 6, "_total"))
+		base[len - 6] = '\0'; /* the counter's suffix comes anyway */
+	if (in_seconds(p)) {
+		text = prom_seconds_name(base);
+		free(base);
+		base = text;
+	}
+	name = xasprintf("cbcc_argdist_%s", base);
+	free(base);
+	return name;
+}
+
+int aprobe_declare_metric(struct aprobe *p, struct prom_registry *reg, int number,
+			  struct cbcc_err *err)
+{
+	bool hist = p->spec.kind == ARGDIST_HIST;
+	char *name = metric_name(p), **labels = NULL;
+	char *help = xasprintf(hist ? "argdist -H '%s': distribution of its value%s."
+				    : "argdist -C '%s': calls per value of its expressions.",
+			       p->spec.raw, in_seconds(p) ? " in seconds" : "");
+	int nlabels = 0;
+
+	if (!hist && !aprobe_counts_calls(p)) {
+		/* one label per expression; none when the probe counts calls */
+		nlabels = p->spec.nexprs;
+		labels = prom_label_names((const char *const *)p->display, nlabels);
+	}
+	for (int attempt = 0; !p->metric && attempt < 2; attempt++) {
+		if (attempt) { /* the name is taken: number it */
+			char *numbered = xasprintf("%s_%d", name, number);
+
+			free(name);
+			name = numbered;
+		}
+		p->metric = prom_family_new(reg, hist ? PROM_HISTOGRAM : PROM_COUNTER, name, help,
+					    (const char *const *)labels, nlabels, err);
+	}
+	if (p->metric && in_seconds(p))
+		prom_family_decimals(p->metric, 9);
+	free_strv(labels, nlabels);
+	free(name);
+	free(help);
+	return p->metric ? 0 : probe_err_as(err, "--prometheus: probe", p->spec.raw);
 }
 
 void aprobe_free(struct aprobe *p)

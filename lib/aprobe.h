@@ -13,6 +13,7 @@
 #include "json.h"
 #include "maps.h"
 #include "probe_base.h"
+#include "prom.h"
 
 struct aprobe {
 	struct argdist_spec spec;
@@ -26,6 +27,7 @@ struct aprobe {
 	size_t *offsets;	      /* of each value in a -C key */
 	char **display;		      /* each expression as shown in the output */
 	int string_size;	      /* -z */
+	struct prom_family *metric;   /* --prometheus */
 };
 
 /* Parses text (the n-th probe, from 1, of kind) and resolves and plans it;
@@ -53,6 +55,12 @@ void aprobe_format_key(const struct aprobe *p, const char *key, struct strbuf *o
 /* A -C key's values for --json: one value bare, a tuple as an array, none
  * when the probe counts calls. */
 void aprobe_json_key(const struct aprobe *p, const char *key, struct json *j);
+
+/* --prometheus: declares the probe's metric in reg (named after its label,
+ * else its function; numbered n when the name is taken). */
+int aprobe_declare_metric(struct aprobe *p, struct prom_registry *reg, int n, struct cbcc_err *err);
+/* --prometheus: adds the totals in the probe's maps to its metric. */
+void aprobe_collect(const struct aprobe *p);
 
 void aprobe_free(struct aprobe *p);
 

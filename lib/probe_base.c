@@ -86,7 +86,7 @@ char *probe_program(struct cbcc_bpf *bpf, char *src)
 	return all;
 }
 
-static int prefix(struct cbcc_err *err, const char *what, const char *raw)
+int probe_err_as(struct cbcc_err *err, const char *what, const char *raw)
 {
 	char *before = xasprintf("%s '%s': ", what, raw);
 
@@ -97,10 +97,10 @@ static int prefix(struct cbcc_err *err, const char *what, const char *raw)
 
 int probe_err(struct cbcc_err *err, const char *raw)
 {
-	return prefix(err, "error in probe", raw);
+	return probe_err_as(err, "error in probe", raw);
 }
 
 int probe_parse_err(struct cbcc_err *err, const char *raw)
 {
-	return prefix(err, "error parsing probe", raw);
+	return probe_err_as(err, "error parsing probe", raw);
 }

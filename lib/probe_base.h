@@ -61,6 +61,8 @@ char *probe_program(struct cbcc_bpf *bpf, char *src);
 /* Prefixes err with "error in probe 'RAW': "; returns -1. The one place
  * that names the probe in an error. */
 int probe_err(struct cbcc_err *err, const char *raw);
+/* The same with "WHAT 'RAW': ". */
+int probe_err_as(struct cbcc_err *err, const char *what, const char *raw);
 /* The same with "error parsing probe 'RAW': " (argdist's parse errors, as BCC). */
 int probe_parse_err(struct cbcc_err *err, const char *raw);
 

@@ -1,5 +1,7 @@
 #include "tprobe.h"
 
+#include <bcc/libbpf.h>
+
 #include <linux/bpf.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,6 +128,65 @@ void tprobe_decode(const struct tprobe *p, const char *data, int tgid, int strin
 		}
 		vals[i].str = sb_str(&texts[i]);
 	}
+}
+
+/* The addresses of a stack (leaf first); how many. pid < 0: a kernel stack,
+ * read the same whether a kprobe or a fentry/fexit program of p walked it. */
+static size_t read_stack(const struct tprobe *p, const struct tprobe_stacks *st, int stack_id,
+			 int pid, uint64_t ips[TPROBE_MAX_FRAMES])
+{
+	int n = 0;
+
+	memset(ips, 0, TPROBE_MAX_FRAMES * sizeof(*ips));
+	if (stack_id < 0 || bpf_lookup_elem(st->fd, &stack_id, ips) < 0)
+		return 0;
+	while (n < TPROBE_MAX_FRAMES && ips[n])
+		n++;
+	if (pid < 0)
+		n = syms_trim_bpf_frames(st->syms, ips, n, p->spec.loc.type == PROBE_RETURN);
+	return (size_t)n;
+}
+
+/* -s: a user stack of build ID + file offset frames, resolved through the
+ * -s files (the process and its binary may be gone); an address when the
+ * kernel could not read the build ID. */
+static size_t build_id_frames(const struct tprobe_stacks *st, int stack_id, int pid,
+			      const char *addr_fmt, struct strbuf frames[TPROBE_MAX_FRAMES])
+{
+	struct bpf_stack_build_id ids[TPROBE_MAX_FRAMES];
+	size_t n = 0;
+
+	memset(ids, 0, sizeof(ids));
+	if (stack_id < 0 || bpf_lookup_elem(st->build_id_fd, &stack_id, ids) < 0)
+		return 0;
+	for (; n < TPROBE_MAX_FRAMES && ids[n].status != BPF_STACK_BUILD_ID_EMPTY; n++) {
+		if (st->address)
+			sb_printf(&frames[n], addr_fmt,
+				  (unsigned long long)(ids[n].status == BPF_STACK_BUILD_ID_IP
+							       ? ids[n].ip
+							       : ids[n].offset));
+		syms_format_build_id(st->syms, pid, &ids[n], true, true, &frames[n]);
+	}
+	return n;
+}
+
+/* The frames of a stack as text, leaf first: with -a the address first,
+ * printed with addr_fmt. pid < 0: a kernel stack. */
+size_t tprobe_stack_frames(const struct tprobe *p, const struct tprobe_stacks *st, int stack_id,
+			   int pid, const char *addr_fmt, struct strbuf frames[TPROBE_MAX_FRAMES])
+{
+	uint64_t ips[TPROBE_MAX_FRAMES];
+	size_t n;
+
+	if (pid >= 0 && st->build_id_fd >= 0)
+		return build_id_frames(st, stack_id, pid, addr_fmt, frames);
+	n = read_stack(p, st, stack_id, pid, ips);
+	for (size_t i = 0; i < n; i++) {
+		if (st->address)
+			sb_printf(&frames[i], addr_fmt, (unsigned long long)ips[i]);
+		syms_format(st->syms, pid, ips[i], true, true, &frames[i]);
+	}
+	return n;
 }
 
 char *tprobe_silent_hint(const struct tprobe *p)

@@ -43,6 +43,22 @@ char *tprobes_generate(const struct tprobe *probes, int n, const struct gen_opts
 void tprobe_decode(const struct tprobe *p, const char *data, int tgid, int string_size,
 		   struct syms *syms, struct fmt_value *vals, struct strbuf *texts);
 
+/* The stack tables of -K/-U, for decoding the stack ids of events. */
+struct tprobe_stacks {
+	int fd;		 /* cbcc_stacks: frames as addresses, or -1 */
+	int build_id_fd; /* cbcc_ustacks (-U with -s): build ID + offset frames, or -1 */
+	struct syms *syms;
+	bool address; /* -a: each frame's address first */
+};
+#define TPROBE_MAX_FRAMES 127
+
+/* The frames of a stack of an event of p as text, leaf first, each with
+ * its address first (printed with addr_fmt) when st->address; how many.
+ * pid < 0: a kernel stack, read the same whether a kprobe or a fentry/fexit
+ * program walked it. */
+size_t tprobe_stack_frames(const struct tprobe *p, const struct tprobe_stacks *st, int stack_id,
+			   int pid, const char *addr_fmt, struct strbuf frames[TPROBE_MAX_FRAMES]);
+
 /* -v at exit: a kernel function that never fired may be inlined; the hint
  * (with a replacement when one is known), or NULL. Caller frees. */
 char *tprobe_silent_hint(const struct tprobe *p);

@@ -40,7 +40,6 @@ struct probe {
 	/* --prometheus: the maps keep their totals; intervals are differences */
 	struct map_interval interval;	 /* -C */
 	uint64_t shown[HIST_LOG2_SLOTS]; /* -H: the totals at the last interval */
-	struct prom_family *metric;
 };
 
 struct argdist {
@@ -557,46 +556,6 @@ static void check_system(void)
 		die(NULL, "thread %ld does not exist", env.tid);
 }
 
-/* --prometheus: a -C probe's counts, one label per expression. */
-static void collect_counts(struct probe *p)
-{
-	int nlabels = p->ap.spec.default_expr && p->ap.spec.loc.type != PROBE_RETURN
-			      ? 0
-			      : p->ap.spec.nexprs;
-	struct strbuf *vals = xcalloc((size_t)p->ap.spec.nexprs, sizeof(*vals));
-	const char **ptrs = xcalloc((size_t)p->ap.spec.nexprs, sizeof(char *));
-	struct map_snapshot snap;
-
-	map_snapshot_read(&p->ap.map, &snap);
-	for (size_t k = 0; k < snap.n; k++) {
-		const char *key = snap.keys + k * p->ap.map.key_size;
-		uint64_t count;
-
-		for (int i = 0; i < nlabels; i++) {
-			sb_reset(&vals[i]);
-			aprobe_format_value(&p->ap, i, key, true, &vals[i]);
-			ptrs[i] = sb_str(&vals[i]);
-		}
-		memcpy(&count, snap.values + k * p->ap.map.value_size, sizeof(count));
-		prom_add(p->metric, ptrs, count);
-	}
-	map_snapshot_free(&snap);
-	for (int i = 0; i < p->ap.spec.nexprs; i++)
-		sb_free(&vals[i]);
-	free(vals);
-	free(ptrs);
-}
-
-/* --prometheus: a -H probe's histogram and sum. */
-static void collect_hist(struct probe *p)
-{
-	uint64_t slots[HIST_LOG2_SLOTS], sum;
-
-	map_array_read_u64(&p->ap.map, slots, HIST_LOG2_SLOTS);
-	map_array_read_u64(&p->ap.sum, &sum, 1);
-	prom_add_hist(p->metric, NULL, slots, sum, argdist_type_is_signed(p->ap.spec.types[0]));
-}
-
 static void collect(void *ctx, struct prom_stats *stats)
 {
 	struct argdist *a = ctx;
@@ -606,82 +565,11 @@ static void collect(void *ctx, struct prom_stats *stats)
 	for (int i = 0; i < a->nprobes; i++) {
 		struct probe *p = &a->probes[i];
 
-		if (p->ap.spec.kind == ARGDIST_HIST)
-			collect_hist(p);
-		else
-			collect_counts(p);
+		aprobe_collect(&p->ap);
 		stats->lost_events += drops[i];
 	}
 	free(drops);
 	stats->probes_attached = (uint64_t)a->nprobes;
-}
-
-/* A -H probe of $latency: nanoseconds, exposed in seconds. */
-static bool in_seconds(const struct probe *p)
-{
-	return p->ap.spec.kind == ARGDIST_HIST && !strcmp(p->ap.spec.exprs[0], "$latency");
-}
-
-/* cbcc_argdist_NAME: NAME from the probe's label, else its function (and,
- * for -H, its expression), "_seconds" for $latency. */
-static char *metric_name(const struct probe *p)
-{
-	char *text = p->ap.spec.label ? xstrdup(p->ap.spec.label)
-		     : p->ap.spec.kind == ARGDIST_COUNT
-			     ? xstrdup(p->ap.spec.loc.function)
-			     : xasprintf("%s %s", p->ap.spec.loc.function, p->ap.display[0]);
-	char *base = prom_name(text), *name;
-	size_t len;
-
-	free(text);
-	if (!base)
-		base = xstrdup("probe");
-	len = strlen(base);
-	if (p->ap.spec.kind == ARGDIST_COUNT && len > 6 && !strcmp(base + len - 6, "_total"))
-		base[len - 6] = '\0'; /* the counter's suffix comes anyway */
-	if (in_seconds(p)) {
-		text = prom_seconds_name(base);
-		free(base);
-		base = text;
-	}
-	name = xasprintf("cbcc_argdist_%s", base);
-	free(base);
-	return name;
-}
-
-static void declare_metric(struct argdist *a, struct probe *p, int number)
-{
-	bool hist = p->ap.spec.kind == ARGDIST_HIST;
-	char *name = metric_name(p), **labels = NULL;
-	char *help = xasprintf(hist ? "argdist -H '%s': distribution of its value%s."
-				    : "argdist -C '%s': calls per value of its expressions.",
-			       p->ap.spec.raw, in_seconds(p) ? " in seconds" : "");
-	struct cbcc_err err;
-	int nlabels = 0;
-
-	if (!hist && !(p->ap.spec.default_expr && p->ap.spec.loc.type != PROBE_RETURN)) {
-		/* one label per expression; none when the probe counts calls */
-		nlabels = p->ap.spec.nexprs;
-		labels = prom_label_names((const char *const *)p->ap.display, nlabels);
-	}
-	for (int attempt = 0; !p->metric && attempt < 2; attempt++) {
-		if (attempt) { /* the name is taken: number it */
-			char *numbered = xasprintf("%s_%d", name, number);
-
-			free(name);
-			name = numbered;
-		}
-		p->metric = prom_family_new(prom_registry(a->prom),
-					    hist ? PROM_HISTOGRAM : PROM_COUNTER, name, help,
-					    (const char *const *)labels, nlabels, &err);
-	}
-	if (!p->metric)
-		die(a, "--prometheus: probe '%s': %s", p->ap.spec.raw, err.msg);
-	if (in_seconds(p))
-		prom_family_decimals(p->metric, 9);
-	free_strv(labels, nlabels);
-	free(name);
-	free(help);
 }
 
 static void start_exporter(struct argdist *a)
@@ -689,7 +577,8 @@ static void start_exporter(struct argdist *a)
 	struct cbcc_err err;
 
 	for (int i = 0; i < a->nprobes; i++)
-		declare_metric(a, &a->probes[i], i + 1);
+		if (aprobe_declare_metric(&a->probes[i].ap, prom_registry(a->prom), i + 1, &err))
+			die(a, "%s", err.msg);
 	if (prom_start(a->prom, collect, a, &err))
 		die(a, "%s", err.msg);
 }

@@ -11,8 +11,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <bcc/libbpf.h>
-
 #include "cli.h"
 #include "codegen.h"
 #include "drain.h"
@@ -62,8 +60,7 @@ struct tracer {
 	struct cbcc_bpf bpf;
 	struct probe_env penv;
 	struct syms *syms;
-	int stacks_fd;	/* -K, -U: frames as addresses */
-	int ustacks_fd; /* -U with -s: user frames as build ID + offset */
+	struct tprobe_stacks stacks; /* -K, -U */
 	uint64_t first_ts;
 	double first_real;
 	unsigned long events;
@@ -344,87 +341,11 @@ static void configure_filters(struct tracer *t)
 		.uid = env.uid,
 	};
 	struct cbcc_err err;
-	int zero = 0, fd;
 
 	if (filters_configure(&t->bpf, &f, &err))
 		die(t, err.msg);
-	if (env.cgroup) {
-		int cg = open(env.cgroup, O_RDONLY | O_DIRECTORY);
-		char msg[600];
-
-		fd = rt_table_fd(&t->bpf, "cbcc_cgroup", &err);
-		if (cg < 0) {
-			snprintf(msg, sizeof(msg), "cannot open cgroup '%s': %s", env.cgroup,
-				 strerror(errno));
-			die(t, msg);
-		}
-		if (bpf_update_elem(fd, &zero, &cg, 0) < 0) {
-			snprintf(msg, sizeof(msg), "'%s' is not a cgroup v2 directory", env.cgroup);
-			die(t, msg);
-		}
-		close(cg);
-	}
-}
-
-#define MAX_FRAMES 127
-
-/* The addresses of a stack (leaf first); how many. pid < 0: a kernel stack,
- * read the same whether a kprobe or a fentry/fexit program of p walked it. */
-static size_t read_stack(struct tracer *t, const struct tprobe *p, int stack_id, int pid,
-			 uint64_t ips[MAX_FRAMES])
-{
-	int n = 0;
-
-	memset(ips, 0, MAX_FRAMES * sizeof(*ips));
-	if (stack_id < 0 || bpf_lookup_elem(t->stacks_fd, &stack_id, ips) < 0)
-		return 0;
-	while (n < MAX_FRAMES && ips[n])
-		n++;
-	if (pid < 0)
-		n = syms_trim_bpf_frames(t->syms, ips, n, p->spec.loc.type == PROBE_RETURN);
-	return (size_t)n;
-}
-
-/* -s: a user stack of build ID + file offset frames, resolved through the
- * -s files (the process and its binary may be gone); an address when the
- * kernel could not read the build ID. */
-static size_t build_id_frames(struct tracer *t, int stack_id, int pid, const char *addr_fmt,
-			      struct strbuf frames[MAX_FRAMES])
-{
-	struct bpf_stack_build_id ids[MAX_FRAMES];
-	size_t n = 0;
-
-	memset(ids, 0, sizeof(ids));
-	if (stack_id < 0 || bpf_lookup_elem(t->ustacks_fd, &stack_id, ids) < 0)
-		return 0;
-	for (; n < MAX_FRAMES && ids[n].status != BPF_STACK_BUILD_ID_EMPTY; n++) {
-		if (env.address)
-			sb_printf(&frames[n], addr_fmt,
-				  (unsigned long long)(ids[n].status == BPF_STACK_BUILD_ID_IP
-							       ? ids[n].ip
-							       : ids[n].offset));
-		syms_format_build_id(t->syms, pid, &ids[n], true, true, &frames[n]);
-	}
-	return n;
-}
-
-/* The frames of a stack as text, leaf first: with -a the address first,
- * printed with addr_fmt. pid < 0: a kernel stack. */
-static size_t stack_frames(struct tracer *t, const struct tprobe *p, int stack_id, int pid,
-			   const char *addr_fmt, struct strbuf frames[MAX_FRAMES])
-{
-	uint64_t ips[MAX_FRAMES];
-	size_t n;
-
-	if (pid >= 0 && t->ustacks_fd >= 0)
-		return build_id_frames(t, stack_id, pid, addr_fmt, frames);
-	n = read_stack(t, p, stack_id, pid, ips);
-	for (size_t i = 0; i < n; i++) {
-		if (env.address)
-			sb_printf(&frames[i], addr_fmt, (unsigned long long)ips[i]);
-		syms_format(t->syms, pid, ips[i], true, true, &frames[i]);
-	}
-	return n;
+	if (env.cgroup && filters_set_cgroup(&t->bpf, env.cgroup, &err))
+		die(t, err.msg);
 }
 
 /* Appends s to t->line with its control bytes escaped. */
@@ -435,8 +356,8 @@ static void append_shown(struct tracer *t, const char *s)
 
 static void format_stack(struct tracer *t, const struct tprobe *p, int stack_id, int pid)
 {
-	struct strbuf frames[MAX_FRAMES] = {0};
-	size_t n = stack_frames(t, p, stack_id, pid, "%16llx ", frames);
+	struct strbuf frames[TPROBE_MAX_FRAMES] = {0};
+	size_t n = tprobe_stack_frames(p, &t->stacks, stack_id, pid, "%16llx ", frames);
 
 	if (stack_id < 0)
 		sb_printf(&t->line, "        %d\n", stack_id);
@@ -452,8 +373,8 @@ static void format_stack(struct tracer *t, const struct tprobe *p, int stack_id,
 static void json_stack(struct tracer *t, const struct tprobe *p, const char *key, int stack_id,
 		       int pid)
 {
-	struct strbuf frames[MAX_FRAMES] = {0};
-	size_t n = stack_frames(t, p, stack_id, pid, "%llx ", frames);
+	struct strbuf frames[TPROBE_MAX_FRAMES] = {0};
+	size_t n = tprobe_stack_frames(p, &t->stacks, stack_id, pid, "%llx ", frames);
 
 	json_array(&t->json, key);
 	for (size_t i = 0; i < n; i++) {
@@ -801,10 +722,13 @@ int main(int argc, char **argv)
 	attach_all(&t);
 	if (env.kstack) /* BPF frames are told by their kallsyms names */
 		syms_prepare(t.syms, -1);
-	t.stacks_fd = (env.kstack || (env.ustack && !env.sym_files))
+	t.stacks.syms = t.syms;
+	t.stacks.address = env.address;
+	t.stacks.fd = (env.kstack || (env.ustack && !env.sym_files))
 			      ? rt_table_fd(&t.bpf, "cbcc_stacks", &err)
 			      : -1;
-	t.ustacks_fd = env.ustack && env.sym_files ? rt_table_fd(&t.bpf, "cbcc_ustacks", &err) : -1;
+	t.stacks.build_id_fd =
+		env.ustack && env.sym_files ? rt_table_fd(&t.bpf, "cbcc_ustacks", &err) : -1;
 	if (env.ustack && env.tgid)
 		syms_prepare(t.syms, (int)env.tgid);
 	t.first_ts = output_monotonic_ns();
