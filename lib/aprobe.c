@@ -123,7 +123,7 @@ char *aprobes_generate(const struct aprobe *probes, int n, const struct gen_opts
 	return probe_program(bpf, src);
 }
 
-int aprobe_open_maps(struct aprobe *p, struct cbcc_bpf *bpf, struct cbcc_err *err)
+int aprobe_open_maps(struct aprobe *p, struct cbcc_bpf *bpf, bool keep, struct cbcc_err *err)
 {
 	bool hist = p->spec.kind == ARGDIST_HIST;
 	char *name = xasprintf("%s_%s", p->name, hist ? "hist" : "hash");
@@ -134,6 +134,8 @@ int aprobe_open_maps(struct aprobe *p, struct cbcc_bpf *bpf, struct cbcc_err *er
 		rc = map_open(bpf, sum, &p->sum, err);
 	free(name);
 	free(sum);
+	p->keep = keep;
+	p->interval.keep = keep;
 	return rc;
 }
 
@@ -203,6 +205,87 @@ void aprobe_json_key(const struct aprobe *p, const char *key, struct json *j)
 	}
 	if (p->spec.nexprs > 1)
 		json_close(j);
+}
+
+struct row {
+	const char *key;
+	uint64_t count;
+};
+
+/* Ascending by count, as BCC sorts; ties in key order so output is stable. */
+static int by_count(const void *x, const void *y, void *key_size)
+{
+	const struct row *a = x, *b = y;
+
+	if (a->count != b->count)
+		return a->count < b->count ? -1 : 1;
+	return memcmp(a->key, b->key, *(size_t *)key_size);
+}
+
+static void display_count(struct aprobe *p, const struct aprobe_show *v)
+{
+	struct map_snapshot snap;
+	struct row *rows;
+	size_t first = 0;
+
+	if (v->cumulative)
+		map_snapshot_read(&p->map, &snap);
+	else
+		map_interval_read(&p->map, &p->interval, &snap);
+	rows = xcalloc(snap.n ? snap.n : 1, sizeof(*rows));
+	for (size_t i = 0; i < snap.n; i++) {
+		rows[i].key = snap.keys + i * p->map.key_size;
+		memcpy(&rows[i].count, snap.values + i * p->map.value_size, sizeof(uint64_t));
+	}
+	qsort_r(rows, snap.n, sizeof(*rows), by_count, &p->map.key_size);
+	if (v->top > 0 && snap.n > (size_t)v->top)
+		first = snap.n - (size_t)v->top;
+	if (v->json)
+		json_array(v->json, "entries");
+	else
+		sb_printf(v->out, "%s\n\t%-10s %s\n", p->spec.label ? p->spec.label : p->spec.raw,
+			  "COUNT", "EVENT");
+	for (size_t i = first; i < snap.n; i++) {
+		if (v->json) {
+			json_object(v->json, NULL);
+			aprobe_json_key(p, rows[i].key, v->json);
+			json_u64(v->json, "count", rows[i].count);
+			json_close(v->json);
+			continue;
+		}
+		sb_printf(v->out, "\t%-10llu ", (unsigned long long)rows[i].count);
+		aprobe_format_key(p, rows[i].key, v->out);
+		sb_append(v->out, "\n");
+	}
+	if (v->json)
+		json_close(v->json);
+	free(rows);
+	map_snapshot_free(&snap);
+}
+
+static void display_hist(struct aprobe *p, const struct aprobe_show *v)
+{
+	uint64_t vals[HIST_LOG2_SLOTS];
+	const char *label = p->spec.label;
+
+	if (!label)
+		label = p->spec.default_expr ? "retval" : p->display[0];
+	if (v->cumulative)
+		map_array_read_u64(&p->map, vals, HIST_LOG2_SLOTS);
+	else
+		map_array_read_since_u64(&p->map, vals, HIST_LOG2_SLOTS, p->keep ? p->shown : NULL);
+	if (v->json)
+		hist_log2_json(v->json, "buckets", vals, HIST_LOG2_SLOTS);
+	else
+		hist_log2_format(v->out, vals, HIST_LOG2_SLOTS, label);
+}
+
+void aprobe_display(struct aprobe *p, const struct aprobe_show *v)
+{
+	if (p->spec.kind == ARGDIST_HIST)
+		display_hist(p, v);
+	else
+		display_count(p, v);
 }
 
 /* --prometheus: a -C probe's counts, one label per expression. */
@@ -329,5 +412,6 @@ void aprobe_free(struct aprobe *p)
 	probe_kfunc_free(&p->enter_kfunc);
 	free(p->offsets);
 	resolved_probe_free(&p->res);
+	map_interval_free(&p->interval);
 	memset(p, 0, sizeof(*p));
 }

@@ -10,6 +10,7 @@
 
 #include "argcodegen.h"
 #include "argspec.h"
+#include "hist.h"
 #include "json.h"
 #include "maps.h"
 #include "probe_base.h"
@@ -21,13 +22,16 @@ struct aprobe {
 	char *enter_name; /* its entry companion (r: with $entry()/$latency), or NULL */
 	struct probe_kfunc kfunc, enter_kfunc;
 	struct resolved_probe res;
-	struct argdist_gen_probe gen; /* what codegen_argdist reads */
-	struct cbcc_map map;	      /* NAME_hash (-C) or NAME_hist (-H) */
-	struct cbcc_map sum;	      /* -H: NAME_sum, the sum of the values */
-	size_t *offsets;	      /* of each value in a -C key */
-	char **display;		      /* each expression as shown in the output */
-	int string_size;	      /* -z */
-	struct prom_family *metric;   /* --prometheus */
+	struct argdist_gen_probe gen;	 /* what codegen_argdist reads */
+	struct cbcc_map map;		 /* NAME_hash (-C) or NAME_hist (-H) */
+	struct cbcc_map sum;		 /* -H: NAME_sum, the sum of the values */
+	size_t *offsets;		 /* of each value in a -C key */
+	char **display;			 /* each expression as shown in the output */
+	int string_size;		 /* -z */
+	struct prom_family *metric;	 /* --prometheus */
+	bool keep;			 /* --prometheus: the maps keep their totals */
+	struct map_interval interval;	 /* -C: the totals at the last interval */
+	uint64_t shown[HIST_LOG2_SLOTS]; /* -H: the totals at the last interval */
 };
 
 /* Parses text (the n-th probe, from 1, of kind) and resolves and plans it;
@@ -41,8 +45,19 @@ int aprobe_attach(const struct aprobe *p, struct probe_env *e, struct cbcc_err *
 /* The whole program of probes (USDT argument readers first); NULL with err. */
 char *aprobes_generate(const struct aprobe *probes, int n, const struct gen_opts *o,
 		       struct cbcc_bpf *bpf, struct cbcc_err *err);
-/* After the compile: the probe's maps. */
-int aprobe_open_maps(struct aprobe *p, struct cbcc_bpf *bpf, struct cbcc_err *err);
+/* After the compile: the probe's maps. keep (--prometheus): the maps keep
+ * their totals, and each interval shows the difference. */
+int aprobe_open_maps(struct aprobe *p, struct cbcc_bpf *bpf, bool keep, struct cbcc_err *err);
+
+/* How an interval is shown. */
+struct aprobe_show {
+	bool cumulative;   /* -c: totals, not this interval's */
+	long top;	   /* -T: -C's largest counts only (<= 0: all) */
+	struct json *json; /* --json: into this, else text into out */
+	struct strbuf *out;
+};
+/* The probe's counts (-C, ascending, as BCC) or histogram (-H). */
+void aprobe_display(struct aprobe *p, const struct aprobe_show *v);
 
 /* Whether a -C probe counts calls (no value in its key). */
 bool aprobe_counts_calls(const struct aprobe *p);

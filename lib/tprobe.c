@@ -130,6 +130,37 @@ void tprobe_decode(const struct tprobe *p, const char *data, int tgid, int strin
 	}
 }
 
+void tprobe_json_args(const struct tprobe *p, const struct fmt_value *vals, struct json *j)
+{
+	static const char *const kinds[] = {
+		[CONV_SIGNED] = "signed", [CONV_UNSIGNED] = "unsigned", [CONV_CHAR] = "char",
+		[CONV_STRING] = "string", [CONV_POINTER] = "pointer",	[CONV_KSYM] = "ksym",
+		[CONV_USYM] = "usym",
+	};
+	const struct fmt *f = &p->spec.fmt;
+
+	json_array(j, "args");
+	for (int i = 0; i < f->nconv; i++) {
+		enum conv_kind kind = f->convs[i].kind;
+		char c = (char)vals[i].num;
+
+		json_object(j, NULL);
+		json_str(j, "type", kinds[kind]);
+		if (kind == CONV_SIGNED)
+			json_i64(j, "value", (int64_t)vals[i].num);
+		else if (kind == CONV_UNSIGNED)
+			json_u64(j, "value", vals[i].num);
+		else if (kind == CONV_CHAR)
+			json_strn(j, "value", &c, 1);
+		else
+			json_str(j, "value", vals[i].str);
+		if (kind == CONV_POINTER || kind == CONV_KSYM || kind == CONV_USYM)
+			json_u64(j, "address", vals[i].num);
+		json_close(j);
+	}
+	json_close(j);
+}
+
 /* The addresses of a stack (leaf first); how many. pid < 0: a kernel stack,
  * read the same whether a kprobe or a fentry/fexit program of p walked it. */
 static size_t read_stack(const struct tprobe *p, const struct tprobe_stacks *st, int stack_id,

@@ -9,6 +9,7 @@
 
 #include "codegen.h"
 #include "format.h"
+#include "json.h"
 #include "probe_base.h"
 #include "syms.h"
 
@@ -42,6 +43,10 @@ char *tprobes_generate(const struct tprobe *probes, int n, const struct gen_opts
  * per value, caller frees them). tgid resolves user symbols. */
 void tprobe_decode(const struct tprobe *p, const char *data, int tgid, int string_size,
 		   struct syms *syms, struct fmt_value *vals, struct strbuf *texts);
+
+/* --json: each decoded value of the format as a typed field of the "args"
+ * array. */
+void tprobe_json_args(const struct tprobe *p, const struct fmt_value *vals, struct json *j);
 
 /* The stack tables of -K/-U, for decoding the stack ids of events. */
 struct tprobe_stacks {

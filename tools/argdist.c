@@ -35,15 +35,8 @@ static struct env {
 	struct cli_common common; /* --no-cache, --json, --kprobe/--fentry, --prometheus */
 } env = {.string_size = 80, .interval = 1, .top = -1};
 
-struct probe {
-	struct aprobe ap;
-	/* --prometheus: the maps keep their totals; intervals are differences */
-	struct map_interval interval;	 /* -C */
-	uint64_t shown[HIST_LOG2_SLOTS]; /* -H: the totals at the last interval */
-};
-
 struct argdist {
-	struct probe *probes;
+	struct aprobe *probes;
 	int nprobes;
 	struct cbcc_bpf bpf;
 	struct probe_env penv;
@@ -302,12 +295,12 @@ __attribute__((format(printf, 2, 3))) static void die(struct argdist *a, const c
 	exit(1);
 }
 
-static void build_probe(struct argdist *a, struct probe *p, const char *text,
+static void build_probe(struct argdist *a, struct aprobe *p, const char *text,
 			enum argdist_kind kind, int n)
 {
 	struct cbcc_err err;
 
-	if (aprobe_build(&p->ap, text, kind, n, &a->penv, env.string_size, &err))
+	if (aprobe_build(p, text, kind, n, &a->penv, env.string_size, &err))
 		die(a, "%s", err.msg);
 	a->nprobes++;
 }
@@ -315,7 +308,7 @@ static void build_probe(struct argdist *a, struct probe *p, const char *text,
 /* BCC's order: every -C probe, then every -H probe. */
 static void build_probes(struct argdist *a)
 {
-	a->probes = xcalloc(env.ncount + env.nhist, sizeof(struct probe));
+	a->probes = xcalloc(env.ncount + env.nhist, sizeof(struct aprobe));
 	for (int i = 0; i < env.ncount; i++)
 		build_probe(a, &a->probes[i], env.count_specs[i], ARGDIST_COUNT, i + 1);
 	for (int i = 0; i < env.nhist; i++)
@@ -330,14 +323,9 @@ static char *generate(struct argdist *a)
 		.nincludes = env.nincludes,
 		.string_size = env.string_size,
 	};
-	struct aprobe *ap = xcalloc(a->nprobes, sizeof(*ap));
 	struct cbcc_err err;
-	char *src;
+	char *src = aprobes_generate(a->probes, a->nprobes, &o, &a->bpf, &err);
 
-	for (int i = 0; i < a->nprobes; i++)
-		ap[i] = a->probes[i].ap;
-	src = aprobes_generate(ap, a->nprobes, &o, &a->bpf, &err);
-	free(ap);
 	if (!src)
 		die(a, "%s", err.msg);
 	return src;
@@ -349,11 +337,11 @@ static void attach_all(struct argdist *a)
 	int n = 0;
 
 	for (int i = 0; i < a->nprobes; i++)
-		n += aprobe_nprogs(&a->probes[i].ap);
+		n += aprobe_nprogs(&a->probes[i]);
 	if (rt_check_fds(n, n, false, &err))
 		die(a, "%s", err.msg);
 	for (int i = 0; i < a->nprobes && !stop; i++)
-		if (aprobe_attach(&a->probes[i].ap, &a->penv, &err))
+		if (aprobe_attach(&a->probes[i], &a->penv, &err))
 			die(a, "%s", err.msg);
 	if (!stop && rt_usdt_attach(&a->bpf, &err))
 		die(a, "%s", err.msg);
@@ -368,86 +356,11 @@ static void open_maps(struct argdist *a)
 	    map_open(&a->bpf, "cbcc_dropped", &a->dropped, &err))
 		die(a, "%s", err.msg);
 	for (int i = 0; i < a->nprobes; i++) {
-		if (aprobe_open_maps(&a->probes[i].ap, &a->bpf, &err))
+		if (aprobe_open_maps(&a->probes[i], &a->bpf, a->prom != NULL, &err))
 			die(a, "%s", err.msg);
-		a->probes[i].interval.keep = a->prom != NULL;
 	}
 	if (a->prom)
 		a->drops_shown = xcalloc((size_t)a->nprobes, sizeof(uint64_t));
-}
-
-struct row {
-	const char *key;
-	uint64_t count;
-};
-
-/* Ascending by count, as BCC sorts; ties in key order so output is stable. */
-static int by_count(const void *x, const void *y, void *key_size)
-{
-	const struct row *a = x, *b = y;
-
-	if (a->count != b->count)
-		return a->count < b->count ? -1 : 1;
-	return memcmp(a->key, b->key, *(size_t *)key_size);
-}
-
-static void display_count(struct argdist *a, struct probe *p)
-{
-	struct map_snapshot snap;
-	struct row *rows;
-	size_t first = 0;
-
-	if (env.cumulative)
-		map_snapshot_read(&p->ap.map, &snap);
-	else
-		map_interval_read(&p->ap.map, &p->interval, &snap);
-	rows = xcalloc(snap.n ? snap.n : 1, sizeof(*rows));
-	for (size_t i = 0; i < snap.n; i++) {
-		rows[i].key = snap.keys + i * p->ap.map.key_size;
-		memcpy(&rows[i].count, snap.values + i * p->ap.map.value_size, sizeof(uint64_t));
-	}
-	qsort_r(rows, snap.n, sizeof(*rows), by_count, &p->ap.map.key_size);
-	if (env.top > 0 && snap.n > (size_t)env.top)
-		first = snap.n - (size_t)env.top;
-	if (env.common.json)
-		json_array(&a->json, "entries");
-	else
-		sb_printf(&a->out, "%s\n\t%-10s %s\n",
-			  p->ap.spec.label ? p->ap.spec.label : p->ap.spec.raw, "COUNT", "EVENT");
-	for (size_t i = first; i < snap.n; i++) {
-		if (env.common.json) {
-			json_object(&a->json, NULL);
-			aprobe_json_key(&p->ap, rows[i].key, &a->json);
-			json_u64(&a->json, "count", rows[i].count);
-			json_close(&a->json);
-			continue;
-		}
-		sb_printf(&a->out, "\t%-10llu ", (unsigned long long)rows[i].count);
-		aprobe_format_key(&p->ap, rows[i].key, &a->out);
-		sb_append(&a->out, "\n");
-	}
-	if (env.common.json)
-		json_close(&a->json);
-	free(rows);
-	map_snapshot_free(&snap);
-}
-
-static void display_hist(struct argdist *a, struct probe *p)
-{
-	uint64_t vals[HIST_LOG2_SLOTS];
-	const char *label = p->ap.spec.label;
-
-	if (!label)
-		label = p->ap.spec.default_expr ? "retval" : p->ap.display[0];
-	if (env.cumulative)
-		map_array_read_u64(&p->ap.map, vals, HIST_LOG2_SLOTS);
-	else
-		map_array_read_since_u64(&p->ap.map, vals, HIST_LOG2_SLOTS,
-					 a->prom ? p->shown : NULL);
-	if (env.common.json)
-		hist_log2_json(&a->json, "buckets", vals, HIST_LOG2_SLOTS);
-	else
-		hist_log2_format(&a->out, vals, HIST_LOG2_SLOTS, label);
 }
 
 /* A full -C map cannot take new values: say how many were not counted. */
@@ -458,16 +371,20 @@ static void report_drops(struct argdist *a, const uint64_t *drops)
 			fprintf(stderr,
 				"%s: warning: probe '%s': %llu values not counted, its map is "
 				"full (%zu entries)\n",
-				cli_tool_name(), a->probes[i].ap.spec.raw,
-				(unsigned long long)drops[i], a->probes[i].ap.map.max_entries);
+				cli_tool_name(), a->probes[i].spec.raw,
+				(unsigned long long)drops[i], a->probes[i].map.max_entries);
 }
 
-static void display_probe(struct argdist *a, struct probe *p)
+static void display_probe(struct argdist *a, struct aprobe *p)
 {
-	if (p->ap.spec.kind == ARGDIST_HIST)
-		display_hist(a, p);
-	else
-		display_count(a, p);
+	struct aprobe_show show = {
+		.cumulative = env.cumulative,
+		.top = env.top,
+		.json = env.common.json ? &a->json : NULL,
+		.out = &a->out,
+	};
+
+	aprobe_display(p, &show);
 }
 
 static void print_json(struct argdist *a, const uint64_t *drops)
@@ -477,13 +394,13 @@ static void print_json(struct argdist *a, const uint64_t *drops)
 	output_json_begin(j);
 	json_array(j, "probes");
 	for (int i = 0; i < a->nprobes; i++) {
-		struct probe *p = &a->probes[i];
+		struct aprobe *p = &a->probes[i];
 
 		json_object(j, NULL);
-		json_str(j, "spec", p->ap.spec.raw);
-		if (p->ap.spec.label)
-			json_str(j, "label", p->ap.spec.label);
-		json_str(j, "kind", p->ap.spec.kind == ARGDIST_HIST ? "histogram" : "counts");
+		json_str(j, "spec", p->spec.raw);
+		if (p->spec.label)
+			json_str(j, "label", p->spec.label);
+		json_str(j, "kind", p->spec.kind == ARGDIST_HIST ? "histogram" : "counts");
 		display_probe(a, p);
 		json_u64(j, "dropped", drops[i]);
 		json_close(j);
@@ -563,9 +480,9 @@ static void collect(void *ctx, struct prom_stats *stats)
 
 	map_array_read_u64(&a->dropped, drops, a->nprobes);
 	for (int i = 0; i < a->nprobes; i++) {
-		struct probe *p = &a->probes[i];
+		struct aprobe *p = &a->probes[i];
 
-		aprobe_collect(&p->ap);
+		aprobe_collect(p);
 		stats->lost_events += drops[i];
 	}
 	free(drops);
@@ -577,7 +494,7 @@ static void start_exporter(struct argdist *a)
 	struct cbcc_err err;
 
 	for (int i = 0; i < a->nprobes; i++)
-		if (aprobe_declare_metric(&a->probes[i].ap, prom_registry(a->prom), i + 1, &err))
+		if (aprobe_declare_metric(&a->probes[i], prom_registry(a->prom), i + 1, &err))
 			die(a, "%s", err.msg);
 	if (prom_start(a->prom, collect, a, &err))
 		die(a, "%s", err.msg);
@@ -588,8 +505,7 @@ static void free_argdist(struct argdist *a)
 	prom_close(a->prom);
 	rt_close(&a->bpf);
 	for (int i = 0; i < a->nprobes; i++) {
-		aprobe_free(&a->probes[i].ap);
-		map_interval_free(&a->probes[i].interval);
+		aprobe_free(&a->probes[i]);
 	}
 	free(a->probes);
 	free(a->drops_shown);

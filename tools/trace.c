@@ -1,13 +1,10 @@
 /* trace: attach to functions, tracepoints and USDT probes and print a
  * message per event. Command line and output as BCC's trace. */
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -403,38 +400,6 @@ static void format_time(struct tracer *t, uint64_t ts)
 		sb_printf(&t->line, "%-8.8s ", buf);
 }
 
-/* --json: each value of the format as a typed field of the "args" array. */
-static void json_args(struct tracer *t, const struct fmt *f, const struct fmt_value *vals)
-{
-	static const char *const kinds[] = {
-		[CONV_SIGNED] = "signed", [CONV_UNSIGNED] = "unsigned", [CONV_CHAR] = "char",
-		[CONV_STRING] = "string", [CONV_POINTER] = "pointer",	[CONV_KSYM] = "ksym",
-		[CONV_USYM] = "usym",
-	};
-	struct json *j = &t->json;
-
-	json_array(j, "args");
-	for (int i = 0; i < f->nconv; i++) {
-		enum conv_kind kind = f->convs[i].kind;
-		char c = (char)vals[i].num;
-
-		json_object(j, NULL);
-		json_str(j, "type", kinds[kind]);
-		if (kind == CONV_SIGNED)
-			json_i64(j, "value", (int64_t)vals[i].num);
-		else if (kind == CONV_UNSIGNED)
-			json_u64(j, "value", vals[i].num);
-		else if (kind == CONV_CHAR)
-			json_strn(j, "value", &c, 1);
-		else
-			json_str(j, "value", vals[i].str);
-		if (kind == CONV_POINTER || kind == CONV_KSYM || kind == CONV_USYM)
-			json_u64(j, "address", vals[i].num);
-		json_close(j);
-	}
-	json_close(j);
-}
-
 /* Builds the message of one event into msg (and with --json, the typed
  * values into t->json); false when -f filters it out. */
 static bool format_message(struct tracer *t, const struct tprobe *p, const char *data,
@@ -448,7 +413,7 @@ static bool format_message(struct tracer *t, const struct tprobe *p, const char 
 	fmt_render(f, vals, msg);
 	if (env.common.json) {
 		json_str(&t->json, "message", sb_str(msg));
-		json_args(t, f, vals);
+		tprobe_json_args(p, vals, &t->json);
 	}
 	for (int i = 0; i < f->nconv; i++)
 		sb_free(&texts[i]);
