@@ -527,7 +527,7 @@ int main(int argc, char **argv)
 	parse_args(argc, argv);
 	signals_install(&stop);
 	if (env.common.prometheus && !env.ebpf &&
-	    prom_open(env.common.prometheus, "argdist", &a.prom, &err)) /* before attaching */
+	    prom_open(env.common.prometheus, cli_tool_name(), &a.prom, &err)) /* before attaching */
 		die(NULL, "%s", err.msg);
 	if (!env.ebpf)
 		check_system();
