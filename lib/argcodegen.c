@@ -8,6 +8,7 @@
 #include "csrc.h"
 #include "expr.h"
 #include "kfunc.h"
+#include "probe_base.h"
 #include "template.h"
 
 static size_t round8(size_t n)
@@ -177,15 +178,8 @@ static int gen_probe(struct strbuf *out, struct strbuf *helpers, int *helper_cou
 		hist_expr = xstrdup("");
 	if (!hist_expr)
 		goto out;
-	{
-		struct trace_spec ts = {.loc = s->loc};
-		struct gen_probe gp = {.spec = &ts,
-				       .usdt_argtypes = p->usdt_argtypes,
-				       .nusdt_args = p->nusdt_args};
-
-		if (codegen_usdt_reads(&usdt, env.usdt_args, &gp, err))
-			goto out;
-	}
+	if (codegen_usdt_reads(&usdt, env.usdt_args, &s->loc, p->usdt_argtypes, p->nusdt_args, err))
+		goto out;
 	*helper_count = env.helper_count;
 	if (s->needs_entry) {
 		gen_entry(out, p, idx);
@@ -226,12 +220,8 @@ char *codegen_argdist(const struct argdist_gen_probe *probes, int n, const struc
 	free_strv(texts, n);
 	for (int i = 0; i < n && !rc; i++) {
 		rc = gen_probe(&fns, &helpers, &helper_count, &probes[i], i, o, err);
-		if (rc) {
-			char *before = xasprintf("error in probe '%s': ", probes[i].spec->raw);
-
-			cbcc_err_wrap(err, before, "");
-			free(before);
-		}
+		if (rc)
+			probe_err(err, probes[i].spec->raw);
 	}
 	if (!rc) {
 		char np[16];

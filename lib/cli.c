@@ -23,6 +23,11 @@ void cli_init(const char *name, const char *usage, const char *help)
 	tool.help = help;
 }
 
+const char *cli_tool_name(void)
+{
+	return tool.name;
+}
+
 void cli_usage_exit(const char *fmt, const char *arg)
 {
 	fprintf(stderr, "%s: error: ", tool.name);

@@ -12,6 +12,9 @@
 
 /* The running tool: its name and -h texts, set once by main. */
 void cli_init(const char *tool, const char *usage, const char *help);
+/* The running tool's name ("cbcc" before cli_init): the one source of it
+ * for messages. */
+const char *cli_tool_name(void);
 
 /* Prints "TOOL: error: MSG (see TOOL -h)" to stderr, MSG being fmt with
  * arg, and exits with status 2. */

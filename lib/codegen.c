@@ -9,6 +9,7 @@
 #include "csrc.h"
 #include "kfunc.h"
 #include "ktypes.h"
+#include "probe_base.h"
 #include "sysenv.h"
 #include "template.h"
 
@@ -197,23 +198,22 @@ void codegen_env(struct expr_env *env, const struct probe_loc *loc, const struct
 	env->helper_count = helper_base;
 }
 
-int codegen_usdt_reads(struct strbuf *out, unsigned mask, const struct gen_probe *p,
-		       struct cbcc_err *err)
+int codegen_usdt_reads(struct strbuf *out, unsigned mask, const struct probe_loc *loc,
+		       char *const *argtypes, int nargs, struct cbcc_err *err)
 {
 	for (int i = 0; i < 32; i++) {
 		if (!(mask & (1u << i)))
 			continue;
-		if (i >= p->nusdt_args)
+		if (i >= nargs)
 			return cbcc_errf(err,
 					 "USDT probe '%s' has %d argument%s, arg%d does not exist",
-					 p->spec->loc.function, p->nusdt_args,
-					 p->nusdt_args == 1 ? "" : "s", i + 1);
-		struct expr_src type = {p->usdt_argtypes[i], NULL, EXPR_NOWHERE};
+					 loc->function, nargs, nargs == 1 ? "" : "s", i + 1);
+		struct expr_src type = {argtypes[i], NULL, EXPR_NOWHERE};
 
 		if (expr_check_type(&type, err))
 			return cbcc_err_wrap(err, "USDT argument type: ", "");
 		sb_printf(out, "\t%s __arg%d = 0;\n\tbpf_usdt_readarg(%d, ctx, &__arg%d);\n",
-			  p->usdt_argtypes[i], i + 1, i + 1, i + 1);
+			  argtypes[i], i + 1, i + 1, i + 1);
 	}
 	return 0;
 }
@@ -372,7 +372,7 @@ static int gen_probe_fn(struct strbuf *out, struct strbuf *helpers, int *helper_
 		gen_assign(&assign, &s->fmt.convs[i], i, e, p->exit_fn && i < 32);
 		free(e);
 	}
-	if (codegen_usdt_reads(&usdt, env.usdt_args, p, err))
+	if (codegen_usdt_reads(&usdt, env.usdt_args, &s->loc, p->usdt_argtypes, p->nusdt_args, err))
 		goto out;
 	if (o->ustack)
 		sb_printf(&stacks, "\t__data->hdr.ustack = %s.get_stackid(%s, BPF_F_USER_STACK);\n",
@@ -420,12 +420,8 @@ static int gen_probe_fn(struct strbuf *out, struct strbuf *helpers, int *helper_
 		gen_exit_fn(out, p, idx, sname);
 	rc = 0;
 out:
-	if (rc) {
-		char *before = xasprintf("error in probe '%s': ", s->raw);
-
-		cbcc_err_wrap(err, before, "");
-		free(before);
-	}
+	if (rc)
+		probe_err(err, s->raw);
 	free(pred);
 	free(params);
 	free(prologue);

@@ -73,9 +73,10 @@ const char *codegen_ctx(const struct probe_loc *loc);
 /* Prepares an expression environment for a probe. */
 void codegen_env(struct expr_env *env, const struct probe_loc *loc, const struct gen_opts *o,
 		 struct strbuf *helpers, int helper_base);
-/* Declarations reading the USDT arguments marked in mask. */
-int codegen_usdt_reads(struct strbuf *out, unsigned mask, const struct gen_probe *p,
-		       struct cbcc_err *err);
+/* Declarations reading the USDT arguments marked in mask, of probe loc
+ * whose nargs arguments have the C types argtypes. */
+int codegen_usdt_reads(struct strbuf *out, unsigned mask, const struct probe_loc *loc,
+		       char *const *argtypes, int nargs, struct cbcc_err *err);
 
 /* The whole trace program. */
 char *codegen_trace(const struct gen_probe *probes, int n, const struct gen_opts *o,

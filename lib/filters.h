@@ -14,5 +14,8 @@ struct cbcc_filters {
 };
 
 int filters_configure(struct cbcc_bpf *b, const struct cbcc_filters *f, struct cbcc_err *err);
+/* -c: only tasks in the cgroup v2 directory at path (the program's
+ * cbcc_cgroup table, BPF_CGROUP_ARRAY). */
+int filters_set_cgroup(struct cbcc_bpf *b, const char *path, struct cbcc_err *err);
 
 #endif

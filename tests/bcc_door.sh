@@ -2,12 +2,9 @@
 # No BPF needed.
 set -o pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-# tools/trace.c is being moved onto lib/ by another change; it leaves this
-# list when its bcc calls have gone behind lib/runtime.h.
-ALLOW='^tools/trace\.c$'
 cd "$ROOT" || exit 1
 found=$(grep -lE '^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"]bcc/' lib/*.[ch] tools/*.[ch] |
-	grep -vE '^lib/runtime[^/]*\.c$' | grep -vE "$ALLOW")
+	grep -vE '^lib/runtime[^/]*\.c$')
 rc=$?
 [ "$rc" -le 1 ] || { echo "FAIL: cannot search the sources (status $rc)"; exit 1; }
 if [ -n "$found" ]; then

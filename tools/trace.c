@@ -1,30 +1,24 @@
 /* trace: attach to functions, tracepoints and USDT probes and print a
  * message per event. Command line and output as BCC's trace. */
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-
-#include <bcc/libbpf.h>
 
 #include "cli.h"
 #include "codegen.h"
 #include "drain.h"
 #include "filters.h"
 #include "json.h"
-#include "kfunc.h"
 #include "output.h"
-#include "probe.h"
 #include "signals.h"
 #include "spec.h"
 #include "strbuf.h"
 #include "syms.h"
+#include "tprobe.h"
 
 #define DEFAULT_PAGES 1024 /* per CPU: BCC's 64 drops events in bursts */
 
@@ -43,17 +37,6 @@ static struct env {
 	struct cli_common common; /* --no-cache, --json, --kprobe/--fentry */
 } env = {.pages = DEFAULT_PAGES, .tgid = 0, .tid = 0, .uid = -1, .string_size = 80};
 
-struct probe {
-	struct trace_spec spec;
-	struct gen_probe gen;
-	struct resolved_probe res;
-	size_t *offsets;     /* of each format value in the record */
-	size_t size;	     /* of the record */
-	char *func;	     /* the FUNC column */
-	char kfunc_why[320]; /* why a kernel function got a kprobe, not fentry */
-	unsigned long hits;  /* events seen, for -v's hint at exit */
-};
-
 /* The record header written by templates/trace_common.c. */
 struct cbcc_event_hdr_view {
 	uint64_t ts;
@@ -69,12 +52,12 @@ struct agg {
 };
 
 struct tracer {
-	struct probe *probes;
+	struct tprobe *probes;
 	int nprobes;
 	struct cbcc_bpf bpf;
+	struct probe_env penv;
 	struct syms *syms;
-	int stacks_fd;	/* -K, -U: frames as addresses */
-	int ustacks_fd; /* -U with -s: user frames as build ID + offset */
+	struct tprobe_stacks stacks; /* -K, -U */
 	uint64_t first_ts;
 	double first_real;
 	unsigned long events;
@@ -84,7 +67,6 @@ struct tracer {
 	struct json json;    /* --json: the event's line */
 	struct agg *agg;
 	int nagg;
-	struct kfunc_plan plan;
 	bool max_reached; /* -M: the rest is not printed */
 	struct drain drain;
 };
@@ -309,28 +291,11 @@ static char **parse_args(int argc, char **argv, int *nprobes)
 
 static void die(struct tracer *t, const char *msg)
 {
-	fprintf(stderr, "trace: %s\n", msg);
+	fprintf(stderr, "%s: %s\n", cli_tool_name(), msg);
 	fflush(stdout);
 	if (t)
 		rt_close(&t->bpf);
 	exit(1);
-}
-
-/* Kernel functions: fentry/fexit when it works, else kprobes. */
-static int choose_kfunc(struct tracer *t, int i, struct cbcc_err *err)
-{
-	struct probe *p = &t->probes[i];
-	struct kfunc_choice c;
-
-	if (env.ebpf && !env.common.kfunc)
-		return 0; /* --ebpf alone: the portable kprobe program */
-	if (kfunc_plan_probe(&t->plan, &p->spec.loc, p->spec.raw, &c, &p->gen.fn_name, err))
-		return -1;
-	p->gen.fentry = c.fentry;
-	p->gen.nargs = c.nargs;
-	if (!c.fentry)
-		snprintf(p->kfunc_why, sizeof(p->kfunc_why), "%s", c.why);
-	return 0;
 }
 
 /* Parse, resolve and lay out every probe. */
@@ -338,55 +303,10 @@ static void build_probes(struct tracer *t, char **texts, int n)
 {
 	struct cbcc_err err;
 
-	t->probes = xcalloc(n, sizeof(struct probe));
-	t->nprobes = n;
-	for (int i = 0; i < n; i++) {
-		struct probe *p = &t->probes[i];
-		int rc;
-
-		if (trace_spec_parse(texts[i], &p->spec, &err)) {
-			char msg[1024];
-
-			snprintf(msg, sizeof(msg), "error in probe '%s': %s", texts[i], err.msg);
-			die(t, msg);
-		}
-		p->gen.spec = &p->spec;
-		p->gen.fn_name = codegen_fn_name(&p->spec.loc, i + 1);
-		p->func = probe_loc_func_column(&p->spec.loc);
-		rc = probe_resolve(&t->bpf, &p->spec.loc, (pid_t)env.tgid, p->gen.fn_name,
-				   env.common.unsafe, &p->res, &err);
-		if (!rc && probe_loc_is_kernel_function(&p->spec.loc))
-			rc = choose_kfunc(t, i, &err);
-		if (!rc && codegen_can_retry_at_exit(&p->spec))
-			p->gen.exit_fn = xasprintf("%s_exit", p->gen.fn_name);
-		if (!rc && p->spec.loc.type == PROBE_TRACEPOINT) {
-			const struct probe_loc *l = &p->spec.loc;
-
-			struct expr_src pred = {p->spec.predicate, p->spec.raw, p->spec.pred_off};
-
-			rc = p->spec.predicate
-				     ? expr_check_tp_fields(&pred, l->category, l->function,
-							    p->res.fields, p->res.nfields, &err)
-				     : 0;
-			for (int a = 0; a < p->spec.nargs && !rc; a++) {
-				struct expr_src arg = {p->spec.args[a], p->spec.raw,
-						       p->spec.arg_offs[a]};
-
-				rc = expr_check_tp_fields(&arg, l->category, l->function,
-							  p->res.fields, p->res.nfields, &err);
-			}
-		}
-		if (rc) {
-			char msg[1024];
-
-			snprintf(msg, sizeof(msg), "error in probe '%s': %s", texts[i], err.msg);
-			die(t, msg);
-		}
-		p->gen.usdt_argtypes = p->res.usdt_argtypes;
-		p->gen.nusdt_args = p->res.nusdt_args;
-		p->offsets = xcalloc(p->spec.fmt.nconv + 1, sizeof(size_t));
-		p->size = trace_event_layout(&p->spec, env.string_size, p->offsets);
-	}
+	t->probes = xcalloc(n, sizeof(struct tprobe));
+	for (int i = 0; i < n; i++, t->nprobes++)
+		if (tprobe_build(&t->probes[i], texts[i], i + 1, &t->penv, env.string_size, &err))
+			die(t, err.msg);
 }
 
 static char *generate(struct tracer *t)
@@ -401,21 +321,12 @@ static char *generate(struct tracer *t)
 		.ustack = env.ustack,
 		.ustack_build_id = env.sym_files != NULL,
 	};
-	struct gen_probe *gp = xcalloc(t->nprobes, sizeof(*gp));
 	struct cbcc_err err;
-	char *src, *usdt, *all;
+	char *src = tprobes_generate(t->probes, t->nprobes, &o, &t->bpf, &err);
 
-	for (int i = 0; i < t->nprobes; i++)
-		gp[i] = t->probes[i].gen;
-	src = codegen_trace(gp, t->nprobes, &o, &err);
-	free(gp);
 	if (!src)
 		die(t, err.msg);
-	usdt = rt_usdt_genargs(&t->bpf);
-	all = xasprintf("%s%s", usdt, src);
-	free(usdt);
-	free(src);
-	return all;
+	return src;
 }
 
 static void configure_filters(struct tracer *t)
@@ -427,87 +338,11 @@ static void configure_filters(struct tracer *t)
 		.uid = env.uid,
 	};
 	struct cbcc_err err;
-	int zero = 0, fd;
 
 	if (filters_configure(&t->bpf, &f, &err))
 		die(t, err.msg);
-	if (env.cgroup) {
-		int cg = open(env.cgroup, O_RDONLY | O_DIRECTORY);
-		char msg[600];
-
-		fd = rt_table_fd(&t->bpf, "cbcc_cgroup", &err);
-		if (cg < 0) {
-			snprintf(msg, sizeof(msg), "cannot open cgroup '%s': %s", env.cgroup,
-				 strerror(errno));
-			die(t, msg);
-		}
-		if (bpf_update_elem(fd, &zero, &cg, 0) < 0) {
-			snprintf(msg, sizeof(msg), "'%s' is not a cgroup v2 directory", env.cgroup);
-			die(t, msg);
-		}
-		close(cg);
-	}
-}
-
-#define MAX_FRAMES 127
-
-/* The addresses of a stack (leaf first); how many. pid < 0: a kernel stack,
- * read the same whether a kprobe or a fentry/fexit program of p walked it. */
-static size_t read_stack(struct tracer *t, const struct probe *p, int stack_id, int pid,
-			 uint64_t ips[MAX_FRAMES])
-{
-	int n = 0;
-
-	memset(ips, 0, MAX_FRAMES * sizeof(*ips));
-	if (stack_id < 0 || bpf_lookup_elem(t->stacks_fd, &stack_id, ips) < 0)
-		return 0;
-	while (n < MAX_FRAMES && ips[n])
-		n++;
-	if (pid < 0)
-		n = syms_trim_bpf_frames(t->syms, ips, n, p->spec.loc.type == PROBE_RETURN);
-	return (size_t)n;
-}
-
-/* -s: a user stack of build ID + file offset frames, resolved through the
- * -s files (the process and its binary may be gone); an address when the
- * kernel could not read the build ID. */
-static size_t build_id_frames(struct tracer *t, int stack_id, int pid, const char *addr_fmt,
-			      struct strbuf frames[MAX_FRAMES])
-{
-	struct bpf_stack_build_id ids[MAX_FRAMES];
-	size_t n = 0;
-
-	memset(ids, 0, sizeof(ids));
-	if (stack_id < 0 || bpf_lookup_elem(t->ustacks_fd, &stack_id, ids) < 0)
-		return 0;
-	for (; n < MAX_FRAMES && ids[n].status != BPF_STACK_BUILD_ID_EMPTY; n++) {
-		if (env.address)
-			sb_printf(&frames[n], addr_fmt,
-				  (unsigned long long)(ids[n].status == BPF_STACK_BUILD_ID_IP
-							       ? ids[n].ip
-							       : ids[n].offset));
-		syms_format_build_id(t->syms, pid, &ids[n], true, true, &frames[n]);
-	}
-	return n;
-}
-
-/* The frames of a stack as text, leaf first: with -a the address first,
- * printed with addr_fmt. pid < 0: a kernel stack. */
-static size_t stack_frames(struct tracer *t, const struct probe *p, int stack_id, int pid,
-			   const char *addr_fmt, struct strbuf frames[MAX_FRAMES])
-{
-	uint64_t ips[MAX_FRAMES];
-	size_t n;
-
-	if (pid >= 0 && t->ustacks_fd >= 0)
-		return build_id_frames(t, stack_id, pid, addr_fmt, frames);
-	n = read_stack(t, p, stack_id, pid, ips);
-	for (size_t i = 0; i < n; i++) {
-		if (env.address)
-			sb_printf(&frames[i], addr_fmt, (unsigned long long)ips[i]);
-		syms_format(t->syms, pid, ips[i], true, true, &frames[i]);
-	}
-	return n;
+	if (env.cgroup && filters_set_cgroup(&t->bpf, env.cgroup, &err))
+		die(t, err.msg);
 }
 
 /* Appends s to t->line with its control bytes escaped. */
@@ -516,10 +351,10 @@ static void append_shown(struct tracer *t, const char *s)
 	sb_append_escaped(&t->line, s, strlen(s));
 }
 
-static void format_stack(struct tracer *t, const struct probe *p, int stack_id, int pid)
+static void format_stack(struct tracer *t, const struct tprobe *p, int stack_id, int pid)
 {
-	struct strbuf frames[MAX_FRAMES] = {0};
-	size_t n = stack_frames(t, p, stack_id, pid, "%16llx ", frames);
+	struct strbuf frames[TPROBE_MAX_FRAMES] = {0};
+	size_t n = tprobe_stack_frames(p, &t->stacks, stack_id, pid, "%16llx ", frames);
 
 	if (stack_id < 0)
 		sb_printf(&t->line, "        %d\n", stack_id);
@@ -532,11 +367,11 @@ static void format_stack(struct tracer *t, const struct probe *p, int stack_id, 
 }
 
 /* --json: the frames as an array of strings ("0x... sym" with -a). */
-static void json_stack(struct tracer *t, const struct probe *p, const char *key, int stack_id,
+static void json_stack(struct tracer *t, const struct tprobe *p, const char *key, int stack_id,
 		       int pid)
 {
-	struct strbuf frames[MAX_FRAMES] = {0};
-	size_t n = stack_frames(t, p, stack_id, pid, "%llx ", frames);
+	struct strbuf frames[TPROBE_MAX_FRAMES] = {0};
+	size_t n = tprobe_stack_frames(p, &t->stacks, stack_id, pid, "%llx ", frames);
 
 	json_array(&t->json, key);
 	for (size_t i = 0; i < n; i++) {
@@ -565,77 +400,20 @@ static void format_time(struct tracer *t, uint64_t ts)
 		sb_printf(&t->line, "%-8.8s ", buf);
 }
 
-/* --json: each value of the format as a typed field of the "args" array. */
-static void json_args(struct tracer *t, const struct fmt *f, const struct fmt_value *vals)
-{
-	static const char *const kinds[] = {
-		[CONV_SIGNED] = "signed", [CONV_UNSIGNED] = "unsigned", [CONV_CHAR] = "char",
-		[CONV_STRING] = "string", [CONV_POINTER] = "pointer",	[CONV_KSYM] = "ksym",
-		[CONV_USYM] = "usym",
-	};
-	struct json *j = &t->json;
-
-	json_array(j, "args");
-	for (int i = 0; i < f->nconv; i++) {
-		enum conv_kind kind = f->convs[i].kind;
-		char c = (char)vals[i].num;
-
-		json_object(j, NULL);
-		json_str(j, "type", kinds[kind]);
-		if (kind == CONV_SIGNED)
-			json_i64(j, "value", (int64_t)vals[i].num);
-		else if (kind == CONV_UNSIGNED)
-			json_u64(j, "value", vals[i].num);
-		else if (kind == CONV_CHAR)
-			json_strn(j, "value", &c, 1);
-		else
-			json_str(j, "value", vals[i].str);
-		if (kind == CONV_POINTER || kind == CONV_KSYM || kind == CONV_USYM)
-			json_u64(j, "address", vals[i].num);
-		json_close(j);
-	}
-	json_close(j);
-}
-
 /* Builds the message of one event into msg (and with --json, the typed
  * values into t->json); false when -f filters it out. */
-static bool format_message(struct tracer *t, const struct probe *p, const char *data,
+static bool format_message(struct tracer *t, const struct tprobe *p, const char *data,
 			   const struct cbcc_event_hdr_view *h, struct strbuf *msg)
 {
 	const struct fmt *f = &p->spec.fmt;
 	struct fmt_value *vals = xcalloc(f->nconv + 1, sizeof(*vals));
 	struct strbuf *texts = xcalloc(f->nconv + 1, sizeof(*texts));
-	size_t str_size = (p->size - TRACE_EVENT_HDR_SIZE); /* bound for strnlen below */
 
-	for (int i = 0; i < f->nconv; i++) {
-		const char *field = data + p->offsets[i];
-
-		memcpy(&vals[i].num, field, sizeof(uint64_t));
-		switch (f->convs[i].kind) {
-		case CONV_STRING:
-			sb_appendn(&texts[i], field,
-				   strnlen(field, (size_t)env.string_size < str_size
-							  ? (size_t)env.string_size
-							  : str_size));
-			break;
-		case CONV_POINTER:
-			sb_printf(&texts[i], "0x%llx", (unsigned long long)vals[i].num);
-			break;
-		case CONV_KSYM:
-			syms_format(t->syms, -1, vals[i].num, false, true, &texts[i]);
-			break;
-		case CONV_USYM:
-			syms_format(t->syms, (int)h->tgid, vals[i].num, true, true, &texts[i]);
-			break;
-		default:
-			break;
-		}
-		vals[i].str = sb_str(&texts[i]);
-	}
+	tprobe_decode(p, data, (int)h->tgid, env.string_size, t->syms, vals, texts);
 	fmt_render(f, vals, msg);
 	if (env.common.json) {
 		json_str(&t->json, "message", sb_str(msg));
-		json_args(t, f, vals);
+		tprobe_json_args(p, vals, &t->json);
 	}
 	for (int i = 0; i < f->nconv; i++)
 		sb_free(&texts[i]);
@@ -672,7 +450,7 @@ static void print_aggregate(struct tracer *t)
 }
 
 /* --json: the fields every event has, before its message and values. */
-static void json_event_start(struct tracer *t, const struct probe *p,
+static void json_event_start(struct tracer *t, const struct tprobe *p,
 			     const struct cbcc_event_hdr_view *h, const char *comm)
 {
 	double off = (double)(h->ts - t->first_ts) * 1e-9;
@@ -692,7 +470,7 @@ static void json_event_start(struct tracer *t, const struct probe *p,
 	json_str(&t->json, "func", p->func);
 }
 
-static void json_event_end(struct tracer *t, const struct probe *p,
+static void json_event_end(struct tracer *t, const struct tprobe *p,
 			   const struct cbcc_event_hdr_view *h)
 {
 	if (env.kstack)
@@ -708,7 +486,7 @@ static void on_event(void *cookie, void *data, int size)
 	struct tracer *t = cookie;
 	struct cbcc_event_hdr_view h;
 	struct strbuf msg = STRBUF_INIT;
-	const struct probe *p;
+	const struct tprobe *p;
 	char comm[17];
 
 	if (t->max_reached || size < TRACE_EVENT_HDR_SIZE)
@@ -768,46 +546,18 @@ static void on_lost(void *cookie, uint64_t lost)
 	fprintf(stderr, "Possibly lost %llu samples\n", (unsigned long long)lost);
 }
 
-/* The sys_exit program that re-reads strings a sys_enter probe could not. */
-static int attach_exit(struct tracer *t, const struct probe *p, struct cbcc_err *err)
-{
-	char *exit_ev = codegen_sys_exit_event(&p->spec);
-	int fd = rt_load(&t->bpf, p->gen.exit_fn, BPF_PROG_TYPE_TRACEPOINT, err);
-	int rc = fd < 0 ? -1 : rt_attach_tracepoint(&t->bpf, fd, "syscalls", exit_ev, err);
-
-	free(exit_ev);
-	return rc;
-}
-
 static void attach_all(struct tracer *t)
 {
 	struct cbcc_err err;
-	int n = t->nprobes;
+	int n = 0;
 
 	for (int i = 0; i < t->nprobes; i++)
-		n += t->probes[i].gen.exit_fn != NULL;
+		n += tprobe_nprogs(&t->probes[i]);
 	if (rt_check_fds(n, n, true, &err))
 		die(t, err.msg);
-	for (int i = 0; i < t->nprobes && !stop; i++) {
-		struct probe *p = &t->probes[i];
-
-		if (p->gen.exit_fn && attach_exit(t, p, &err)) {
-			char msg[1024];
-
-			snprintf(msg, sizeof(msg), "error in probe '%s': %s", p->spec.raw, err.msg);
-			die(t, msg);
-		}
-		if (p->gen.fentry ? kfunc_attach(&t->bpf, p->gen.fn_name, &err)
-				  : probe_attach(&t->bpf, &p->spec.loc, &p->res, p->gen.fn_name,
-						 (pid_t)env.tgid, &err)) {
-			char msg[1024];
-
-			if (!p->gen.fentry)
-				kfunc_explain(&err, env.common.kfunc, &p->spec.loc, p->kfunc_why);
-			snprintf(msg, sizeof(msg), "error in probe '%s': %s", p->spec.raw, err.msg);
-			die(t, msg);
-		}
-	}
+	for (int i = 0; i < t->nprobes && !stop; i++)
+		if (tprobe_attach(&t->probes[i], &t->penv, &err))
+			die(t, err.msg);
 	if (!stop && rt_usdt_attach(&t->bpf, &err))
 		die(t, err.msg);
 }
@@ -865,46 +615,26 @@ static void check_system(struct tracer *t)
 	if (sysenv_check_tracing(env.tgid, warning, sizeof(warning), &err))
 		die(t, err.msg);
 	if (*warning)
-		fprintf(stderr, "trace: warning: %s\n", warning);
+		fprintf(stderr, "%s: warning: %s\n", cli_tool_name(), warning);
 }
 
-/* -v: kernel functions that never fired, with a replacement when one is
- * known (compilers inline some functions into their only caller). */
+/* -v: kernel functions that never fired. */
 static void hint_silent_probes(const struct tracer *t)
 {
-	static const char *const known[][2] = {
-		{"do_sys_open", "do_sys_openat2"},
-		{"sys_open", "do_sys_openat2"},
-	};
-
 	for (int i = 0; i < t->nprobes; i++) {
-		const struct probe *p = &t->probes[i];
-		const char *instead = NULL;
+		char *hint = tprobe_silent_hint(&t->probes[i]);
 
-		if (p->hits || !probe_loc_is_kernel_function(&p->spec.loc))
-			continue;
-		for (size_t k = 0; k < ARRAY_SIZE(known); k++)
-			if (!strcmp(p->spec.loc.function, known[k][0]))
-				instead = known[k][1];
-		fprintf(stderr,
-			"trace: %s: no event seen; the function may be inlined into its callers on "
-			"this kernel%s%s%s\n",
-			p->spec.raw, instead ? " (try " : "", instead ? instead : "",
-			instead ? ")" : "");
+		if (hint)
+			fprintf(stderr, "%s: %s\n", cli_tool_name(), hint);
+		free(hint);
 	}
 }
 
 static void free_tracer(struct tracer *t)
 {
 	rt_close(&t->bpf);
-	for (int i = 0; i < t->nprobes; i++) {
-		trace_spec_free(&t->probes[i].spec);
-		free(t->probes[i].gen.fn_name);
-		free(t->probes[i].gen.exit_fn);
-		free(t->probes[i].func);
-		resolved_probe_free(&t->probes[i].res);
-		free(t->probes[i].offsets);
-	}
+	for (int i = 0; i < t->nprobes; i++)
+		tprobe_free(&t->probes[i]);
 	free(t->probes);
 	for (int i = 0; i < t->nagg; i++)
 		free(t->agg[i].text);
@@ -913,7 +643,7 @@ static void free_tracer(struct tracer *t)
 	sb_free(&t->line);
 	sb_free(&t->shown);
 	json_free(&t->json);
-	kfunc_plan_free(&t->plan);
+	probe_env_free(&t->penv);
 	free(env.includes);
 }
 
@@ -931,8 +661,8 @@ int main(int argc, char **argv)
 	signals_install(&stop);
 	if (!env.ebpf)
 		check_system(&t);
-	t.plan = (struct kfunc_plan){
-		.method = env.common.kfunc, .tool = "trace", .verbose = env.verbose};
+	probe_env_init(&t.penv, &t.bpf, (pid_t)env.tgid, env.common.unsafe, env.ebpf,
+		       env.common.kfunc, env.verbose);
 	t.syms = syms_new();
 	add_sym_files(&t);
 	build_probes(&t, texts, nprobes);
@@ -957,10 +687,13 @@ int main(int argc, char **argv)
 	attach_all(&t);
 	if (env.kstack) /* BPF frames are told by their kallsyms names */
 		syms_prepare(t.syms, -1);
-	t.stacks_fd = (env.kstack || (env.ustack && !env.sym_files))
+	t.stacks.syms = t.syms;
+	t.stacks.address = env.address;
+	t.stacks.fd = (env.kstack || (env.ustack && !env.sym_files))
 			      ? rt_table_fd(&t.bpf, "cbcc_stacks", &err)
 			      : -1;
-	t.ustacks_fd = env.ustack && env.sym_files ? rt_table_fd(&t.bpf, "cbcc_ustacks", &err) : -1;
+	t.stacks.build_id_fd =
+		env.ustack && env.sym_files ? rt_table_fd(&t.bpf, "cbcc_ustacks", &err) : -1;
 	if (env.ustack && env.tgid)
 		syms_prepare(t.syms, (int)env.tgid);
 	t.first_ts = output_monotonic_ns();
@@ -978,7 +711,7 @@ int main(int argc, char **argv)
 		if (output_flush())
 			run_loop(&t);
 		if (stop && !t.max_reached) /* a signal: print what is buffered */
-			drain_finish(&t.drain, "trace");
+			drain_finish(&t.drain, cli_tool_name());
 	}
 	if (env.aggregate)
 		print_aggregate(&t);
