@@ -17,6 +17,7 @@
 #include "kfunc.h"
 #include "maps.h"
 #include "output.h"
+#include "prelude.h"
 #include "prom.h"
 #include "runtime.h"
 #include "signals.h"
@@ -218,11 +219,9 @@ static void attach_all(struct counter *c)
 
 static void configure(struct counter *c)
 {
-	struct {
-		uint32_t self_tgid, tgid, tid, has_uid, uid;
-	} cfg = {.self_tgid = (uint32_t)getpid(), .tgid = (uint32_t)env.pid};
+	struct cbcc_config cfg = {.self_tgid = (uint32_t)getpid(), .tgid = (uint32_t)env.pid};
 	struct cbcc_err err;
-	int zero = 0, fd = rt_table_fd(&c->bpf, "cbcc_config", &err);
+	int zero = 0, fd = rt_table_fd(&c->bpf, CBCC_CONFIG_TABLE, &err);
 
 	if (fd < 0 || bpf_update_elem(fd, &zero, &cfg, 0) < 0)
 		die(c, "cannot configure the BPF program's filters");

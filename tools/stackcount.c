@@ -18,18 +18,19 @@
 #include "kfunc.h"
 #include "maps.h"
 #include "output.h"
+#include "prelude.h"
 #include "prom.h"
 #include "runtime.h"
 #include "signals.h"
 #include "strbuf.h"
 #include "syms.h"
+#include "stackcount.h"
 #include "sysenv.h"
 #include "wcplan.h"
 #include "wildcard.h"
 
 #define FOREVER 99999999L
 #define MAX_FRAMES 127
-#define NO_PID 0xffffffffu
 
 static struct env {
 	struct cli_common common; /* --no-cache, --json, --prometheus */
@@ -39,13 +40,6 @@ static struct env {
 	bool folded, debug;
 	const char *pattern;
 } env = {.cpu = -1, .prom_stacks = 1000};
-
-struct stack_key {
-	uint32_t tgid;
-	int32_t kstack, ustack;
-	char comm[16];
-	uint64_t caller;
-};
 
 struct counter {
 	struct wc_pattern pat;
@@ -320,30 +314,29 @@ static void on_lost(void *cookie, uint64_t lost)
 
 static void setup(struct counter *c)
 {
-	struct {
-		uint32_t self_tgid, tgid, tid, has_uid, uid;
-	} cfg = {.self_tgid = (uint32_t)getpid(), .tgid = (uint32_t)env.pid};
+	struct cbcc_config cfg = {.self_tgid = (uint32_t)getpid(), .tgid = (uint32_t)env.pid};
 	struct cbcc_err err;
-	int zero = 0, fd = rt_table_fd(&c->bpf, "cbcc_config", &err);
+	int zero = 0, fd = rt_table_fd(&c->bpf, CBCC_CONFIG_TABLE, &err);
 
 	if (fd < 0 || bpf_update_elem(fd, &zero, &cfg, 0) < 0)
 		die(c, "cannot configure the BPF program's filters");
-	if (map_open(&c->bpf, "cbcc_counts", &c->counts, &err))
+	if (map_open(&c->bpf, STACKCOUNT_COUNTS_TABLE, &c->counts, &err))
 		die(c, err.msg);
 	c->interval.keep = c->prom != NULL;
-	c->stacks_fd = rt_table_fd(&c->bpf, "cbcc_stacks", &err);
-	c->stack_pid_fd = rt_table_fd(&c->bpf, "cbcc_stack_pid", &err);
+	c->stacks_fd = rt_table_fd(&c->bpf, STACKCOUNT_STACKS_TABLE, &err);
+	c->stack_pid_fd = rt_table_fd(&c->bpf, STACKCOUNT_PID_TABLE, &err);
 	if (c->stacks_fd < 0 || c->stack_pid_fd < 0)
 		die(c, err.msg);
 	c->syms = syms_new();
 	if (env.pid)
 		syms_prepare(c->syms, (int)env.pid);
-	if (c->ustack && rt_open_perf(&c->bpf, "cbcc_events", on_seen, on_lost, c, 8, &err))
+	if (c->ustack &&
+	    rt_open_perf(&c->bpf, STACKCOUNT_EVENTS_TABLE, on_seen, on_lost, c, 8, &err))
 		die(c, err.msg);
 }
 
 struct entry {
-	struct stack_key key;
+	struct cbcc_stack_key key;
 	uint64_t count;
 };
 
@@ -385,12 +378,12 @@ static void frame_name(struct counter *c, int pid, uint64_t addr, struct strbuf 
 	syms_format(c->syms, pid, addr, false, env.offset, out);
 }
 
-static int symbol_pid(struct counter *c, const struct stack_key *k)
+static int symbol_pid(struct counter *c, const struct cbcc_stack_key *k)
 {
-	uint32_t pid = NO_PID;
+	uint32_t pid = STACKCOUNT_NO_PID;
 	int32_t id = k->ustack;
 
-	if (k->tgid != NO_PID)
+	if (k->tgid != STACKCOUNT_NO_PID)
 		return (int)k->tgid;
 	if (bpf_lookup_elem(c->stack_pid_fd, &id, &pid) < 0)
 		return -1;
@@ -458,7 +451,7 @@ static void print_stack(struct counter *c, const struct entry *e)
 		printf("    --\n");
 	for (int i = 0; i < nu; i++)
 		print_frame(c, pid, uips[i]);
-	if (!env.pid && e->key.tgid != NO_PID)
+	if (!env.pid && e->key.tgid != STACKCOUNT_NO_PID)
 		printf("    %.16s [%u]\n", e->key.comm, e->key.tgid);
 	printf("    %llu\n\n", (unsigned long long)e->count);
 }
@@ -487,7 +480,7 @@ static void json_stack(struct counter *c, const struct entry *e)
 
 	json_object(&c->json, NULL);
 	json_u64(&c->json, "count", e->count);
-	if (e->key.tgid != NO_PID) {
+	if (e->key.tgid != STACKCOUNT_NO_PID) {
 		json_u64(&c->json, "pid", e->key.tgid);
 		json_strn(&c->json, "comm", e->key.comm, strnlen(e->key.comm, sizeof(e->key.comm)));
 	}
