@@ -280,22 +280,15 @@ static void gen_assign(struct strbuf *out, const struct fmt_conv *c, int i, cons
 		       bool retry)
 {
 	switch (c->kind) {
-	case CONV_STRING:
-		sb_printf(out, "\t{\n\t\tu64 __p = (u64)(%s);\n\n\t\t__data->v%d[0] = 0;\n", expr,
-			  i);
-		if (retry)
-			sb_printf(out,
-				  "\t\tif (__p && cbcc_read_str(&__data->v%d, sizeof(__data->v%d), "
-				  "(const void *)__p) < 0) {\n"
-				  "\t\t\t__builtin_memcpy(&__data->v%d, &__p, 8);\n"
-				  "\t\t\t__retry |= 1U << %d;\n\t\t}\n\t}\n",
-				  i, i, i, i);
-		else
-			sb_printf(out,
-				  "\t\tif (__p)\n\t\t\tcbcc_read_str(&__data->v%d, "
-				  "sizeof(__data->v%d), (const void *)__p);\n\t}\n",
-				  i, i);
+	case CONV_STRING: {
+		char slot[16];
+		struct tvar vars[] = {{"EXPR", expr}, {"SLOT", slot}};
+
+		snprintf(slot, sizeof(slot), "%d", i);
+		template_render(out, retry ? "trace_string_retry.c" : "trace_string.c", vars,
+				ARRAY_SIZE(vars));
 		break;
+	}
 	case CONV_SIGNED:
 	case CONV_CHAR:
 		sb_printf(out, "\t__data->v%d = (u64)(s64)(%s)(%s);\n", i, c->ctype, expr);
@@ -313,14 +306,13 @@ static void gen_exit_fn(struct strbuf *out, const struct gen_probe *p, const cha
 	struct strbuf reread = STRBUF_INIT;
 
 	for (int i = 0; i < p->spec->fmt.nconv && i < 32; i++)
-		if (p->spec->fmt.convs[i].kind == CONV_STRING)
-			sb_printf(&reread,
-				  "\tif (__retry & (1U << %d)) {\n\t\tu64 __p;\n\n"
-				  "\t\t__builtin_memcpy(&__p, &__data->v%d, "
-				  "8);\n\t\t__data->v%d[0] = 0;\n"
-				  "\t\tcbcc_read_str(&__data->v%d, sizeof(__data->v%d), (const "
-				  "void *)__p);\n\t}\n",
-				  i, i, i, i, i);
+		if (p->spec->fmt.convs[i].kind == CONV_STRING) {
+			char slot[16];
+			struct tvar vars[] = {{"SLOT", slot}};
+
+			snprintf(slot, sizeof(slot), "%d", i);
+			template_render(&reread, "trace_reread.c", vars, ARRAY_SIZE(vars));
+		}
 	{
 		struct tvar vars[] = {
 			{"INDEX", idx},
@@ -385,14 +377,11 @@ static int gen_probe_fn(struct strbuf *out, struct strbuf *helpers, int *helper_
 			     : codegen_tp_prologue(&s->loc, s->predicate, s->args, s->nargs);
 	sname = xasprintf("%s_data", p->fn_name);
 	snprintf(idx, sizeof(idx), "%d", index);
-	if (p->exit_fn)
-		sb_printf(&stash,
-			  "\tif (__retry) { /* sent by the sys_exit program */\n\t\tu64 __key = "
-			  "((u64)%d << 32) | __pid;\n\n"
-			  "\t\t__data->hdr.pad = __retry;\n"
-			  "\t\tcbcc_retry.update(&__key, (union cbcc_scratch_t "
-			  "*)__data);\n\t\treturn 0;\n\t}\n",
-			  index);
+	if (p->exit_fn) {
+		struct tvar vars[] = {{"INDEX", idx}};
+
+		template_render(&stash, "trace_retry_stash.c", vars, ARRAY_SIZE(vars));
+	}
 	{
 		struct tvar vars[] = {
 			{"INDEX", idx},
