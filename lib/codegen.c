@@ -388,10 +388,7 @@ static int gen_probe_fn(struct strbuf *out, struct strbuf *helpers, int *helper_
 			{"NAME", p->fn_name},
 			{"PARAMS", params},
 			{"PROLOGUE", prologue},
-			{"CGROUP_FILTER",
-			 o->cgroup
-				 ? "\tif (cbcc_cgroup.check_current_task(0) <= 0)\n\t\treturn 0;\n"
-				 : ""},
+			{"CGROUP_FILTER", o->cgroup ? template_text("trace_cgroup_filter.c") : ""},
 			{"USDT_ARGS", sb_str(&usdt)},
 			{"PREDICATE", pred},
 			{"STRUCT", sname},
@@ -480,11 +477,7 @@ char *codegen_trace(const struct gen_probe *probes, int n, const struct gen_opts
 			{"STRUCTS", sb_str(&structs)},
 			{"UNION", sb_str(&uni)},
 			{"HELPERS", sb_str(&helpers)},
-			{"RETRY_MAP",
-			 retry ? "/* records waiting for their syscall's exit (trace_exit.c) */\n"
-				 "BPF_TABLE(\"lru_hash\", u64, union cbcc_scratch_t, cbcc_retry, "
-				 "1024);\n"
-			       : ""},
+			{"RETRY_MAP", retry ? template_text("trace_retry_map.c") : ""},
 		};
 		template_render(&out, "trace_common.c", vars, ARRAY_SIZE(vars));
 		sb_append(&out, sb_str(&fns));

@@ -21,7 +21,7 @@ static const struct {
 	{"MAX_ENTRIES", SLOT_NUMBER}, {"PER_PID", SLOT_NUMBER}, {"KSTACK", SLOT_NUMBER},
 	{"USTACK", SLOT_NUMBER},      {"ARGSIZE", SLOT_NUMBER}, {"MAXARGS", SLOT_NUMBER},
 	{"PATH_SIZE", SLOT_NUMBER},   {"NR_MAX", SLOT_NUMBER},	{"SLOTS", SLOT_NUMBER},
-	{"EXIT", SLOT_NUMBER},
+	{"EXIT", SLOT_NUMBER},	      {"CPU", SLOT_NUMBER},
 };
 
 static __attribute__((noreturn)) void bug(const char *what, const char *tmpl, size_t len,
@@ -144,4 +144,12 @@ void template_render(struct strbuf *out, const char *name, const struct tvar *va
 		line = *eol ? eol + 1 : eol;
 	}
 	render_part(out, name, p, line, vars, nvars, &in_comment);
+}
+
+char *template_string(const char *name, const struct tvar *vars, int nvars)
+{
+	struct strbuf out = STRBUF_INIT;
+
+	template_render(&out, name, vars, nvars);
+	return sb_steal(&out);
 }

@@ -27,4 +27,8 @@ const char *template_text(const char *name);
  * placeholder that does not exist is a bug in cbcc, so it aborts. */
 void template_render(struct strbuf *out, const char *name, const struct tvar *vars, int nvars);
 
+/* template_render() into a new string (the caller frees it): the value of a
+ * slot of another template. */
+char *template_string(const char *name, const struct tvar *vars, int nvars);
+
 #endif
