@@ -366,11 +366,16 @@ static int gen_probe_fn(struct strbuf *out, struct strbuf *helpers, int *helper_
 	}
 	if (codegen_usdt_reads(&usdt, env.usdt_args, p, err))
 		goto out;
-	if (o->ustack)
-		sb_printf(&stacks, "\t__data->hdr.ustack = %s.get_stackid(%s, BPF_F_USER_STACK);\n",
-			  o->ustack_build_id ? "cbcc_ustacks" : "cbcc_stacks", ctx);
-	if (o->kstack)
-		sb_printf(&stacks, "\t__data->hdr.kstack = cbcc_stacks.get_stackid(%s, 0);\n", ctx);
+	{
+		struct tvar vars[] = {
+			{"TABLE", o->ustack_build_id ? "cbcc_ustacks" : "cbcc_stacks"},
+			{"CTX", ctx}};
+
+		if (o->ustack)
+			template_render(&stacks, "trace_ustack_id.c", vars, ARRAY_SIZE(vars));
+		if (o->kstack)
+			template_render(&stacks, "trace_kstack_id.c", vars, ARRAY_SIZE(vars));
+	}
 	*helper_count = env.helper_count;
 	params = p->fentry ? kfunc_params() : codegen_params(&s->loc, s->signature);
 	prologue = p->fentry ? kfunc_prologue(&s->loc, p->nargs, s->signature)
@@ -395,7 +400,7 @@ static int gen_probe_fn(struct strbuf *out, struct strbuf *helpers, int *helper_
 			{"ASSIGN", sb_str(&assign)},
 			{"STACK_IDS", sb_str(&stacks)},
 			{"CTX", ctx},
-			{"RETRY_DECL", p->exit_fn ? "\tu32 __retry = 0;\n" : ""},
+			{"RETRY_DECL", p->exit_fn ? template_text("trace_retry_decl.c") : ""},
 			{"RETRY_STASH", sb_str(&stash)},
 		};
 
@@ -425,22 +430,19 @@ out:
 
 /* The stack tables of -K/-U: one of addresses, and with -s one of build ID
  * + file offset frames for user stacks. */
-static const char *stack_tables(const struct gen_opts *o)
+static void stack_tables(struct strbuf *out, const struct gen_opts *o)
 {
-	bool ips = o->kstack || (o->ustack && !o->ustack_build_id);
-
+	if (o->kstack || (o->ustack && !o->ustack_build_id))
+		template_render(out, "trace_stacks.c", NULL, 0);
 	if (o->ustack && o->ustack_build_id)
-		return ips ? "BPF_STACK_TRACE(cbcc_stacks, 1024);\n"
-			     "BPF_STACK_TRACE_BUILDID(cbcc_ustacks, 1024);\n"
-			   : "BPF_STACK_TRACE_BUILDID(cbcc_ustacks, 1024);\n";
-	return ips ? "BPF_STACK_TRACE(cbcc_stacks, 1024);\n" : "";
+		template_render(out, "trace_ustacks_buildid.c", NULL, 0);
 }
 
 char *codegen_trace(const struct gen_probe *probes, int n, const struct gen_opts *o,
 		    struct cbcc_err *err)
 {
 	struct strbuf out = STRBUF_INIT, structs = STRBUF_INIT, uni = STRBUF_INIT;
-	struct strbuf helpers = STRBUF_INIT, fns = STRBUF_INIT;
+	struct strbuf helpers = STRBUF_INIT, fns = STRBUF_INIT, stacks = STRBUF_INIT;
 	char **texts = xcalloc(n, sizeof(char *));
 	int helper_count = 0, rc = 0;
 
@@ -473,15 +475,18 @@ char *codegen_trace(const struct gen_probe *probes, int n, const struct gen_opts
 	}
 	if (!rc) {
 		struct tvar vars[] = {
-			{"STACKS", stack_tables(o)},
+			{"STACKS", NULL},
 			{"STRUCTS", sb_str(&structs)},
 			{"UNION", sb_str(&uni)},
 			{"HELPERS", sb_str(&helpers)},
 			{"RETRY_MAP", retry ? template_text("trace_retry_map.c") : ""},
 		};
+		stack_tables(&stacks, o);
+		vars[0].value = sb_str(&stacks);
 		template_render(&out, "trace_common.c", vars, ARRAY_SIZE(vars));
 		sb_append(&out, sb_str(&fns));
 	}
+	sb_free(&stacks);
 	sb_free(&structs);
 	sb_free(&uni);
 	sb_free(&helpers);

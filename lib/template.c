@@ -21,7 +21,7 @@ static const struct {
 	{"MAX_ENTRIES", SLOT_NUMBER}, {"PER_PID", SLOT_NUMBER}, {"KSTACK", SLOT_NUMBER},
 	{"USTACK", SLOT_NUMBER},      {"ARGSIZE", SLOT_NUMBER}, {"MAXARGS", SLOT_NUMBER},
 	{"PATH_SIZE", SLOT_NUMBER},   {"NR_MAX", SLOT_NUMBER},	{"SLOTS", SLOT_NUMBER},
-	{"EXIT", SLOT_NUMBER},	      {"CPU", SLOT_NUMBER},
+	{"EXIT", SLOT_NUMBER},	      {"CPU", SLOT_NUMBER},	{"TABLE", SLOT_IDENT},
 };
 
 static __attribute__((noreturn)) void bug(const char *what, const char *tmpl, size_t len,
