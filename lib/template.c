@@ -134,11 +134,12 @@ void template_render(struct strbuf *out, const char *name, const struct tvar *va
 
 	while (*line) {
 		const char *eol = strchrnul(line, '\n');
-		const char *header = in_comment ? NULL : included(line, eol);
+		const char *header = included(line, eol);
 
-		if (header) {
+		if (header && !comment_after(p, line, in_comment)) {
 			render_part(out, name, p, line, vars, nvars, &in_comment);
 			template_render(out, header, NULL, 0);
+			in_comment = false; /* as it was at the #include line */
 			p = *eol ? eol + 1 : eol;
 		}
 		line = *eol ? eol + 1 : eol;
