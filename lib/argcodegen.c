@@ -90,13 +90,9 @@ static void gen_entry(struct strbuf *out, const struct argdist_gen_probe *p, con
 
 static void entry_lookup(struct strbuf *out, const char *name)
 {
-	sb_printf(out,
-		  "\tu64 __now = bpf_ktime_get_ns();\n"
-		  "\tstruct %s_entry_t __e;\n"
-		  "\t{\n\t\tstruct %s_entry_t *__ep = %s_entry.lookup(&__pid);\n\n"
-		  "\t\tif (!__ep)\n\t\t\treturn 0;\n"
-		  "\t\t__e = *__ep;\n\t\t%s_entry.delete(&__pid);\n\t}\n",
-		  name, name, name, name);
+	struct tvar vars[] = {{"NAME", name}};
+
+	template_render(out, "argdist_entry_lookup.c", vars, ARRAY_SIZE(vars));
 }
 
 /* Key fields and the statements filling them, for a -C probe. */

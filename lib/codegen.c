@@ -280,22 +280,15 @@ static void gen_assign(struct strbuf *out, const struct fmt_conv *c, int i, cons
 		       bool retry)
 {
 	switch (c->kind) {
-	case CONV_STRING:
-		sb_printf(out, "\t{\n\t\tu64 __p = (u64)(%s);\n\n\t\t__data->v%d[0] = 0;\n", expr,
-			  i);
-		if (retry)
-			sb_printf(out,
-				  "\t\tif (__p && cbcc_read_str(&__data->v%d, sizeof(__data->v%d), "
-				  "(const void *)__p) < 0) {\n"
-				  "\t\t\t__builtin_memcpy(&__data->v%d, &__p, 8);\n"
-				  "\t\t\t__retry |= 1U << %d;\n\t\t}\n\t}\n",
-				  i, i, i, i);
-		else
-			sb_printf(out,
-				  "\t\tif (__p)\n\t\t\tcbcc_read_str(&__data->v%d, "
-				  "sizeof(__data->v%d), (const void *)__p);\n\t}\n",
-				  i, i);
+	case CONV_STRING: {
+		char slot[16];
+		struct tvar vars[] = {{"EXPR", expr}, {"SLOT", slot}};
+
+		snprintf(slot, sizeof(slot), "%d", i);
+		template_render(out, retry ? "trace_string_retry.c" : "trace_string.c", vars,
+				ARRAY_SIZE(vars));
 		break;
+	}
 	case CONV_SIGNED:
 	case CONV_CHAR:
 		sb_printf(out, "\t__data->v%d = (u64)(s64)(%s)(%s);\n", i, c->ctype, expr);
@@ -313,14 +306,13 @@ static void gen_exit_fn(struct strbuf *out, const struct gen_probe *p, const cha
 	struct strbuf reread = STRBUF_INIT;
 
 	for (int i = 0; i < p->spec->fmt.nconv && i < 32; i++)
-		if (p->spec->fmt.convs[i].kind == CONV_STRING)
-			sb_printf(&reread,
-				  "\tif (__retry & (1U << %d)) {\n\t\tu64 __p;\n\n"
-				  "\t\t__builtin_memcpy(&__p, &__data->v%d, "
-				  "8);\n\t\t__data->v%d[0] = 0;\n"
-				  "\t\tcbcc_read_str(&__data->v%d, sizeof(__data->v%d), (const "
-				  "void *)__p);\n\t}\n",
-				  i, i, i, i, i);
+		if (p->spec->fmt.convs[i].kind == CONV_STRING) {
+			char slot[16];
+			struct tvar vars[] = {{"SLOT", slot}};
+
+			snprintf(slot, sizeof(slot), "%d", i);
+			template_render(&reread, "trace_reread.c", vars, ARRAY_SIZE(vars));
+		}
 	{
 		struct tvar vars[] = {
 			{"INDEX", idx},
@@ -374,42 +366,41 @@ static int gen_probe_fn(struct strbuf *out, struct strbuf *helpers, int *helper_
 	}
 	if (codegen_usdt_reads(&usdt, env.usdt_args, &s->loc, p->usdt_argtypes, p->nusdt_args, err))
 		goto out;
-	if (o->ustack)
-		sb_printf(&stacks, "\t__data->hdr.ustack = %s.get_stackid(%s, BPF_F_USER_STACK);\n",
-			  o->ustack_build_id ? "cbcc_ustacks" : "cbcc_stacks", ctx);
-	if (o->kstack)
-		sb_printf(&stacks, "\t__data->hdr.kstack = cbcc_stacks.get_stackid(%s, 0);\n", ctx);
+	{
+		struct tvar vars[] = {
+			{"TABLE", o->ustack_build_id ? TRACE_USTACKS_TABLE : TRACE_STACKS_TABLE},
+			{"CTX", ctx}};
+
+		if (o->ustack)
+			template_render(&stacks, "trace_ustack_id.c", vars, ARRAY_SIZE(vars));
+		if (o->kstack)
+			template_render(&stacks, "trace_kstack_id.c", vars, ARRAY_SIZE(vars));
+	}
 	*helper_count = env.helper_count;
 	params = p->fentry ? kfunc_params() : codegen_params(&s->loc, s->signature);
 	prologue = p->fentry ? kfunc_prologue(&s->loc, p->nargs, s->signature)
 			     : codegen_tp_prologue(&s->loc, s->predicate, s->args, s->nargs);
 	sname = xasprintf("%s_data", p->fn_name);
 	snprintf(idx, sizeof(idx), "%d", index);
-	if (p->exit_fn)
-		sb_printf(&stash,
-			  "\tif (__retry) { /* sent by the sys_exit program */\n\t\tu64 __key = "
-			  "((u64)%d << 32) | __pid;\n\n"
-			  "\t\t__data->hdr.pad = __retry;\n"
-			  "\t\tcbcc_retry.update(&__key, (union cbcc_scratch_t "
-			  "*)__data);\n\t\treturn 0;\n\t}\n",
-			  index);
+	if (p->exit_fn) {
+		struct tvar vars[] = {{"INDEX", idx}};
+
+		template_render(&stash, "trace_retry_stash.c", vars, ARRAY_SIZE(vars));
+	}
 	{
 		struct tvar vars[] = {
 			{"INDEX", idx},
 			{"NAME", p->fn_name},
 			{"PARAMS", params},
 			{"PROLOGUE", prologue},
-			{"CGROUP_FILTER",
-			 o->cgroup
-				 ? "\tif (cbcc_cgroup.check_current_task(0) <= 0)\n\t\treturn 0;\n"
-				 : ""},
+			{"CGROUP_FILTER", o->cgroup ? template_text("trace_cgroup_filter.c") : ""},
 			{"USDT_ARGS", sb_str(&usdt)},
 			{"PREDICATE", pred},
 			{"STRUCT", sname},
 			{"ASSIGN", sb_str(&assign)},
 			{"STACK_IDS", sb_str(&stacks)},
 			{"CTX", ctx},
-			{"RETRY_DECL", p->exit_fn ? "\tu32 __retry = 0;\n" : ""},
+			{"RETRY_DECL", p->exit_fn ? template_text("trace_retry_decl.c") : ""},
 			{"RETRY_STASH", sb_str(&stash)},
 		};
 
@@ -435,22 +426,19 @@ out:
 
 /* The stack tables of -K/-U: one of addresses, and with -s one of build ID
  * + file offset frames for user stacks. */
-static const char *stack_tables(const struct gen_opts *o)
+static void stack_tables(struct strbuf *out, const struct gen_opts *o)
 {
-	bool ips = o->kstack || (o->ustack && !o->ustack_build_id);
-
+	if (o->kstack || (o->ustack && !o->ustack_build_id))
+		template_render(out, "trace_stacks.c", NULL, 0);
 	if (o->ustack && o->ustack_build_id)
-		return ips ? "BPF_STACK_TRACE(cbcc_stacks, 1024);\n"
-			     "BPF_STACK_TRACE_BUILDID(cbcc_ustacks, 1024);\n"
-			   : "BPF_STACK_TRACE_BUILDID(cbcc_ustacks, 1024);\n";
-	return ips ? "BPF_STACK_TRACE(cbcc_stacks, 1024);\n" : "";
+		template_render(out, "trace_ustacks_buildid.c", NULL, 0);
 }
 
 char *codegen_trace(const struct gen_probe *probes, int n, const struct gen_opts *o,
 		    struct cbcc_err *err)
 {
 	struct strbuf out = STRBUF_INIT, structs = STRBUF_INIT, uni = STRBUF_INIT;
-	struct strbuf helpers = STRBUF_INIT, fns = STRBUF_INIT;
+	struct strbuf helpers = STRBUF_INIT, fns = STRBUF_INIT, stacks = STRBUF_INIT;
 	char **texts = xcalloc(n, sizeof(char *));
 	int helper_count = 0, rc = 0;
 
@@ -483,20 +471,19 @@ char *codegen_trace(const struct gen_probe *probes, int n, const struct gen_opts
 	}
 	if (!rc) {
 		struct tvar vars[] = {
-			{"STACKS", stack_tables(o)},
+			{"STACKS", NULL},
 			{"STRUCTS", sb_str(&structs)},
 			{"UNION", sb_str(&uni)},
 			{"HELPERS", sb_str(&helpers)},
-			{"RETRY_MAP",
-			 retry ? "/* records waiting for their syscall's exit (trace_exit.c) */\n"
-				 "BPF_TABLE(\"lru_hash\", u64, union cbcc_scratch_t, cbcc_retry, "
-				 "1024);\n"
-			       : ""},
+			{"RETRY_MAP", retry ? template_text("trace_retry_map.c") : ""},
 		};
+		stack_tables(&stacks, o);
+		vars[0].value = sb_str(&stacks);
 		template_render(&out, "bell.c", NULL, 0);
 		template_render(&out, "trace_common.c", vars, ARRAY_SIZE(vars));
 		sb_append(&out, sb_str(&fns));
 	}
+	sb_free(&stacks);
 	sb_free(&structs);
 	sb_free(&uni);
 	sb_free(&helpers);

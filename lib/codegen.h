@@ -8,9 +8,8 @@
 #include "expr.h"
 #include "spec.h"
 #include "strbuf.h"
+#include "trace.h"
 #include "util.h"
-
-#define TRACE_EVENT_HDR_SIZE 56
 
 /* Program-wide choices shared by every tool's generator. */
 struct gen_opts {

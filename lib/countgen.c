@@ -44,19 +44,21 @@ char *countgen_funccount(const struct wc_pattern *p, const struct wc_list *l, ch
 			 const struct wc_plan *plan, long cpu, struct cbcc_err *err)
 {
 	struct strbuf out = STRBUF_INIT;
-	char nslots[16], cpu_filter[96];
+	char nslots[16], cpu_nr[24];
 	const int *count = plan->count;
 
 	if (prelude(&out, err))
 		return NULL;
 	snprintf(nslots, sizeof(nslots), "%d", l->n);
-	snprintf(cpu_filter, sizeof(cpu_filter),
-		 "\tif (bpf_get_smp_processor_id() != %ld)\n\t\treturn;\n", cpu);
+	snprintf(cpu_nr, sizeof(cpu_nr), "%ld", cpu);
 	{
-		struct tvar vars[] = {{"NSLOTS", nslots},
-				      {"CPU_FILTER", cpu >= 0 ? cpu_filter : ""}};
+		struct tvar cpu_var[] = {{"CPU", cpu_nr}};
+		char *cpu_filter =
+			cpu >= 0 ? template_string("funccount_cpu_filter.c", cpu_var, 1) : NULL;
+		struct tvar vars[] = {{"NSLOTS", nslots}, {"CPU_FILTER", cpu_filter}};
 
 		template_render(&out, "funccount_common.c", vars, ARRAY_SIZE(vars));
+		free(cpu_filter);
 	}
 	for (int i = 0; i < l->n; i++)
 		if (wc_plan_is(plan, i, WC_SINGLE) || wc_plan_is(plan, i, WC_FENTRY))
@@ -81,28 +83,29 @@ static void stack_fn(struct strbuf *out, const struct wc_pattern *p, const char 
 		     const struct stack_opts *o)
 {
 	bool user_entry = p->type == PROBE_ENTRY && p->library;
-	char cpu[96], *params = fentry			      ? kfunc_params()
-				: p->type == PROBE_TRACEPOINT ? xstrdup("void *ctx")
-							      : xstrdup("struct pt_regs *ctx");
-	struct tvar vars[] = {
-		{"NAME", name},
-		{"PARAMS", params},
-		{"CTX", fentry ? KFUNC_CTX : "ctx"},
-		{"CPU_FILTER", o->cpu >= 0 ? cpu : ""},
-		{"PER_PID", o->perpid ? "1" : "0"},
-		{"KSTACK", o->kstack ? "1" : "0"},
-		{"USTACK", o->ustack ? "1" : "0"},
-		{"CALLER", user_entry ? "\t/* at entry the caller's frame is not linked "
-					"yet: keep its return address */\n"
-					"\tif (key.ustack >= 0)\n"
-					"\t\tbpf_probe_read_user(&key.caller, "
-					"sizeof(key.caller), (void *)PT_REGS_SP(ctx));\n"
-				      : ""},
-	};
+	char cpu_nr[24], *params = fentry			 ? kfunc_params()
+				   : p->type == PROBE_TRACEPOINT ? xstrdup("void *ctx")
+								 : xstrdup("struct pt_regs *ctx");
+	struct tvar cpu_var[] = {{"CPU", cpu_nr}};
+	char *cpu_filter;
 
-	snprintf(cpu, sizeof(cpu), "\tif (bpf_get_smp_processor_id() != %ld)\n\t\treturn 0;\n",
-		 o->cpu);
-	template_render(out, "stackcount_probe.c", vars, ARRAY_SIZE(vars));
+	snprintf(cpu_nr, sizeof(cpu_nr), "%ld", o->cpu);
+	cpu_filter = o->cpu >= 0 ? template_string("stackcount_cpu_filter.c", cpu_var, 1) : NULL;
+	{
+		struct tvar vars[] = {
+			{"NAME", name},
+			{"PARAMS", params},
+			{"CTX", fentry ? KFUNC_CTX : "ctx"},
+			{"CPU_FILTER", cpu_filter},
+			{"PER_PID", o->perpid ? "1" : "0"},
+			{"KSTACK", o->kstack ? "1" : "0"},
+			{"USTACK", o->ustack ? "1" : "0"},
+			{"CALLER", user_entry ? template_text("stackcount_caller.c") : ""},
+		};
+
+		template_render(out, "stackcount_probe.c", vars, ARRAY_SIZE(vars));
+	}
+	free(cpu_filter);
 	free(params);
 }
 

@@ -6,18 +6,18 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "prelude.h"
+
 int filters_configure(struct cbcc_bpf *b, const struct cbcc_filters *f, struct cbcc_err *err)
 {
-	struct {
-		uint32_t self_tgid, tgid, tid, has_uid, uid;
-	} cfg = {
+	struct cbcc_config cfg = {
 		.self_tgid = (uint32_t)f->self_tgid,
 		.tgid = (uint32_t)f->tgid,
 		.tid = (uint32_t)f->tid,
 		.has_uid = f->uid >= 0,
 		.uid = f->uid >= 0 ? (uint32_t)f->uid : 0,
 	};
-	int zero = 0, fd = rt_table_fd(b, "cbcc_config", err);
+	int zero = 0, fd = rt_table_fd(b, CBCC_CONFIG_TABLE, err);
 
 	if (fd < 0 || rt_map_update(fd, &zero, &cfg) < 0)
 		return cbcc_errf(err, "cannot configure the BPF program's filters");

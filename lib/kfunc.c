@@ -11,6 +11,7 @@
 #include "btf.h"
 #include "csrc.h"
 #include "strbuf.h"
+#include "template.h"
 
 #define VMLINUX_BTF "/sys/kernel/btf/vmlinux"
 
@@ -237,18 +238,18 @@ static void declare_signature(struct strbuf *out, const char *signature, int nar
 
 char *kfunc_prologue(const struct probe_loc *loc, int nargs, const char *signature)
 {
-	struct strbuf out = STRBUF_INIT;
+	struct strbuf out = STRBUF_INIT, args = STRBUF_INIT;
+	struct tvar vars[] = {{"ARGS", NULL}};
 
-	sb_append(
-		&out,
-		"\tstruct { u64 di, si, dx, cx, r8, r9, ax; } __fregs = {}, *ctx = &__fregs;\n\n");
 	for (int i = 0; i < nargs && i < (int)ARRAY_SIZE(fregs); i++)
-		sb_printf(&out, "\t__fregs.%s = " KFUNC_CTX "[%d];\n", fregs[i], i);
+		sb_printf(&args, "\t__fregs.%s = " KFUNC_CTX "[%d];\n", fregs[i], i);
 	if (loc->type == PROBE_RETURN)
-		sb_printf(&out, "\t__fregs.ax = " KFUNC_CTX "[%d];\n", nargs);
+		sb_printf(&args, "\t__fregs.ax = " KFUNC_CTX "[%d];\n", nargs);
 	if (signature && *signature)
-		declare_signature(&out, signature, nargs);
-	sb_append(&out, "\t(void)ctx;\n\n");
+		declare_signature(&args, signature, nargs);
+	vars[0].value = sb_str(&args);
+	template_render(&out, "kfunc_prologue.c", vars, ARRAY_SIZE(vars));
+	sb_free(&args);
 	return sb_steal(&out);
 }
 

@@ -9,8 +9,8 @@
 
 int stacks_open(struct stack_reader *r, struct cbcc_bpf *b, pid_t pid, struct cbcc_err *err)
 {
-	r->stacks_fd = rt_table_fd(b, "cbcc_stacks", err);
-	r->stack_pid_fd = rt_table_fd(b, "cbcc_stack_pid", err);
+	r->stacks_fd = rt_table_fd(b, STACKCOUNT_STACKS_TABLE, err);
+	r->stack_pid_fd = rt_table_fd(b, STACKCOUNT_PID_TABLE, err);
 	if (r->stacks_fd < 0 || r->stack_pid_fd < 0)
 		return -1;
 	r->syms = syms_new();
@@ -43,23 +43,23 @@ static int frames(const struct stack_reader *r, int id, uint64_t caller, uint64_
 	return n;
 }
 
-int stacks_kernel(const struct stack_reader *r, const struct stack_key *k, uint64_t *ips)
+int stacks_kernel(const struct stack_reader *r, const struct cbcc_stack_key *k, uint64_t *ips)
 {
 	/* read the same whether kprobe or fentry saw it */
 	return syms_trim_bpf_frames(r->syms, ips, frames(r, k->kstack, 0, ips), false);
 }
 
-int stacks_user(const struct stack_reader *r, const struct stack_key *k, uint64_t *ips)
+int stacks_user(const struct stack_reader *r, const struct cbcc_stack_key *k, uint64_t *ips)
 {
 	return frames(r, k->ustack, k->caller, ips);
 }
 
-int stacks_pid(const struct stack_reader *r, const struct stack_key *k)
+int stacks_pid(const struct stack_reader *r, const struct cbcc_stack_key *k)
 {
-	uint32_t pid = STACKS_NO_PID;
+	uint32_t pid = STACKCOUNT_NO_PID;
 	int32_t id = k->ustack;
 
-	if (k->tgid != STACKS_NO_PID)
+	if (k->tgid != STACKCOUNT_NO_PID)
 		return (int)k->tgid;
 	if (rt_map_lookup(r->stack_pid_fd, &id, &pid) < 0)
 		return -1;
@@ -78,7 +78,7 @@ void stacks_frame_text(const struct stack_reader *r, int pid, uint64_t addr, str
 	frame_name(r, pid, addr, out);
 }
 
-void stacks_folded(const struct stack_reader *r, const struct stack_key *k, struct strbuf *line)
+void stacks_folded(const struct stack_reader *r, const struct cbcc_stack_key *k, struct strbuf *line)
 {
 	uint64_t kips[STACKS_MAX_FRAMES + 1], uips[STACKS_MAX_FRAMES + 1];
 	int nk = stacks_kernel(r, k, kips);
@@ -154,7 +154,7 @@ void stacks_print(const struct stack_reader *r, const struct stack_count *e, boo
 		printf("    --\n");
 	for (int i = 0; i < nu; i++)
 		print_frame(r, pid, uips[i]);
-	if (show_process && e->key.tgid != STACKS_NO_PID)
+	if (show_process && e->key.tgid != STACKCOUNT_NO_PID)
 		printf("    %.16s [%u]\n", e->key.comm, e->key.tgid);
 	printf("    %llu\n\n", (unsigned long long)e->count);
 }
@@ -184,7 +184,7 @@ void stacks_json(const struct stack_reader *r, struct json *j, const struct stac
 
 	json_object(j, NULL);
 	json_u64(j, "count", e->count);
-	if (e->key.tgid != STACKS_NO_PID) {
+	if (e->key.tgid != STACKCOUNT_NO_PID) {
 		json_u64(j, "pid", e->key.tgid);
 		json_strn(j, "comm", e->key.comm, strnlen(e->key.comm, sizeof(e->key.comm)));
 	}
@@ -204,7 +204,7 @@ char **stacks_fold_all(const struct stack_reader *r, struct stack_folds *f,
 	for (size_t i = 0; i < snap->n; i++) {
 		const char *key = snap->keys + i * ks;
 		struct strbuf line = STRBUF_INIT;
-		struct stack_key k;
+		struct cbcc_stack_key k;
 		int cmp = -1;
 
 		while (old < f->keys.n && (cmp = memcmp(f->keys.keys + old * ks, key, ks)) < 0)

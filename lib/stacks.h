@@ -13,20 +13,13 @@
 #include "strbuf.h"
 #include "syms.h"
 
-#define STACKS_MAX_FRAMES 127
-#define STACKS_NO_PID 0xffffffffu /* a key counted for every process (no -P) */
+#include "stackcount.h" /* the program's contract: its key and tables */
 
-/* The key of table cbcc_counts (templates/stackcount.c). */
-struct stack_key {
-	uint32_t tgid;
-	int32_t kstack, ustack;
-	char comm[16];
-	uint64_t caller;
-};
+#define STACKS_MAX_FRAMES 127
 
 struct stack_reader {
-	int stacks_fd;	  /* cbcc_stacks: the stacks by id */
-	int stack_pid_fd; /* cbcc_stack_pid: a process of each user stack */
+	int stacks_fd;	  /* STACKCOUNT_STACKS_TABLE: the stacks by id */
+	int stack_pid_fd; /* STACKCOUNT_PID_TABLE: a process of each user stack */
 	struct syms *syms;
 	bool offset;	/* -s: symbol+offset */
 	bool verbose;	/* -v: raw addresses too */
@@ -41,18 +34,18 @@ void stacks_close(struct stack_reader *r);
 /* Frames of k's stacks, leaf first, into ips (STACKS_MAX_FRAMES + 1): the
  * kernel's without the BPF frames; the user's with the caller saved at
  * function entry right after the leaf. */
-int stacks_kernel(const struct stack_reader *r, const struct stack_key *k, uint64_t *ips);
-int stacks_user(const struct stack_reader *r, const struct stack_key *k, uint64_t *ips);
+int stacks_kernel(const struct stack_reader *r, const struct cbcc_stack_key *k, uint64_t *ips);
+int stacks_user(const struct stack_reader *r, const struct cbcc_stack_key *k, uint64_t *ips);
 /* The process whose symbols k's user stack has, or -1. */
-int stacks_pid(const struct stack_reader *r, const struct stack_key *k);
+int stacks_pid(const struct stack_reader *r, const struct cbcc_stack_key *k);
 /* A frame as a line of a stack shows it, without the indent. */
 void stacks_frame_text(const struct stack_reader *r, int pid, uint64_t addr, struct strbuf *out);
 /* k's stacks as -f shows them: "comm;outermost;...;innermost". */
-void stacks_folded(const struct stack_reader *r, const struct stack_key *k, struct strbuf *line);
+void stacks_folded(const struct stack_reader *r, const struct cbcc_stack_key *k, struct strbuf *line);
 
 /* A stack and its count, from table cbcc_counts. */
 struct stack_count {
-	struct stack_key key;
+	struct cbcc_stack_key key;
 	uint64_t count;
 };
 /* The stacks of a snapshot of the counts (snap->n of them, at least one slot). */

@@ -21,7 +21,7 @@ static const struct {
 	{"MAX_ENTRIES", SLOT_NUMBER}, {"PER_PID", SLOT_NUMBER}, {"KSTACK", SLOT_NUMBER},
 	{"USTACK", SLOT_NUMBER},      {"ARGSIZE", SLOT_NUMBER}, {"MAXARGS", SLOT_NUMBER},
 	{"PATH_SIZE", SLOT_NUMBER},   {"NR_MAX", SLOT_NUMBER},	{"SLOTS", SLOT_NUMBER},
-	{"EXIT", SLOT_NUMBER},
+	{"EXIT", SLOT_NUMBER},	      {"CPU", SLOT_NUMBER},	{"TABLE", SLOT_IDENT},
 };
 
 static __attribute__((noreturn)) void bug(const char *what, const char *tmpl, size_t len,
@@ -89,28 +89,68 @@ static void append_value(struct strbuf *out, const char *tmpl, const char *name,
 		sb_append(out, value);
 }
 
-void template_render(struct strbuf *out, const char *name, const struct tvar *vars, int nvars)
+/* Renders the template text from p to end, in_comment carried across calls. */
+static void render_part(struct strbuf *out, const char *name, const char *p, const char *end,
+			const struct tvar *vars, int nvars, bool *in_comment)
 {
-	const char *p = template_text(name);
-	bool in_comment = false;
-
 	for (;;) {
-		const char *open = strstr(p, "{{");
-		const char *close;
+		const char *open = memmem(p, (size_t)(end - p), "{{", 2);
+		const char *close =
+			open ? memmem(open + 2, (size_t)(end - open - 2), "}}", 2) : NULL;
 
-		if (!open) {
-			sb_append(out, p);
-			return;
-		}
-		close = strstr(open + 2, "}}");
 		if (!close) {
-			sb_append(out, p);
+			sb_appendn(out, p, (size_t)(end - p));
 			return;
 		}
-		sb_appendn(out, p, open - p);
-		in_comment = comment_after(p, open, in_comment);
-		append_value(out, name, open + 2, close - open - 2,
-			     lookup(vars, nvars, open + 2, close - open - 2), in_comment);
+		sb_appendn(out, p, (size_t)(open - p));
+		*in_comment = comment_after(p, open, *in_comment);
+		append_value(out, name, open + 2, (size_t)(close - open - 2),
+			     lookup(vars, nvars, open + 2, (size_t)(close - open - 2)),
+			     *in_comment);
 		p = close + 2;
 	}
+}
+
+/* The embedded template a line `#include "NAME"` names (a contract header
+ * the tools include too), or NULL. */
+static const char *included(const char *line, const char *eol)
+{
+	static const char directive[] = "#include \"";
+	size_t len = sizeof(directive) - 1;
+
+	if ((size_t)(eol - line) <= len + 1 || strncmp(line, directive, len) || eol[-1] != '"')
+		return NULL;
+	for (const struct cbcc_template *t = cbcc_templates; t->name; t++)
+		if (strlen(t->name) == (size_t)(eol - line) - len - 1 &&
+		    !strncmp(t->name, line + len, strlen(t->name)))
+			return t->name;
+	return NULL;
+}
+
+void template_render(struct strbuf *out, const char *name, const struct tvar *vars, int nvars)
+{
+	const char *p = template_text(name), *line = p;
+	bool in_comment = false;
+
+	while (*line) {
+		const char *eol = strchrnul(line, '\n');
+		const char *header = included(line, eol);
+
+		if (header && !comment_after(p, line, in_comment)) {
+			render_part(out, name, p, line, vars, nvars, &in_comment);
+			template_render(out, header, NULL, 0);
+			in_comment = false; /* as it was at the #include line */
+			p = *eol ? eol + 1 : eol;
+		}
+		line = *eol ? eol + 1 : eol;
+	}
+	render_part(out, name, p, line, vars, nvars, &in_comment);
+}
+
+char *template_string(const char *name, const struct tvar *vars, int nvars)
+{
+	struct strbuf out = STRBUF_INIT;
+
+	template_render(&out, name, vars, nvars);
+	return sb_steal(&out);
 }

@@ -21,8 +21,14 @@ struct tvar {
 /* The text of template `name`, unrendered (aborts when there is none). */
 const char *template_text(const char *name);
 
-/* Appends template `name` to out with every {{NAME}} replaced. A template or
+/* Appends template `name` to out with every {{NAME}} replaced, and each line
+ * `#include "FILE"` naming an embedded template (a contract header, also
+ * included by the C side) replaced by that template's text. A template or
  * placeholder that does not exist is a bug in cbcc, so it aborts. */
 void template_render(struct strbuf *out, const char *name, const struct tvar *vars, int nvars);
+
+/* template_render() into a new string (the caller frees it): the value of a
+ * slot of another template. */
+char *template_string(const char *name, const struct tvar *vars, int nvars);
 
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "signals.h"
+#include "syscall_slots.h"
 #include "syscalls.h"
 #include "sysenv.h"
 #include "template.h"
@@ -237,17 +238,14 @@ void wc_plan_free(struct wc_plan *plan)
 
 int wc_plan_configure(struct cbcc_bpf *b, const struct wc_plan *plan, struct cbcc_err *err)
 {
-	struct {
-		uint64_t status_offset;
-		uint32_t compat_mask;
-	} compat = {(uint64_t)plan->compat_offset, SYS_TS_COMPAT};
+	struct cbcc_sys_compat compat = {(uint64_t)plan->compat_offset, SYS_TS_COMPAT};
 	uint32_t zero = 0;
 	int slots, cfg;
 
 	if (!plan->count[WC_SYS_ENTER] && !plan->count[WC_SYS_EXIT])
 		return 0;
-	if ((slots = rt_table_fd(b, "cbcc_sys_slots", err)) < 0 ||
-	    (cfg = rt_table_fd(b, "cbcc_sys_compat", err)) < 0)
+	if ((slots = rt_table_fd(b, SYSCALL_SLOTS_TABLE, err)) < 0 ||
+	    (cfg = rt_table_fd(b, SYSCALL_COMPAT_TABLE, err)) < 0)
 		return -1;
 	if (rt_map_update(cfg, &zero, &compat) < 0)
 		return cbcc_errf(err, "cannot configure the raw_syscalls programs: %s",

@@ -1,34 +1,10 @@
 /* execsnoop: every exec() with its arguments, captured at sys_enter and
  * joined with the return value at sys_exit. */
-#define ARGSIZE {{ARGSIZE}}
 #define MAXARGS {{MAXARGS}}
 
-/* Set from user space after load. */
-struct snoop_config {
-	u32 ppid;          /* -P: only children of this process */
-	u32 fails;         /* -x: also failed execs */
-	u32 exit_times;    /* --exit: remember exec times for sched_process_exit */
-	u32 pad;
-	u64 real_parent_off; /* task_struct layout of the running kernel (BTF) */
-	u64 tgid_off;
-};
+#include "execsnoop.h"
+
 BPF_ARRAY(snoop_config, struct snoop_config, 1);
-
-enum { EXEC_EVENT, EXIT_EVENT };
-
-struct exec_event {
-	u64 ts;        /* exec: time of sys_exit; exit: run time in ns */
-	u32 type;
-	u32 pid;
-	u32 ppid;
-	u32 uid;
-	s32 ret;
-	u32 nargs;     /* slots used in args */
-	u32 truncated; /* more arguments than MAXARGS */
-	u32 pad;
-	char comm[TASK_COMM_LEN];
-	char args[MAXARGS][ARGSIZE];
-};
 
 BPF_PERF_OUTPUT(snoop_events);
 BPF_PERCPU_ARRAY(exec_scratch, struct exec_event, 1);

@@ -1,12 +1,7 @@
 /* opensnoop: open(), openat() and openat2() with their results. The path
  * is read at sys_exit, after the kernel has faulted its page in. */
-#define PATH_SIZE {{PATH_SIZE}}
+#include "opensnoop.h"
 
-/* Set from user space after load. */
-struct snoop_config {
-	u32 flags_mask;  /* -f: only opens with one of these flags */
-	u32 failed_only; /* -x */
-};
 BPF_ARRAY(snoop_config, struct snoop_config, 1);
 
 struct open_start {
@@ -14,18 +9,6 @@ struct open_start {
 	const char *path;
 	u32 flags;
 	s32 dfd;
-};
-
-struct open_event {
-	u64 ts; /* at sys_enter */
-	u32 pid;
-	u32 tid;
-	u32 uid;
-	s32 ret;
-	u32 flags;
-	s32 dfd;
-	char comm[TASK_COMM_LEN];
-	char path[PATH_SIZE];
 };
 
 BPF_PERF_OUTPUT(snoop_events);

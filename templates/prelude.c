@@ -6,13 +6,7 @@
 #endif
 /* Filters set by user space after load (so the source, and the compiled
  * program, do not depend on run-time values such as the tool's own pid). */
-struct cbcc_config {
-	u32 self_tgid; /* the tool itself, skipped unless -S */
-	u32 tgid;      /* -p */
-	u32 tid;       /* -L */
-	u32 has_uid;
-	u32 uid;       /* --uid */
-};
+#include "prelude.h"
 BPF_ARRAY(cbcc_config, struct cbcc_config, 1);
 
 /* The uid helper runs only when --uid asked for it: this is every probe's

@@ -1,11 +1,5 @@
 /* stackcount: distinct stacks counted in a hash keyed by the stack ids. */
-struct cbcc_stack_key {
-	u32 tgid;    /* 0xffffffff unless stacks are split by process */
-	s32 kstack;
-	s32 ustack;
-	char comm[TASK_COMM_LEN];
-	u64 caller;  /* return address at function entry, or 0 */
-};
+#include "stackcount.h"
 
 BPF_HASH(cbcc_counts, struct cbcc_stack_key, u64, 65536);
 BPF_STACK_TRACE(cbcc_stacks, 16384);

@@ -8,7 +8,7 @@ int {{NAME}}({{PARAMS}})
 
 	if (cbcc_skip(__tgid, (u32)__pid_tgid))
 		return 0;
-{{CPU_FILTER}}	key.tgid = {{PER_PID}} ? __tgid : 0xffffffff;
+{{CPU_FILTER}}	key.tgid = {{PER_PID}} ? __tgid : STACKCOUNT_NO_PID;
 	if ({{PER_PID}})
 		bpf_get_current_comm(&key.comm, sizeof(key.comm));
 	key.kstack = {{KSTACK}} ? cbcc_stacks.get_stackid({{CTX}}, 0) : -1;

@@ -1,15 +1,12 @@
+#include "syscall_slots.h"
+
 /* System call tracepoints served by number: a program on raw_syscalls:sys_enter
  * or sys_exit finds the slot of the syscalls:sys_enter_X / sys_exit_X
  * tracepoint of a system call here (user space fills the table: 0 for a
  * number not traced, else slot + 1; exits from SYS_NR_MAX on). */
 BPF_ARRAY(cbcc_sys_slots, u32, {{SLOTS}});
 
-/* Where the running kernel keeps thread_info.status in task_struct (from
- * its BTF) and its TS_COMPAT bit, set by user space. */
-struct cbcc_sys_compat {
-	u64 status_offset;
-	u32 compat_mask;
-};
+/* set by user space (struct cbcc_sys_compat) */
 BPF_ARRAY(cbcc_sys_compat, struct cbcc_sys_compat, 1);
 
 /* The slot of system call nr at its entry (exit 0) or exit (1), or -1;

@@ -1,16 +1,6 @@
-/* trace: the event header every probe's record starts with. */
-struct cbcc_event_hdr {
-	u64 ts;
-	u32 tgid;
-	u32 pid;
-	u32 uid;
-	u32 cpu;
-	u32 probe;
-	s32 kstack;
-	s32 ustack;
-	u32 pad;
-	char comm[TASK_COMM_LEN];
-};
+/* trace: the records (their header in trace.h), their perf buffer and the
+ * scratch space a record is built in. */
+#include "trace.h"
 
 BPF_PERF_OUTPUT(cbcc_events);
 {{STACKS}}

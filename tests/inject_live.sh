@@ -37,13 +37,17 @@ count_for() {
 		fail "$1: not one line starting with '$2'"
 }
 
+# The #define lines of the templates and contract headers (fixed text).
+grep -h '^#define' "$(dirname "$0")"/../templates/*.[ch] | grep -vF '{{' | sort -u >"$WORK/defines"
+[ -s "$WORK/defines" ] || fail "no #define in templates/"
+
 # No line of a generated program (FILE, up to a "Tracing" line) comes from
-# outside: the prelude's one #define, no CR, none of the payloads' text.
+# outside: no #define but the templates', no CR, none of the payloads' text.
 assert_clean_source() {
 	local src=$1.src defines
 	sed '/^Tracing /,$d' "$1" >"$src"
 	grep -q '^int ' "$src" || fail "$1 holds no program"
-	defines=$(grep -a '^#define' "$src" | grep -v '^#define TASK_COMM_LEN 16$' || true)
+	defines=$(grep -a '^#define' "$src" | grep -vxFf "$WORK/defines" || true)
 	[ -z "$defines" ] || fail "$1: injected: $defines"
 	assert_no_grep "$src" $'\r' "$1 (a CR)"
 	assert_no_grep "$src" 'cbcc_count\(0\+0\)|4242|0x4e5750|cbcc-secret' "$1 (payload text)"

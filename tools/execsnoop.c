@@ -11,6 +11,7 @@
 
 #include "btf.h"
 #include "cli.h"
+#include "execsnoop.h"
 #include "filters.h"
 #include "output.h"
 #include "signals.h"
@@ -18,7 +19,6 @@
 #include "strbuf.h"
 #include "sysenv.h"
 
-#define ARGSIZE 128
 #define MAX_ARGS_LIMIT 250 /* the event must fit a 32 KiB per-CPU scratch value */
 #define PAGES 256
 
@@ -30,18 +30,6 @@ static struct env {
 	const char *cgroupmap, *mntnsmap;
 	regex_t name_re, line_re;
 } env = {.uid = -1, .max_args = 20};
-
-/* templates/execsnoop.c: struct exec_event without its argument slots. */
-struct exec_event {
-	uint64_t ts;
-	uint32_t type, pid, ppid, uid;
-	int32_t ret;
-	uint32_t nargs, truncated, pad;
-	char comm[16];
-	char args[];
-};
-
-enum { EXEC_EVENT, EXIT_EVENT };
 
 /* --exit: a printed line waits for its process's exit. */
 struct pending {
@@ -197,10 +185,7 @@ static void parse_args(int argc, char **argv)
 /* Field offsets of task_struct in the running kernel, for the parent pid. */
 static int configure(struct cbcc_bpf *b, void *cookie, struct cbcc_err *err)
 {
-	struct {
-		uint32_t ppid, fails, exit_times, pad;
-		uint64_t real_parent_off, tgid_off;
-	} cfg = {
+	struct snoop_config cfg = {
 		.ppid = (uint32_t)env.ppid,
 		.fails = env.fails,
 		.exit_times = env.exit_times,

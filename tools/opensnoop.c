@@ -12,13 +12,13 @@
 
 #include "cli.h"
 #include "filters.h"
+#include "opensnoop.h"
 #include "output.h"
 #include "signals.h"
 #include "snoop.h"
 #include "strbuf.h"
 #include "sysenv.h"
 
-#define PATH_SIZE 4096
 #define DEFAULT_PAGES 1024 /* per CPU: BCC's 64 drops events in bursts */
 
 static struct env {
@@ -30,17 +30,6 @@ static struct env {
 	unsigned flags_mask;
 	bool has_flag_filter;
 } env = {.uid = -1, .pages = DEFAULT_PAGES};
-
-/* templates/opensnoop.c: struct open_event without its path. */
-struct open_event {
-	uint64_t ts;
-	uint32_t pid, tid, uid;
-	int32_t ret;
-	uint32_t flags;
-	int32_t dfd;
-	char comm[16];
-	char path[];
-};
 
 struct snoop {
 	uint64_t first_ts;
@@ -211,9 +200,7 @@ static void parse_args(int argc, char **argv)
 
 static int configure(struct cbcc_bpf *b, void *cookie, struct cbcc_err *err)
 {
-	struct {
-		uint32_t flags_mask, failed_only;
-	} cfg = {.flags_mask = env.flags_mask, .failed_only = env.failed};
+	struct snoop_config cfg = {.flags_mask = env.flags_mask, .failed_only = env.failed};
 	struct cbcc_filters f = {
 		.self_tgid = getpid(),
 		.tgid = env.pid,

@@ -352,7 +352,7 @@ int main(int argc, char **argv)
 	/* folded and JSON output stay machine-readable: the banner goes to stderr */
 	tool.banner_stderr = st.folded;
 	tool.no_detach_line = st.folded;
-	tool.perf_table = c.ustack ? "cbcc_events" : NULL; /* new processes' symbols */
+	tool.perf_table = c.ustack ? STACKCOUNT_EVENTS_TABLE : NULL; /* new processes' symbols */
 	signals_install(&stop);
 	return pattern_main(&tool, &c.p, &stop);
 }

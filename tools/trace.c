@@ -37,15 +37,6 @@ static struct env {
 	struct cli_common common; /* --no-cache, --json, --kprobe/--fentry */
 } env = {.pages = DEFAULT_PAGES, .tgid = 0, .tid = 0, .uid = -1, .string_size = 80};
 
-/* The record header written by templates/trace_common.c. */
-struct cbcc_event_hdr_view {
-	uint64_t ts;
-	uint32_t tgid, pid, uid, cpu, probe;
-	int32_t kstack, ustack;
-	uint32_t pad;
-	char comm[16];
-};
-
 struct agg {
 	char *text;
 	unsigned long count;
@@ -403,7 +394,7 @@ static void format_time(struct tracer *t, uint64_t ts)
 /* Builds the message of one event into msg (and with --json, the typed
  * values into t->json); false when -f filters it out. */
 static bool format_message(struct tracer *t, const struct tprobe *p, const char *data,
-			   const struct cbcc_event_hdr_view *h, struct strbuf *msg)
+			   const struct cbcc_event_hdr *h, struct strbuf *msg)
 {
 	const struct fmt *f = &p->spec.fmt;
 	struct fmt_value *vals = xcalloc(f->nconv + 1, sizeof(*vals));
@@ -451,7 +442,7 @@ static void print_aggregate(struct tracer *t)
 
 /* --json: the fields every event has, before its message and values. */
 static void json_event_start(struct tracer *t, const struct tprobe *p,
-			     const struct cbcc_event_hdr_view *h, const char *comm)
+			     const struct cbcc_event_hdr *h, const char *comm)
 {
 	double off = (double)(h->ts - t->first_ts) * 1e-9;
 	char hms[16];
@@ -471,7 +462,7 @@ static void json_event_start(struct tracer *t, const struct tprobe *p,
 }
 
 static void json_event_end(struct tracer *t, const struct tprobe *p,
-			   const struct cbcc_event_hdr_view *h)
+			   const struct cbcc_event_hdr *h)
 {
 	if (env.kstack)
 		json_stack(t, p, "kstack", h->kstack, -1);
@@ -484,7 +475,7 @@ static void json_event_end(struct tracer *t, const struct tprobe *p,
 static void on_event(void *cookie, void *data, int size)
 {
 	struct tracer *t = cookie;
-	struct cbcc_event_hdr_view h;
+	struct cbcc_event_hdr h;
 	struct strbuf msg = STRBUF_INIT;
 	const struct tprobe *p;
 	char comm[17];
@@ -690,10 +681,10 @@ int main(int argc, char **argv)
 	t.stacks.syms = t.syms;
 	t.stacks.address = env.address;
 	t.stacks.fd = (env.kstack || (env.ustack && !env.sym_files))
-			      ? rt_table_fd(&t.bpf, "cbcc_stacks", &err)
+			      ? rt_table_fd(&t.bpf, TRACE_STACKS_TABLE, &err)
 			      : -1;
 	t.stacks.build_id_fd =
-		env.ustack && env.sym_files ? rt_table_fd(&t.bpf, "cbcc_ustacks", &err) : -1;
+		env.ustack && env.sym_files ? rt_table_fd(&t.bpf, TRACE_USTACKS_TABLE, &err) : -1;
 	if (env.ustack && env.tgid)
 		syms_prepare(t.syms, (int)env.tgid);
 	t.first_ts = output_monotonic_ns();
@@ -703,7 +694,7 @@ int main(int argc, char **argv)
 		clock_gettime(CLOCK_REALTIME, &now);
 		t.first_real = (double)now.tv_sec + now.tv_nsec * 1e-9;
 	}
-	if (rt_open_perf(&t.bpf, "cbcc_events", on_event, on_lost, &t, env.pages, &err))
+	if (rt_open_perf(&t.bpf, TRACE_EVENTS_TABLE, on_event, on_lost, &t, env.pages, &err))
 		die(&t, err.msg);
 	drain_arm(&t.drain, &t.bpf, &stop);
 	if (!stop) {

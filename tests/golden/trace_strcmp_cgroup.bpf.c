@@ -6,13 +6,30 @@
 #endif
 /* Filters set by user space after load (so the source, and the compiled
  * program, do not depend on run-time values such as the tool's own pid). */
+/* The contract of templates/prelude.c with user space: the run-time filters
+ * every generated program reads in cbcc_skip(), written by lib/filters.c
+ * after load into element 0 of the array named CBCC_CONFIG_TABLE. */
+#ifndef CBCC_PRELUDE_H
+#define CBCC_PRELUDE_H
+
+#ifndef __BPF_TRACING__ /* user space (BCC defines it for BPF programs) */
+#include <linux/types.h>
+#endif
+
+#define CBCC_CONFIG_TABLE "cbcc_config"
+
 struct cbcc_config {
-	u32 self_tgid; /* the tool itself, skipped unless -S */
-	u32 tgid;      /* -p */
-	u32 tid;       /* -L */
-	u32 has_uid;
-	u32 uid;       /* --uid */
+	__u32 self_tgid; /* the tool itself, skipped unless -S */
+	__u32 tgid;      /* -p */
+	__u32 tid;       /* -L */
+	__u32 has_uid;
+	__u32 uid;       /* --uid */
 };
+
+_Static_assert(sizeof(struct cbcc_config) == 20, "struct cbcc_config changed size");
+_Static_assert(__builtin_offsetof(struct cbcc_config, uid) == 16, "struct cbcc_config moved");
+
+#endif
 BPF_ARRAY(cbcc_config, struct cbcc_config, 1);
 
 /* The uid helper runs only when --uid asked for it: this is every probe's
@@ -69,19 +86,48 @@ static __always_inline void cbcc_ring_bell(void *ctx)
 	}
 }
 
-/* trace: the event header every probe's record starts with. */
+/* trace: the records (their header in trace.h), their perf buffer and the
+ * scratch space a record is built in. */
+/* The contract of templates/trace_common.c with tools/trace.c: the header
+ * every probe's record starts with (its values follow at 8-byte aligned
+ * offsets, see trace_event_layout()) and the tables' names. */
+#ifndef CBCC_TRACE_H
+#define CBCC_TRACE_H
+
+#ifndef __BPF_TRACING__ /* user space (BCC defines it for BPF programs) */
+#include <linux/types.h>
+#endif
+
+#ifndef TASK_COMM_LEN
+#define TASK_COMM_LEN 16
+#endif
+
+#define TRACE_EVENTS_TABLE "cbcc_events"   /* perf buffer of the records */
+#define TRACE_STACKS_TABLE "cbcc_stacks"   /* -K, -U: stack id -> addresses */
+#define TRACE_USTACKS_TABLE "cbcc_ustacks" /* -U -s: build ID + file offset */
+#define TRACE_EVENT_HDR_SIZE 56
+
 struct cbcc_event_hdr {
-	u64 ts;
-	u32 tgid;
-	u32 pid;
-	u32 uid;
-	u32 cpu;
-	u32 probe;
-	s32 kstack;
-	s32 ustack;
-	u32 pad;
+	__u64 ts;
+	__u32 tgid;
+	__u32 pid;
+	__u32 uid;
+	__u32 cpu;
+	__u32 probe;  /* index of the probe in the command line */
+	__s32 kstack; /* stack ids, or negative */
+	__s32 ustack;
+	__u32 pad;
 	char comm[TASK_COMM_LEN];
 };
+
+_Static_assert(sizeof(struct cbcc_event_hdr) == TRACE_EVENT_HDR_SIZE,
+	       "struct cbcc_event_hdr changed size");
+_Static_assert(__builtin_offsetof(struct cbcc_event_hdr, probe) == 24,
+	       "struct cbcc_event_hdr moved probe");
+_Static_assert(__builtin_offsetof(struct cbcc_event_hdr, comm) == 40,
+	       "struct cbcc_event_hdr moved comm");
+
+#endif
 
 BPF_PERF_OUTPUT(cbcc_events);
 

@@ -1,0 +1,1 @@
+	__data->hdr.kstack = cbcc_stacks.get_stackid({{CTX}}, 0);

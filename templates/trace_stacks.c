@@ -1,0 +1,1 @@
+BPF_STACK_TRACE(cbcc_stacks, 1024);

@@ -1,0 +1,1 @@
+	__data->hdr.ustack = {{TABLE}}.get_stackid({{CTX}}, BPF_F_USER_STACK);

@@ -1,0 +1,1 @@
+BPF_STACK_TRACE_BUILDID(cbcc_ustacks, 1024);
