@@ -78,7 +78,8 @@ void stacks_frame_text(const struct stack_reader *r, int pid, uint64_t addr, str
 	frame_name(r, pid, addr, out);
 }
 
-void stacks_folded(const struct stack_reader *r, const struct cbcc_stack_key *k, struct strbuf *line)
+void stacks_folded(const struct stack_reader *r, const struct cbcc_stack_key *k,
+		   struct strbuf *line)
 {
 	uint64_t kips[STACKS_MAX_FRAMES + 1], uips[STACKS_MAX_FRAMES + 1];
 	int nk = stacks_kernel(r, k, kips);

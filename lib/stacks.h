@@ -41,7 +41,8 @@ int stacks_pid(const struct stack_reader *r, const struct cbcc_stack_key *k);
 /* A frame as a line of a stack shows it, without the indent. */
 void stacks_frame_text(const struct stack_reader *r, int pid, uint64_t addr, struct strbuf *out);
 /* k's stacks as -f shows them: "comm;outermost;...;innermost". */
-void stacks_folded(const struct stack_reader *r, const struct cbcc_stack_key *k, struct strbuf *line);
+void stacks_folded(const struct stack_reader *r, const struct cbcc_stack_key *k,
+		   struct strbuf *line);
 
 /* A stack and its count, from table cbcc_counts. */
 struct stack_count {

@@ -461,8 +461,7 @@ static void json_event_start(struct tracer *t, const struct tprobe *p,
 	json_str(&t->json, "func", p->func);
 }
 
-static void json_event_end(struct tracer *t, const struct tprobe *p,
-			   const struct cbcc_event_hdr *h)
+static void json_event_end(struct tracer *t, const struct tprobe *p, const struct cbcc_event_hdr *h)
 {
 	if (env.kstack)
 		json_stack(t, p, "kstack", h->kstack, -1);
