@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bell.h"
 #include "cache.h"
 #include "compiler.h"
 #include "ktypes.h"
@@ -601,8 +602,8 @@ static void bell_arm(struct rt_bell *bell, uint64_t now)
  * reader at the perf buffers' mark or the poll timeout). */
 static int open_bell(struct cbcc_bpf *b, struct cbcc_err *err)
 {
-	int map_fd = prog_table_fd(b->prog, "cbcc_bell");
-	int armed_fd = prog_table_fd(b->prog, "cbcc_bell_armed");
+	int map_fd = prog_table_fd(b->prog, BELL_TABLE);
+	int armed_fd = prog_table_fd(b->prog, BELL_ARMED_TABLE);
 
 	if (b->bell || map_fd < 0 || armed_fd < 0)
 		return 0;

@@ -496,6 +496,7 @@ static void on_event(void *cookie, void *data, int size)
 		return;
 	}
 	if (env.common.json) {
+		sb_free(&msg); /* its text is in the JSON line */
 		json_event_end(t, p, &h);
 		goto counted;
 	}

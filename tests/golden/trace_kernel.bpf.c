@@ -69,11 +69,24 @@ static __always_inline int cbcc_read_mem(void *dst, u32 size, const void *src)
 	return bpf_probe_read_kernel(dst, size, src);
 }
 
-/* The reader's bell (lib/runtime.c, rt_poll): perf buffers wake the reader
+/* The reader's bell (its tables in bell.h): perf buffers wake the reader
  * every 32 events, so a lone event would wait for its poll timeout. When the
  * reader has caught up it arms cbcc_bell_armed; the next event on any CPU
  * disarms it and rings cbcc_bell, whose buffers wake the reader at once. In
  * a burst the reader stays behind and leaves it unarmed. */
+/* The names of the reader's bell's tables, shared by templates/bell.c and
+ * lib/runtime.c (rt_poll); no layout to pin. User space writes 1 into
+ * element 0 of BELL_ARMED_TABLE to arm it; the next event writes one u32
+ * into the running CPU's buffer of BELL_TABLE, whose reader wakes at every
+ * record. */
+#ifndef CBCC_BELL_H
+#define CBCC_BELL_H
+
+#define BELL_TABLE "cbcc_bell"
+#define BELL_ARMED_TABLE "cbcc_bell_armed"
+
+#endif
+
 BPF_ARRAY(cbcc_bell_armed, u32, 1);
 BPF_PERF_OUTPUT(cbcc_bell);
 
