@@ -9,31 +9,20 @@
 
 #include "clex.h"
 #include "spec.h"
+#include "template.h"
 #include "util.h"
 
-/* The directives a generated program may hold: the prelude's and BCC's
- * auto-includes (lib/codegen.c), nothing else. */
-static inline bool fuzz_allowed_directive(const struct clex *c, int i)
+/* The tokens after directive token i, joined by one space, in line (false
+ * when they do not fit). */
+static inline bool fuzz_directive_line(const struct clex *c, int i, char *line, size_t size)
 {
-	static const char *const allowed[] = {
-		"include < uapi / linux / ptrace . h >",
-		"include < linux / time . h >",
-		"include < linux / fs . h >",
-		"include < linux / blkdev . h >",
-		"include < linux / slab . h >",
-		"include < linux / netdevice . h >",
-		"include < linux / sched . h >",
-		"ifndef TASK_COMM_LEN",
-		"define TASK_COMM_LEN 16",
-		"endif",
-	};
-	char line[256] = "";
 	size_t len = 0;
 
+	line[0] = '\0';
 	for (i++; i < c->n && c->v[i].kind != CLEX_EOL; i++) {
 		size_t n = c->v[i].len;
 
-		if (len + n + 2 > sizeof(line))
+		if (len + n + 2 > size)
 			return false;
 		if (len)
 			line[len++] = ' ';
@@ -41,8 +30,54 @@ static inline bool fuzz_allowed_directive(const struct clex *c, int i)
 		len += n;
 		line[len] = '\0';
 	}
+	return true;
+}
+
+/* The directive lines of the embedded templates (fixed text cbcc wrote, the
+ * contract headers included), read once. */
+static inline char **fuzz_template_directives(void)
+{
+	static char **lines;
+	int n = 0;
+
+	if (lines)
+		return lines;
+	lines = xcalloc(1, sizeof(*lines));
+	for (const struct cbcc_template *t = cbcc_templates; t->name; t++) {
+		struct clex c;
+		char line[256];
+
+		clex(t->text, strlen(t->text), &c);
+		for (int i = 0; i < c.n; i++)
+			if (c.v[i].kind == CLEX_DIRECTIVE &&
+			    fuzz_directive_line(&c, i, line, sizeof(line))) {
+				lines = xrealloc(lines, (size_t)(n + 2) * sizeof(*lines));
+				lines[n++] = xstrdup(line);
+				lines[n] = NULL;
+			}
+		clex_free(&c);
+	}
+	return lines;
+}
+
+/* The directives a generated program may hold: BCC's auto-includes
+ * (lib/codegen.c) and those of the templates, nothing else. */
+static inline bool fuzz_allowed_directive(const struct clex *c, int i)
+{
+	static const char *const allowed[] = {
+		"include < linux / time . h >",	     "include < linux / fs . h >",
+		"include < linux / blkdev . h >",    "include < linux / slab . h >",
+		"include < linux / netdevice . h >", "include < linux / sched . h >",
+	};
+	char line[256];
+
+	if (!fuzz_directive_line(c, i, line, sizeof(line)))
+		return false;
 	for (size_t k = 0; k < sizeof(allowed) / sizeof(allowed[0]); k++)
 		if (!strcmp(line, allowed[k]))
+			return true;
+	for (char **t = fuzz_template_directives(); *t; t++)
+		if (!strcmp(line, *t))
 			return true;
 	return false;
 }
