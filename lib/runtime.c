@@ -19,13 +19,13 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "bell.h"
 #include "cache.h"
 #include "compiler.h"
 #include "ktypes.h"
+#include "output.h"
 #include "prog.h"
 #include "spec.h"
 #include "strbuf.h"
@@ -581,14 +581,6 @@ static void bell_lost(void *cookie, uint64_t lost)
 	(void)lost; /* a lost ring still woke the reader */
 }
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 static void bell_arm(struct rt_bell *bell, uint64_t now)
 {
 	uint32_t zero = 0, one = 1;
@@ -611,7 +603,7 @@ static int open_bell(struct cbcc_bpf *b, struct cbcc_err *err)
 	b->bell->armed_fd = armed_fd;
 	if (open_perf_cpus(b, map_fd, bell_rung, bell_lost, b->bell, 1, 1, NULL, NULL, err))
 		return -1;
-	bell_arm(b->bell, now_ns());
+	bell_arm(b->bell, output_monotonic_ns());
 	return 0;
 }
 
@@ -633,7 +625,7 @@ static int bell_before_poll(struct cbcc_bpf *b, int timeout_ms)
 #endif
 	if (!bell)
 		return timeout_ms;
-	now = now_ns();
+	now = output_monotonic_ns();
 	since = now - bell->armed_at;
 	if (!bell->rung && since < RT_BELL_REARM_NS)
 		return timeout_ms;
