@@ -120,7 +120,7 @@ char *aprobes_generate(const struct aprobe *probes, int n, const struct gen_opts
 		gp[i] = probes[i].gen;
 	src = codegen_argdist(gp, n, o, err);
 	free(gp);
-	return probe_program(bpf, src);
+	return rt_usdt_program(bpf, src);
 }
 
 int aprobe_open_maps(struct aprobe *p, struct cbcc_bpf *bpf, bool keep, struct cbcc_err *err)

@@ -79,15 +79,8 @@ static int build(void *cookie, struct cbcc_bpf *b, struct cbcc_err *err)
 static char *generate(void *cookie, struct cbcc_bpf *b, struct cbcc_err *err)
 {
 	struct engine *e = cookie;
-	char *src = e->t->generate(e->t->cookie, e->p, err), *usdt, *all;
 
-	if (!src)
-		return NULL;
-	usdt = rt_usdt_genargs(b);
-	all = xasprintf("%s%s", usdt, src);
-	free(usdt);
-	free(src);
-	return all;
+	return rt_usdt_program(b, e->t->generate(e->t->cookie, e->p, err));
 }
 
 static void on_event(void *cookie, void *data, int size)

@@ -73,19 +73,6 @@ int probe_check_tp_fields(const struct probe_loc *loc, const struct resolved_pro
 	return 0;
 }
 
-char *probe_program(struct cbcc_bpf *bpf, char *src)
-{
-	char *usdt, *all;
-
-	if (!src)
-		return NULL;
-	usdt = rt_usdt_genargs(bpf);
-	all = xasprintf("%s%s", usdt, src);
-	free(usdt);
-	free(src);
-	return all;
-}
-
 int probe_err_as(struct cbcc_err *err, const char *what, const char *raw)
 {
 	char *before = xasprintf("%s '%s': ", what, raw);

@@ -54,10 +54,6 @@ int probe_check_tp_fields(const struct probe_loc *loc, const struct resolved_pro
 			  const char *raw, char *const *texts, const size_t *offs, int n,
 			  struct cbcc_err *err);
 
-/* The program to compile: the USDT argument readers libbcc generates for
- * the probes registered with bpf, then src (taken; NULL gives NULL). */
-char *probe_program(struct cbcc_bpf *bpf, char *src);
-
 /* Prefixes err with "error in probe 'RAW': "; returns -1. The one place
  * that names the probe in an error. */
 int probe_err(struct cbcc_err *err, const char *raw);

@@ -790,14 +790,16 @@ int rt_usdt_add(struct cbcc_bpf *b, const char *path, pid_t pid, const char *pro
 	return 0;
 }
 
-char *rt_usdt_genargs(struct cbcc_bpf *b)
+char *rt_usdt_program(struct cbcc_bpf *b, char *src)
 {
-	const char *text;
+	const char *usdt = b->nusdt ? bcc_usdt_genargs(b->usdt, b->nusdt) : NULL;
+	char *all;
 
-	if (!b->nusdt)
-		return xstrdup("");
-	text = bcc_usdt_genargs(b->usdt, b->nusdt);
-	return xstrdup(text ? text : "");
+	if (!src || !usdt)
+		return src;
+	all = xasprintf("%s%s", usdt, src);
+	free(src);
+	return all;
 }
 
 static int rt_resolve_addr(const char *path, uint64_t addr, pid_t pid, uint64_t *offset);

@@ -85,8 +85,9 @@ int rt_poll_fd(struct cbcc_bpf *b, int timeout_ms, int fd);
 int rt_usdt_add(struct cbcc_bpf *b, const char *path, pid_t pid, const char *provider,
 		const char *probe, const char *fn_name, char ***argtypes, int *nargs,
 		struct cbcc_err *err);
-/* C code defining the USDT argument readers, to append to the program. */
-char *rt_usdt_genargs(struct cbcc_bpf *b);
+/* The program to compile: the C code libbcc generates to read the arguments
+ * of the USDT probes registered, then src (taken; NULL gives NULL). */
+char *rt_usdt_program(struct cbcc_bpf *b, char *src);
 /* Loads and attaches every registered USDT probe's uprobes. */
 int rt_usdt_attach(struct cbcc_bpf *b, struct cbcc_err *err);
 

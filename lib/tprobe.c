@@ -92,7 +92,7 @@ char *tprobes_generate(const struct tprobe *probes, int n, const struct gen_opts
 		gp[i] = probes[i].gen;
 	src = codegen_trace(gp, n, o, err);
 	free(gp);
-	return probe_program(bpf, src);
+	return rt_usdt_program(bpf, src);
 }
 
 void tprobe_decode(const struct tprobe *p, const char *data, int tgid, int string_size,
