@@ -877,10 +877,14 @@ static void detach(struct rt_attach *a)
 
 /* Closing a tracepoint's perf event waits for an RCU grace period (~80 ms
  * here): done one after the other, hundreds of tracepoints take half a
- * minute. Threads let the grace periods overlap. (Uprobes gain nothing: the
- * kernel unregisters them one at a time, ~70 ms each here; a uprobe_multi
- * link is the cure.) The tracefs entries libbcc may have made are removed
- * afterwards (detach). */
+ * minute. Threads let the grace periods overlap; the kernel serialises the
+ * rest of a tracepoint's teardown under its event_mutex. Only tracepoints
+ * are closed this way: kprobe and uprobe perf events are torn down without
+ * that lock, and closing kprobes from many threads at once crashed Debian's
+ * 6.1 kernel (a call through a NULL ftrace handler in a probed function);
+ * uprobes gain nothing anyway (unregistered one at a time, ~70 ms each
+ * here; a uprobe_multi link is the cure). The tracefs entries libbcc may
+ * have made are removed afterwards (detach). */
 #define CLOSE_THREADS 32
 
 struct close_share {
@@ -894,16 +898,19 @@ static void *close_share_run(void *arg)
 	struct close_share *s = arg;
 
 	for (int i = s->first; i < s->natt; i += CLOSE_THREADS)
-		close_attach_fd(&s->att[i]);
+		if (s->att[i].kind == ATT_TRACEPOINT)
+			close_attach_fd(&s->att[i]);
 	return NULL;
 }
 
 static void close_in_parallel(struct cbcc_bpf *b)
 {
 	struct close_share shares[CLOSE_THREADS];
-	int started = 0;
+	int started = 0, ntp = 0;
 
-	if (b->natt < 8)
+	for (int i = 0; i < b->natt; i++)
+		ntp += b->att[i].kind == ATT_TRACEPOINT;
+	if (ntp < 8)
 		return; /* not worth threads: detach() closes them */
 	for (int t = 0; t < CLOSE_THREADS; t++)
 		shares[t] = (struct close_share){b->att, b->natt, t, 0};
