@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 echo "== clang-format (layout of every C source, .clang-format)"
-clang-format --dry-run -Werror -style=file lib/*.[ch] tools/*.c tests/unit/*.c tests/fuzz/*.c tests/progs/*.c
+clang-format --dry-run -Werror -style=file lib/*/*.[ch] tools/*.c tests/unit/*.c tests/fuzz/*.c tests/progs/*.c
 for variant in build build-asan; do
 	# the release-like build keeps the test-only hooks out (tests/cache.sh
 	# checks they are absent there and uses them in the sanitizer build)

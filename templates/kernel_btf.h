@@ -1,5 +1,5 @@
 /* cbcc: include/linux/kconfig.h of the kernel tree cbcc gives libbcc when the
- * kernel's types come from its BTF (lib/ktypes.c). clang reads this file
+ * kernel's types come from its BTF (lib/system/ktypes.c). clang reads this file
  * first, before libbcc's own headers; every other header of the tree is
  * empty. Generated for one compile: the kernel types the program names, from
  * /sys/kernel/btf/vmlinux, and the few kernel macros it uses. */
@@ -65,7 +65,7 @@ struct xdp_md;
 
 /* The BPF helper numbers (uapi/linux/bpf.h, an ABI: a number never changes)
  * of every helper libbcc 0.26's helpers.h declares, newer than some kernels
- * it runs on: this enum stands in for the kernel's own (lib/btf.h leaves a
+ * it runs on: this enum stands in for the kernel's own (lib/system/btf.h leaves a
  * type defined here out of what it writes). */
 enum bpf_func_id {
 	BPF_FUNC_unspec = 0,

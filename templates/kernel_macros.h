@@ -1,6 +1,6 @@
 /* Kernel macros that BPF programs written for BCC use and that BTF cannot
  * carry (it has types and enumerators only). When the kernel's types come from
- * its BTF, lib/ktypes.c copies the lines of the macros a program names into
+ * its BTF, lib/system/ktypes.c copies the lines of the macros a program names into
  * the generated kernel tree (templates/kernel_btf.h), except those that this
  * kernel's BTF has as enumerators (the kernel's value wins). One line each;
  * the values are the kernel's ABI on x86_64. */

@@ -1,4 +1,4 @@
-/* The contract of templates/syscall_slots.c with lib/wcplan.c: where a
+/* The contract of templates/syscall_slots.c with lib/probe/wcplan.c: where a
  * raw_syscalls program finds the slot of a system call's tracepoint, and the
  * task_struct facts it needs, both written by user space after load. */
 #ifndef CBCC_SYSCALL_SLOTS_H

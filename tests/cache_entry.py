@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Reads and damages program cache entries (lib/cache.c's format 2) for
+"""Reads and damages program cache entries (lib/runtime/cache.c's format 2) for
 tests/cache.sh, keeping their checksum valid:
   cache_entry.py deps ENTRY            the files the stored compile read
   cache_entry.py rename-func ENTRY     the first function gets another name

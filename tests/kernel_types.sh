@@ -1,4 +1,4 @@
-# Kernel types from the running kernel's BTF (lib/ktypes.h), live: struct
+# Kernel types from the running kernel's BTF (lib/system/ktypes.h), live: struct
 # layouts are this kernel's whatever headers are installed (ours describe
 # Debian's 6.1, the kernel is newer: through them task_struct->tgid is
 # garbage), BCC's -I one-liners keep working, and CBCC_KERNEL_TYPES=headers

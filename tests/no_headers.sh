@@ -1,7 +1,7 @@
 # Every tool's live checks with no kernel headers at all: in a private mount
 # namespace, empty directories hide /lib/modules/$(uname -r) and the kernel
 # header trees under /usr/src, so kernel types come from the kernel's BTF
-# alone (lib/ktypes.h). The live scripts run unchanged (kernel_types.sh knows
+# alone (lib/system/ktypes.h). The live scripts run unchanged (kernel_types.sh knows
 # the headers are gone: CBCC_HEADERS_HIDDEN=1), with a program cache of their
 # own, emptied first, so that every program is compiled here. Registered for
 # the normal build only (CI time; the sanitizer build runs the same scripts

@@ -19,7 +19,7 @@
 #include "expr.h"
 #include "slots.h"
 
-/* cbcc's own text for argN of a syscall wrapper (lib/expr.c) is a
+/* cbcc's own text for argN of a syscall wrapper (lib/gen/expr.c) is a
  * statement expression: it stands for one value here. */
 static char *without_own_reads(const char *out)
 {
@@ -117,7 +117,7 @@ static void check_helpers(const struct strbuf *helpers, int count, const struct 
 }
 
 /* A string literal's bytes as the front end reads it: \n, \t, and \c
- * standing for c (lib/expr.h TOK_STRING). */
+ * standing for c (lib/gen/expr.h TOK_STRING). */
 static struct strbuf user_literal(const char *s, size_t len)
 {
 	struct strbuf b = STRBUF_INIT;

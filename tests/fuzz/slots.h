@@ -61,7 +61,7 @@ static inline char **fuzz_template_directives(void)
 }
 
 /* The directives a generated program may hold: BCC's auto-includes
- * (lib/codegen.c) and those of the templates, nothing else. */
+ * (lib/gen/codegen.c) and those of the templates, nothing else. */
 static inline bool fuzz_allowed_directive(const struct clex *c, int i)
 {
 	static const char *const allowed[] = {

@@ -7,7 +7,7 @@
 /* Filters set by user space after load (so the source, and the compiled
  * program, do not depend on run-time values such as the tool's own pid). */
 /* The contract of templates/prelude.c with user space: the run-time filters
- * every generated program reads in cbcc_skip(), written by lib/filters.c
+ * every generated program reads in cbcc_skip(), written by lib/gen/filters.c
  * after load into element 0 of the array named CBCC_CONFIG_TABLE. */
 #ifndef CBCC_PRELUDE_H
 #define CBCC_PRELUDE_H

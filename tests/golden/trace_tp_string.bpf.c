@@ -7,7 +7,7 @@
 /* Filters set by user space after load (so the source, and the compiled
  * program, do not depend on run-time values such as the tool's own pid). */
 /* The contract of templates/prelude.c with user space: the run-time filters
- * every generated program reads in cbcc_skip(), written by lib/filters.c
+ * every generated program reads in cbcc_skip(), written by lib/gen/filters.c
  * after load into element 0 of the array named CBCC_CONFIG_TABLE. */
 #ifndef CBCC_PRELUDE_H
 #define CBCC_PRELUDE_H
@@ -72,7 +72,7 @@ static __always_inline int cbcc_read_mem(void *dst, u32 size, const void *src)
  * disarms it and rings cbcc_bell, whose buffers wake the reader at once. In
  * a burst the reader stays behind and leaves it unarmed. */
 /* The names of the reader's bell's tables, shared by templates/bell.c and
- * lib/runtime.c (rt_poll); no layout to pin. User space writes 1 into
+ * lib/runtime/runtime.c (rt_poll); no layout to pin. User space writes 1 into
  * element 0 of BELL_ARMED_TABLE to arm it; the next event writes one u32
  * into the running CPU's buffer of BELL_TABLE, whose reader wakes at every
  * record. */

@@ -1,4 +1,4 @@
-/* lib/btf.c on small BTF files built with libbpf's writer: member offsets
+/* lib/system/btf.c on small BTF files built with libbpf's writer: member offsets
  * (a member inside an anonymous struct), the kernel types a text asks for
  * (keywords, typedefs, enumerators, structs reached through "->"), names
  * that are not C identifiers refused, and files that are not BTF. */

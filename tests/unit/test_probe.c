@@ -1,4 +1,4 @@
-/* Unit tests of the probe objects' shared base (lib/probe_base.h) and of
+/* Unit tests of the probe objects' shared base (lib/probe/probe_base.h) and of
  * what trace's and argdist's probes do before they touch the system: the
  * one "error in probe" prefix and the kernel-function plan's one
  * representation of the fentry choice. */

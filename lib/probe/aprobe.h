@@ -1,5 +1,5 @@
 /* One probe of argdist (-C or -H), on the same base as trace's probe
- * (lib/probe_base.h): parsed, resolved, planned (fentry or kprobe for a
+ * (lib/probe/probe_base.h): parsed, resolved, planned (fentry or kprobe for a
  * kernel function, for the probe and for the entry companion that
  * $entry()/$latency need), generated (codegen_argdist), attached, and its
  * maps opened and their keys decoded. */

@@ -1,6 +1,6 @@
 /* The running kernel's types from its BTF (/sys/kernel/btf/vmlinux), read
  * with libbpf: field offsets, function parameter counts, and C declarations
- * of exactly the kernel types a BPF program names (lib/ktypes.h puts them
+ * of exactly the kernel types a BPF program names (lib/system/ktypes.h puts them
  * where libbcc's compile finds them). The installed kernel headers may
  * describe another kernel version; BTF describes this one. */
 #ifndef CBCC_BTF_H

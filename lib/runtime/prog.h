@@ -1,5 +1,5 @@
 /* A compiled BPF program, whichever way it came: from clang this run
- * (lib/compiler.h) or from the program cache (lib/cache.h). Its maps exist;
+ * (lib/runtime/compiler.h) or from the program cache (lib/runtime/cache.h). Its maps exist;
  * its functions are loaded into the kernel by name. Instructions are kept
  * with each map reference replaced by the map's index in maps[], so the
  * same form is stored in the cache and patched with real fds at load. */

@@ -13,7 +13,7 @@ struct argdist_gen_probe {
 	const char *fn_name;  /* the probe function; tables are named after it */
 	char **usdt_argtypes; /* C type of each USDT argument */
 	int nusdt_args;
-	/* Kernel functions attached with fentry/fexit (lib/kfunc.h): the BPF
+	/* Kernel functions attached with fentry/fexit (lib/probe/kfunc.h): the BPF
 	 * function is then named prog (entry: enter_prog) instead of fn_name
 	 * (entry: fn_name_enter), and nargs is the function's argument count. */
 	const char *prog, *enter_prog;

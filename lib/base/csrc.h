@@ -8,8 +8,8 @@
  *   number          a C integer or floating literal, validated
  *
  * Expressions, types and signatures are token sequences checked by the
- * expression front end (lib/expr.h) with these. Comments in generated code
- * never carry outside text (lib/template.c refuses placeholders in them). */
+ * expression front end (lib/gen/expr.h) with these. Comments in generated code
+ * never carry outside text (lib/base/template.c refuses placeholders in them). */
 #ifndef CBCC_CSRC_H
 #define CBCC_CSRC_H
 

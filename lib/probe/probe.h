@@ -20,7 +20,7 @@ struct resolved_probe {
 
 /* Checks that the probe exists and records where it is. USDT probes are
  * registered with b under fn_name. An offset into a library function must
- * start one of its instructions (lib/insn.h) unless unsafe. */
+ * start one of its instructions (lib/system/insn.h) unless unsafe. */
 int probe_resolve(struct cbcc_bpf *b, const struct probe_loc *loc, pid_t pid, const char *fn_name,
 		  bool unsafe, struct resolved_probe *r, struct cbcc_err *err);
 /* Loads fn_name and attaches it (USDT probes are attached by rt_usdt_attach). */

@@ -1,5 +1,5 @@
 /* What the syscall-tracepoint "snoop" tools (execsnoop, opensnoop) share:
- * their whole life after the command line (snoop_main, on lib/lifecycle.h): the program built
+ * their whole life after the command line (snoop_main, on lib/engine/lifecycle.h): the program built
  * from a template, a list of tracepoints attached, the perf buffer with
  * lost-event accounting, the poll loop and a clean exit. */
 #ifndef CBCC_SNOOP_H

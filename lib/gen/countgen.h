@@ -13,7 +13,7 @@
 #include "wildcard.h"
 
 /* funccount's programs for the matches in a multi-probe link and for the
- * syscall tracepoints counted by number (lib/wcplan.h). */
+ * syscall tracepoints counted by number (lib/probe/wcplan.h). */
 #define COUNTGEN_MULTI_FN "cbcc_count_multi"
 #define COUNTGEN_SYS_ENTER_FN "cbcc_count_sys_enter"
 #define COUNTGEN_SYS_EXIT_FN "cbcc_count_sys_exit"

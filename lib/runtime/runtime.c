@@ -116,7 +116,7 @@ static void cache_save(struct cbcc_bpf *b, char *const *deps, int ndeps)
 			program_invocation_short_name, why);
 }
 
-/* -v: where the program's kernel types come from (lib/ktypes.h). */
+/* -v: where the program's kernel types come from (lib/system/ktypes.h). */
 static void say_types(void)
 {
 	enum ktypes_source source;

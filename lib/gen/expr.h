@@ -33,7 +33,7 @@ struct expr_src {
 enum expr_tok_kind {
 	TOK_IDENT,   /* [A-Za-z_][A-Za-z0-9_]* */
 	TOK_SPECIAL, /* $name */
-	TOK_NUMBER,  /* a whole C number (lib/csrc.h) */
+	TOK_NUMBER,  /* a whole C number (lib/base/csrc.h) */
 	TOK_CHAR,    /* 'c' or '\n' */
 	TOK_STRING,  /* "...": printable ASCII, \n \t \\ \" escapes */
 	TOK_PUNCT,   /* an allowed C operator or bracket */

@@ -29,7 +29,7 @@ struct gen_probe {
 	char *fn_name;	      /* owned: "probe_<name>_<n>" */
 	char **usdt_argtypes; /* owned: C type of each USDT argument */
 	int nusdt_args;
-	bool fentry; /* kernel function attached by fentry/fexit (lib/kfunc.h) */
+	bool fentry; /* kernel function attached by fentry/fexit (lib/probe/kfunc.h) */
 	int nargs;   /* the kernel function's parameter count, for fentry */
 	/* syscalls:sys_enter_X with %s: a string the BPF program cannot read
 	 * yet (its page not resident) is read again at sys_exit_X, by the

@@ -1,6 +1,6 @@
 /* The pattern engine of the counting tools (funccount, stackcount): their
  * shared options, the probes a pattern matches and how each attaches, the
- * filter config, and their whole run on lib/lifecycle.h (banner, summary
+ * filter config, and their whole run on lib/engine/lifecycle.h (banner, summary
  * intervals, "Detaching...", the Prometheus exporter). A tool adds what it
  * counts: its program, its tables and how it prints them. */
 #ifndef CBCC_PATTERN_H

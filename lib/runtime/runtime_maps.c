@@ -1,4 +1,4 @@
-/* libbcc's map element calls and its version, behind lib/runtime.h. */
+/* libbcc's map element calls and its version, behind lib/runtime/runtime.h. */
 #include "runtime.h"
 
 #include <bcc/bcc_version.h>

@@ -1,4 +1,4 @@
-/* USDT contexts of libbcc behind lib/runtime.h, with the one adapter that
+/* USDT contexts of libbcc behind lib/runtime/runtime.h, with the one adapter that
  * gives libbcc's cookie-less callbacks a cookie. */
 #include "runtime.h"
 

@@ -1,4 +1,4 @@
-/* What trace's and argdist's probes share (lib/tprobe.h, lib/aprobe.h):
+/* What trace's and argdist's probes share (lib/probe/tprobe.h, lib/probe/aprobe.h):
  * the system facts a probe is resolved against, how a kernel function is
  * attached (fentry/fexit or kprobe, decided once per program), attaching,
  * and the "error in probe" prefix of every error about one probe. */

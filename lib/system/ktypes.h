@@ -1,7 +1,7 @@
 /* Where a BPF program's kernel types come from. Where the running kernel
  * has BTF, from it: each compile gets a private kernel tree whose
  * include/linux/kconfig.h (the first file libbcc's clang reads) declares
- * exactly the kernel types the program names (lib/btf.h) and the few kernel
+ * exactly the kernel types the program names (lib/system/btf.h) and the few kernel
  * macros it uses (templates/kernel_macros.h); every other header of the tree
  * is empty, so no kernel headers are needed. Otherwise from the installed
  * kernel headers, as libbcc finds them. CBCC_KERNEL_TYPES chooses: "auto"
@@ -18,7 +18,7 @@
 enum ktypes_source { KTYPES_HEADERS, KTYPES_BTF };
 
 /* The templates the BTF kernel tree is made of: part of what a compiled
- * program depends on besides its source (lib/cache.c's key). */
+ * program depends on besides its source (lib/runtime/cache.c's key). */
 extern const char *const ktypes_templates[2];
 
 /* Decides from CBCC_KERNEL_TYPES and whether the kernel has BTF. */

@@ -136,7 +136,7 @@ static void add_headers(struct cache *c, struct strbuf *key, const char *release
 	sb_free(&v);
 }
 
-/* Where the program's kernel types come from (lib/ktypes.h): the kernel's
+/* Where the program's kernel types come from (lib/system/ktypes.h): the kernel's
  * BTF (build_id identifies it) through cbcc's kernel tree templates, or the
  * kernel header trees. */
 static void add_types(struct cache *c, struct strbuf *key, const char *release)

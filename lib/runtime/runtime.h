@@ -40,8 +40,8 @@ struct cbcc_bpf {
 typedef void (*rt_event_cb)(void *cookie, void *data, int size);
 typedef void (*rt_lost_cb)(void *cookie, uint64_t lost);
 
-/* Compiles C source with libbcc's clang frontend (lib/compiler.h), or takes
- * the result from the program cache (lib/cache.h) unless b->no_cache.
+/* Compiles C source with libbcc's clang frontend (lib/runtime/compiler.h), or takes
+ * the result from the program cache (lib/runtime/cache.h) unless b->no_cache.
  * Diagnostics go to stderr only when verbose; otherwise the first error
  * becomes err. With verbose, says whether the cache was hit and why not.
  * A program from the cache that then fails to load (or lacks a function or
@@ -130,7 +130,7 @@ bool rt_has_kprobe_multi(char *why, size_t size);
  * with errno. Prints nothing. */
 int rt_test_prog(int prog_type, int attach_type, uint32_t attach_btf_id);
 
-/* The end of a run that loses no event (lib/drain.h uses these). */
+/* The end of a run that loses no event (lib/runtime/drain.h uses these). */
 /* Detaches every probe, so nothing new reaches the perf buffers; the
  * buffers and tables stay readable. */
 void rt_detach_all(struct cbcc_bpf *b);

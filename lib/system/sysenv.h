@@ -32,7 +32,7 @@ int sysenv_no_kprobes(struct cbcc_err *err, const char *what);
 bool sysenv_tracepoint_exists(const char *category, const char *event);
 /* Everything a tracing tool checks before it starts: root, descriptors
  * (sysenv_raise_fd_limit), tracefs, where kernel types come from
- * (lib/ktypes.h) and, when that is the kernel headers, the headers (a version
+ * (lib/system/ktypes.h) and, when that is the kernel headers, the headers (a version
  * mismatch fills warning, else it is left empty) and, when pid is not 0, that
  * the process exists. */
 int sysenv_check_tracing(long pid, char *warning, size_t size, struct cbcc_err *err);
