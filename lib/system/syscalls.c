@@ -58,6 +58,42 @@ int sys_table_read(struct sys_table *t, const char *path, char *why, size_t size
 	return 0;
 }
 
+/* x86-64 system calls added after the oldest kernel trees cbcc is used
+ * with (Debian's 6.1), from the kernel's syscall_64.tbl: a tree older than
+ * the running kernel lacks them, and their tracepoints would each need one
+ * of their own. A number never changes meaning, so these are certain. */
+static const struct {
+	int nr;
+	const char *name;
+} later_x86_64[] = {
+	{335, "uretprobe"},	    {336, "uprobe"},
+	{451, "cachestat"},	    {452, "fchmodat2"},
+	{453, "map_shadow_stack"},  {454, "futex_wake"},
+	{455, "futex_wait"},	    {456, "futex_requeue"},
+	{457, "statmount"},	    {458, "listmount"},
+	{459, "lsm_get_self_attr"}, {460, "lsm_set_self_attr"},
+	{461, "lsm_list_modules"},  {462, "mseal"},
+	{463, "setxattrat"},	    {464, "getxattrat"},
+	{465, "listxattrat"},	    {466, "removexattrat"},
+	{467, "open_tree_attr"},    {468, "file_getattr"},
+	{469, "file_setattr"},	    {470, "listns"},
+};
+
+int sys_table_add_later(struct sys_table *t)
+{
+	int added = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(later_x86_64); i++) {
+		int nr = later_x86_64[i].nr;
+
+		if (nr < t->n && !t->name[nr]) {
+			t->name[nr] = xstrdup(later_x86_64[i].name);
+			added++;
+		}
+	}
+	return added;
+}
+
 int sys_table_load(struct sys_table *t, char *why, size_t size)
 {
 #if defined(__x86_64__)
@@ -70,6 +106,12 @@ int sys_table_load(struct sys_table *t, char *why, size_t size)
 			 u.release);
 	rc = sys_table_read(t, path, why, size);
 	free(path);
+	if (rc == 0 && sys_table_add_later(t) > 0) {
+		char *source = xasprintf("%s and cbcc's list of later system calls", t->source);
+
+		free(t->source);
+		t->source = source;
+	}
 	return rc;
 #else
 	memset(t, 0, sizeof(*t));

@@ -7,8 +7,9 @@
  * share an entry point), and not at all for a 32-bit system call. The
  * table comes from the kernel build tree (syscalls_64.h, generated from
  * syscall_64.tbl): syscall numbers never change meaning, so a tree of an
- * older kernel is right for every syscall it has; a tracepoint whose name
- * it lacks (a newer syscall) gets no number. */
+ * older kernel is right for every syscall it has; the x86-64 syscalls added
+ * since Linux 6.1 come from cbcc's own list (sys_table_add_later). A
+ * tracepoint whose name neither has gets no number. */
 #ifndef CBCC_SYSCALLS_H
 #define CBCC_SYSCALLS_H
 
@@ -30,6 +31,9 @@ struct sys_table {
 int sys_table_load(struct sys_table *t, char *why, size_t size);
 /* Reads a table in syscalls_64.h's format from path. */
 int sys_table_read(struct sys_table *t, const char *path, char *why, size_t size);
+/* Adds the x86-64 system calls newer than Linux 6.1 (uprobe, mseal, ...)
+ * at the numbers t leaves empty; returns how many. sys_table_load does it. */
+int sys_table_add_later(struct sys_table *t);
 void sys_table_free(struct sys_table *t);
 /* The number syscalls:sys_{enter,exit}_NAME fires for, or -1 when the table
  * does not establish it. */
