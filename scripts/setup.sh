@@ -9,7 +9,7 @@ export DEBIAN_FRONTEND=noninteractive
 PKGS=(build-essential cmake pkg-config clang clang-format llvm libclang-rt-dev
       libbpfcc-dev libbpf-dev libelf-dev libcapstone-dev zlib1g-dev linux-headers-amd64
       bpfcc-tools libbpf-tools bpftrace bpftool systemtap-sdt-dev python3 procps util-linux
-      qemu-system-x86 linux-image-amd64 busybox-static
+      qemu-system-x86 linux-image-amd64 busybox-static kmod
       libmicrohttpd-dev prometheus curl)
 missing=()
 for p in "${PKGS[@]}"; do
@@ -23,6 +23,28 @@ if [ ${#missing[@]} -gt 0 ]; then
 	if [[ " ${missing[*]} " == *" prometheus "* ]] && [ -d /run/systemd/system ]; then
 		systemctl disable --now prometheus.service || true
 	fi
+fi
+
+# A second kernel for the VM (tests/vm/run-in-vm, bench/vm-funccount-bench):
+# Debian 12's 6.12, which has kprobe_multi links (CONFIG_FPROBE) where the
+# 6.1 kernel has not. Unpacked under /var/cache/cbcc, never installed on
+# the host (no /boot, bootloader or initramfs changes).
+vmk=/var/cache/cbcc/vm-kernel-6.12
+if [ ! -f "$vmk/.ready" ]; then
+	pkg=$(apt-cache depends linux-image-6.12-amd64 2>/dev/null | awk '/Depends: linux-image-6\.12\./ { print $2; exit }')
+	if [ -z "$pkg" ]; then
+		apt-get update -q
+		pkg=$(apt-cache depends linux-image-6.12-amd64 | awk '/Depends: linux-image-6\.12\./ { print $2; exit }')
+	fi
+	[ -n "$pkg" ] || { echo "setup.sh: no linux-image-6.12 package in the apt sources" >&2; exit 1; }
+	dl=$(mktemp -d)
+	(cd "$dl" && chown _apt "$dl" 2>/dev/null; apt-get download -q "$pkg")
+	rm -rf "$vmk"
+	mkdir -p "$vmk"
+	dpkg -x "$dl"/linux-image-*.deb "$vmk"
+	rm -rf "$dl"
+	depmod -b "$vmk" "${pkg#linux-image-}"
+	touch "$vmk/.ready"
 fi
 
 # libbcc finds kernel headers through /lib/modules/$(uname -r)/{build,source}.
