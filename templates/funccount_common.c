@@ -1,5 +1,6 @@
 /* funccount: one counter per probe, indexed by the probe's slot. */
-BPF_ARRAY(cbcc_counts, u64, {{NSLOTS}});
+#include "funccount.h"
+BPF_ARRAY(cbcc_counts, struct cbcc_probe_count, {{NSLOTS}});
 
 static __always_inline void cbcc_count(u32 slot)
 {
@@ -7,8 +8,8 @@ static __always_inline void cbcc_count(u32 slot)
 
 	if (cbcc_skip(__pid_tgid >> 32, (u32)__pid_tgid))
 		return;
-{{CPU_FILTER}}	u64 *count = cbcc_counts.lookup(&slot);
+{{CPU_FILTER}}	struct cbcc_probe_count *count = cbcc_counts.lookup(&slot);
 
 	if (count)
-		__sync_fetch_and_add(count, 1);
+		__sync_fetch_and_add(&count->calls, 1);
 }

@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "countgen.h"
+#include "funccount.h"
 #include "json.h"
 #include "output.h"
 #include "pattern.h"
@@ -241,6 +242,7 @@ int main(int argc, char **argv)
 	const struct pattern_tool tool = {
 		.name = "funccount",
 		.fn_prefix = "cbcc_count_",
+		.counts_table = FUNCCOUNT_COUNTS_TABLE,
 		.o = &env,
 		.by_syscall_nr = true,
 		.multi = COUNTGEN_MULTI_FN,

@@ -16,6 +16,7 @@
 #include "output.h"
 #include "pattern.h"
 #include "signals.h"
+#include "stackcount.h"
 #include "stacks.h"
 #include "strbuf.h"
 
@@ -330,6 +331,7 @@ int main(int argc, char **argv)
 	struct pattern_tool tool = {
 		.name = "stackcount",
 		.fn_prefix = "cbcc_stack_",
+		.counts_table = STACKCOUNT_COUNTS_TABLE,
 		.o = &env,
 		.one_prog = true,
 		.on_event = on_seen,

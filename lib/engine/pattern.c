@@ -102,7 +102,7 @@ static int configure(void *cookie, struct cbcc_bpf *b, struct cbcc_err *err)
 	struct engine *e = cookie;
 	struct cbcc_filters f = {.self_tgid = getpid(), .tgid = e->t->o->pid, .uid = -1};
 
-	if (filters_configure(b, &f, err) || map_open(b, "cbcc_counts", &e->p->counts, err))
+	if (filters_configure(b, &f, err) || map_open(b, e->t->counts_table, &e->p->counts, err))
 		return -1;
 	return e->t->configure ? e->t->configure(e->t->cookie, e->p, b, err) : 0;
 }

@@ -43,15 +43,16 @@ struct pattern {
 	char **fn_names;	/* per match: its BPF function (USDT, fentry, single) */
 	char *first_fn;		/* fn_names[0] before planning: the program shared by all */
 	struct wc_plan plan;	/* how each match attaches */
-	struct cbcc_map counts; /* table cbcc_counts */
+	struct cbcc_map counts; /* table counts_table */
 	int attached;
 	struct prom_exporter *prom; /* --prometheus */
 };
 
 /* A counting tool: its settings and the hooks of what it counts. */
 struct pattern_tool {
-	const char *name;      /* "funccount" */
-	const char *fn_prefix; /* of the per-match BPF functions: "cbcc_count_" */
+	const char *name;	  /* "funccount" */
+	const char *fn_prefix;	  /* of the per-match BPF functions: "cbcc_count_" */
+	const char *counts_table; /* the counts table (the tool's contract) */
 	struct pattern_opts *o;
 	bool by_syscall_nr; /* raw_syscalls programs (wc_plan_opts) */
 	bool one_prog;	    /* every match but fentry ones runs first_fn */

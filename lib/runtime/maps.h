@@ -58,7 +58,8 @@ struct name_count {
 	uint64_t count;
 };
 struct wc_list;
-/* The totals of funccount's counters (an array with a u64 per probe):
+/* The totals of funccount's counters (templates/funccount.h: an array of
+ * struct cbcc_probe_count, one u64, per probe slot):
  * out[i] = (probes->m[i].name, its count) for every probe. */
 void map_read_probe_counts(const struct cbcc_map *m, const struct wc_list *probes,
 			   struct name_count *out);
