@@ -880,11 +880,10 @@ static void detach(struct rt_attach *a)
  * minute. Threads let the grace periods overlap; the kernel serialises the
  * rest of a tracepoint's teardown under its event_mutex. Only tracepoints
  * are closed this way: kprobe and uprobe perf events are torn down without
- * that lock, and closing kprobes from many threads at once crashed Debian's
- * 6.1 kernel (a call through a NULL ftrace handler in a probed function);
- * uprobes gain nothing anyway (unregistered one at a time, ~70 ms each
- * here; a uprobe_multi link is the cure). The tracefs entries libbcc may
- * have made are removed afterwards (detach). */
+ * that lock and unregistered one at a time anyway (~70 ms each for a uprobe
+ * here; multi links are the cure), so threads would only add concurrency
+ * to the kernel's code patching. The tracefs entries libbcc may have made
+ * are removed afterwards (detach). */
 #define CLOSE_THREADS 32
 
 struct close_share {
