@@ -1,51 +1,17 @@
 /* argdist: trace a function and display a distribution of its parameter
  * values as a histogram or frequency count. Command line and output as
  * BCC's argdist. */
-#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <time.h>
-#include <unistd.h>
 
-#include "aprobe.h"
+#include "argdist_engine.h"
+#include "argcodegen.h"
 #include "cli.h"
-#include "filters.h"
-#include "hist.h"
-#include "json.h"
-#include "maps.h"
-#include "output.h"
-#include "prom.h"
 #include "signals.h"
-#include "strbuf.h"
-#include "sysenv.h"
+#include "util.h"
 
-static struct env {
-	long pid, tid;
-	int string_size;
-	long interval, duration, count, top;
-	bool verbose, cumulative, ebpf;
-	char **includes;
-	int nincludes;
-	char **count_specs, **hist_specs;
-	int ncount, nhist;
-	struct cli_common common; /* --no-cache, --json, --kprobe/--fentry, --prometheus */
-} env = {.string_size = 80, .interval = 1, .top = -1};
-
-struct argdist {
-	struct aprobe *probes;
-	int nprobes;
-	struct cbcc_bpf bpf;
-	struct probe_env penv;
-	struct cbcc_map dropped;
-	struct strbuf out;
-	struct json json;	    /* --json: the interval's line */
-	struct prom_exporter *prom; /* --prometheus */
-	uint64_t *drops_shown;	    /* with it: the drop totals at the last interval */
-};
+static struct argdist_opts env = {.string_size = 80, .interval = 1, .top = -1};
 
 static volatile sig_atomic_t stop;
 
@@ -280,284 +246,16 @@ static void parse_args(int argc, char **argv)
 	cli_common_done(&env.common);
 }
 
-__attribute__((format(printf, 2, 3))) static void die(struct argdist *a, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", cli_tool_name());
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	fflush(stdout);
-	if (a)
-		rt_close(&a->bpf);
-	exit(1);
-}
-
-static void build_probe(struct argdist *a, struct aprobe *p, const char *text,
-			enum argdist_kind kind, int n)
-{
-	struct cbcc_err err;
-
-	if (aprobe_build(p, text, kind, n, &a->penv, env.string_size, &err))
-		die(a, "%s", err.msg);
-	a->nprobes++;
-}
-
-/* BCC's order: every -C probe, then every -H probe. */
-static void build_probes(struct argdist *a)
-{
-	a->probes = xcalloc(env.ncount + env.nhist, sizeof(struct aprobe));
-	for (int i = 0; i < env.ncount; i++)
-		build_probe(a, &a->probes[i], env.count_specs[i], ARGDIST_COUNT, i + 1);
-	for (int i = 0; i < env.nhist; i++)
-		build_probe(a, &a->probes[env.ncount + i], env.hist_specs[i], ARGDIST_HIST,
-			    env.ncount + i + 1);
-}
-
-static char *generate(struct argdist *a)
-{
-	struct gen_opts o = {
-		.includes = env.includes,
-		.nincludes = env.nincludes,
-		.string_size = env.string_size,
-	};
-	struct cbcc_err err;
-	char *src = aprobes_generate(a->probes, a->nprobes, &o, &a->bpf, &err);
-
-	if (!src)
-		die(a, "%s", err.msg);
-	return src;
-}
-
-static void attach_all(struct argdist *a)
-{
-	struct cbcc_err err;
-	int n = 0;
-
-	for (int i = 0; i < a->nprobes; i++)
-		n += aprobe_nprogs(&a->probes[i]);
-	if (rt_check_fds(n, n, false, &err))
-		die(a, "%s", err.msg);
-	for (int i = 0; i < a->nprobes && !stop; i++)
-		if (aprobe_attach(&a->probes[i], &a->penv, &err))
-			die(a, "%s", err.msg);
-	if (!stop && rt_usdt_attach(&a->bpf, &err))
-		die(a, "%s", err.msg);
-}
-
-static void open_maps(struct argdist *a)
-{
-	struct cbcc_err err;
-	struct cbcc_filters f = {.self_tgid = getpid(), .tgid = env.pid, .tid = env.tid, .uid = -1};
-
-	if (filters_configure(&a->bpf, &f, &err) ||
-	    map_open(&a->bpf, "cbcc_dropped", &a->dropped, &err))
-		die(a, "%s", err.msg);
-	for (int i = 0; i < a->nprobes; i++) {
-		if (aprobe_open_maps(&a->probes[i], &a->bpf, a->prom != NULL, &err))
-			die(a, "%s", err.msg);
-	}
-	if (a->prom)
-		a->drops_shown = xcalloc((size_t)a->nprobes, sizeof(uint64_t));
-}
-
-/* A full -C map cannot take new values: say how many were not counted. */
-static void report_drops(struct argdist *a, const uint64_t *drops)
-{
-	for (int i = 0; i < a->nprobes; i++)
-		if (drops[i])
-			fprintf(stderr,
-				"%s: warning: probe '%s': %llu values not counted, its map is "
-				"full (%zu entries)\n",
-				cli_tool_name(), a->probes[i].spec.raw,
-				(unsigned long long)drops[i], a->probes[i].map.max_entries);
-}
-
-static void display_probe(struct argdist *a, struct aprobe *p)
-{
-	struct aprobe_show show = {
-		.cumulative = env.cumulative,
-		.top = env.top,
-		.json = env.common.json ? &a->json : NULL,
-		.out = &a->out,
-	};
-
-	aprobe_display(p, &show);
-}
-
-static void print_json(struct argdist *a, const uint64_t *drops)
-{
-	struct json *j = &a->json;
-
-	output_json_begin(j);
-	json_array(j, "probes");
-	for (int i = 0; i < a->nprobes; i++) {
-		struct aprobe *p = &a->probes[i];
-
-		json_object(j, NULL);
-		json_str(j, "spec", p->spec.raw);
-		if (p->spec.label)
-			json_str(j, "label", p->spec.label);
-		json_str(j, "kind", p->spec.kind == ARGDIST_HIST ? "histogram" : "counts");
-		display_probe(a, p);
-		json_u64(j, "dropped", drops[i]);
-		json_close(j);
-	}
-	json_end(j);
-	json_print(j);
-}
-
-static void print_interval(struct argdist *a)
-{
-	uint64_t *drops = xcalloc(a->nprobes, sizeof(uint64_t));
-	char hms[16];
-
-	map_array_read_since_u64(&a->dropped, drops, a->nprobes, a->drops_shown);
-	if (env.common.json) {
-		print_json(a, drops);
-	} else {
-		output_hms(hms);
-		sb_reset(&a->out);
-		sb_printf(&a->out, "[%s]\n", hms);
-		for (int i = 0; i < a->nprobes; i++)
-			display_probe(a, &a->probes[i]);
-		fputs(sb_str(&a->out), stdout);
-	}
-	report_drops(a, drops);
-	free(drops);
-}
-
-/* Sleeps one interval, answering scrapes; false when a signal cut it short. */
-static bool sleep_interval(struct argdist *a)
-{
-	uint64_t now, end = output_monotonic_ns() + (uint64_t)env.interval * 1000000000ull;
-
-	while (!stop && (now = output_monotonic_ns()) < end) {
-		output_wait_fd((int)((end - now) / 1000000) + 1, false, prom_fd(a->prom));
-		prom_serve(a->prom);
-	}
-	return !stop;
-}
-
-static void run_loop(struct argdist *a)
-{
-	long printed = 0, seconds = 0;
-
-	for (;;) {
-		bool whole = sleep_interval(a);
-
-		if (!env.common.quiet)
-			print_interval(a); /* after a signal too: the last, partial interval */
-		if (!output_flush() || !whole)
-			break;
-		printed++;
-		seconds += env.interval;
-		if ((env.count && printed >= env.count) ||
-		    (env.duration && seconds >= env.duration))
-			break;
-	}
-}
-
-static void check_system(void)
-{
-	struct cbcc_err err;
-	char warning[512];
-
-	if (sysenv_check_tracing(env.pid, warning, sizeof(warning), &err))
-		die(NULL, "%s", err.msg);
-	if (*warning)
-		fprintf(stderr, "%s: warning: %s\n", cli_tool_name(), warning);
-	if (env.tid && kill((pid_t)env.tid, 0) < 0 && errno == ESRCH)
-		die(NULL, "thread %ld does not exist", env.tid);
-}
-
-static void collect(void *ctx, struct prom_stats *stats)
-{
-	struct argdist *a = ctx;
-	uint64_t *drops = xcalloc((size_t)a->nprobes, sizeof(uint64_t));
-
-	map_array_read_u64(&a->dropped, drops, a->nprobes);
-	for (int i = 0; i < a->nprobes; i++) {
-		struct aprobe *p = &a->probes[i];
-
-		aprobe_collect(p);
-		stats->lost_events += drops[i];
-	}
-	free(drops);
-	stats->probes_attached = (uint64_t)a->nprobes;
-}
-
-static void start_exporter(struct argdist *a)
-{
-	struct cbcc_err err;
-
-	for (int i = 0; i < a->nprobes; i++)
-		if (aprobe_declare_metric(&a->probes[i], prom_registry(a->prom), i + 1, &err))
-			die(a, "%s", err.msg);
-	if (prom_start(a->prom, collect, a, &err))
-		die(a, "%s", err.msg);
-}
-
-static void free_argdist(struct argdist *a)
-{
-	prom_close(a->prom);
-	rt_close(&a->bpf);
-	for (int i = 0; i < a->nprobes; i++) {
-		aprobe_free(&a->probes[i]);
-	}
-	free(a->probes);
-	free(a->drops_shown);
-	sb_free(&a->out);
-	json_free(&a->json);
-	probe_env_free(&a->penv);
-	free(env.includes);
-	free(env.count_specs);
-	free(env.hist_specs);
-}
-
 int main(int argc, char **argv)
 {
-	static struct argdist a;
-	struct cbcc_err err;
-	char *src;
+	int rc;
 
 	cli_init("argdist", usage_text, help_text);
 	parse_args(argc, argv);
 	signals_install(&stop);
-	if (env.common.prometheus && !env.ebpf &&
-	    prom_open(env.common.prometheus, cli_tool_name(), &a.prom, &err)) /* before attaching */
-		die(NULL, "%s", err.msg);
-	if (!env.ebpf)
-		check_system();
-	probe_env_init(&a.penv, &a.bpf, (pid_t)env.pid, env.common.unsafe, env.ebpf,
-		       env.common.kfunc, env.verbose);
-	build_probes(&a);
-	src = generate(&a);
-	if (env.ebpf)
-		fputs(src, stdout);
-	else if (env.verbose)
-		fputs(src, env.common.json ? stderr : stdout); /* --json: stdout holds JSON only */
-	fflush(stdout);
-	if (env.ebpf) {
-		free(src);
-		free_argdist(&a);
-		return 0;
-	}
-	a.bpf.no_cache = env.common.no_cache;
-	if (rt_compile(&a.bpf, src, env.verbose, &err)) {
-		free(src);
-		die(&a, "%s", err.msg);
-	}
-	free(src);
-	open_maps(&a);
-	attach_all(&a);
-	if (a.prom && !stop)
-		start_exporter(&a);
-	if (!stop)
-		run_loop(&a);
-	output_flush();
-	free_argdist(&a);
-	return 0;
+	rc = argdist_main(&env, &stop);
+	free(env.includes);
+	free(env.count_specs);
+	free(env.hist_specs);
+	return rc;
 }

@@ -202,7 +202,7 @@ int lc_main(const struct lc_tool *t, volatile sig_atomic_t *stop)
 			return fail(&r);
 		if (!*stop && output_flush() && loop(&r))
 			return fail(&r);
-		if (*stop && t->drain) /* a signal: print what is buffered */
+		if (*stop && t->drain && !r.finished) /* a signal: print what is buffered */
 			drain_finish(&r.drain, t->name);
 	}
 	end(&r);

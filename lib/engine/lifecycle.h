@@ -33,7 +33,8 @@ struct lc_tool {
 	int perf_pages;
 	rt_event_cb on_event;
 	rt_lost_cb on_lost; /* NULL: "Possibly lost N samples" and a total at exit */
-	bool drain;	    /* after Ctrl-C print everything still buffered (drain.h) */
+	bool drain;	    /* after Ctrl-C print everything still buffered (drain.h),
+			       unless the done hook ended the run */
 
 	/* after the checks: find the probes, plan them */
 	int (*build)(void *cookie, struct cbcc_bpf *b, struct cbcc_err *err);
