@@ -67,12 +67,10 @@ fi
 # compiler's clones such as vfs_kern_mount.part.0 (matched as BCC matches
 # them), whose names are no C identifiers (a fentry program is named after
 # its function): kprobes; --fentry refuses them, so it gets a pattern
-# without them. --kprobe gets a dozen functions, not all ~73: kprobes on
-# every traceable vfs_* function now and then crash this 6.1 kernel under
-# emulation (tests/vm_kernel.sh).
+# without them.
 if has_tool funccount; then
 	for m in kprobe fentry default; do
-		args=("--$m" 'vfs_[rw]*')
+		args=("--$m" 'vfs_*')
 		[ "$m" = fentry ] && args=(--fentry -r 'vfs_[a-z_]+$')
 		[ "$m" = default ] && args=(-D 'vfs_*')
 		READY_RE='^Tracing' with_waiting_target "funccount-$m" writes -- "$CBCC_BIN/funccount" -p @PID@ "${args[@]}"
