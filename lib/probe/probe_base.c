@@ -12,6 +12,7 @@ void probe_env_init(struct probe_env *e, struct cbcc_bpf *bpf, pid_t pid, bool u
 {
 	*e = (struct probe_env){
 		.bpf = bpf,
+		.facts = sys_facts_live(),
 		.pid = pid,
 		.unsafe = unsafe,
 		.portable = ebpf && method == KFUNC_AUTO,
