@@ -1,6 +1,7 @@
 #include "facts.h"
 
 #include "insn.h"
+#include "kfunc.h"
 #include "sysenv.h"
 
 static int live_tp_fields(void *ctx, const char *category, const char *event,
@@ -60,6 +61,7 @@ const struct sys_facts *sys_facts_live(void)
 		.uprobe_offset = live_uprobe_offset,
 		.check_insn = live_check_insn,
 		.usdt_add = live_usdt_add,
+		.fentry_attaches = kfunc_fentry_attaches,
 	};
 
 	return &live;

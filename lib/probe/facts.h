@@ -1,9 +1,9 @@
 /* What resolving and planning a probe learn from the running system, behind
  * one interface, so that generation is a pure function of a spec and these
  * facts: the tools pass sys_facts_live() (tracefs, /proc/kallsyms, the
- * binaries and their USDT notes, through lib/system and lib/runtime); the
- * unit tests pass fixed facts and need no root, BPF or tracefs. Every hook
- * gets ctx first. */
+ * binaries and their USDT notes, kernel BTF and test fentry programs,
+ * through lib/system and lib/runtime); the unit tests pass fixed facts and
+ * need no root, BPF or tracefs. Every hook gets ctx first. */
 #ifndef CBCC_FACTS_H
 #define CBCC_FACTS_H
 
@@ -12,8 +12,12 @@
 #include <sys/types.h>
 
 #include "runtime.h"
+#include "spec.h"
 #include "sysenv.h"
 #include "util.h"
+
+struct kfunc_plan;
+struct kfunc_choice;
 
 struct sys_facts {
 	void *ctx;
@@ -39,6 +43,12 @@ struct sys_facts {
 	int (*usdt_add)(void *ctx, struct cbcc_bpf *b, const char *path, pid_t pid,
 			const char *provider, const char *probe, const char *fn_name,
 			char ***argtypes, int *nargs, struct cbcc_err *err);
+	/* Whether a fentry (fexit for a return probe) program attaches to
+	 * kernel function loc: its parameter count (BTF) into c->nargs, else
+	 * c->why says why not. pl keeps what is found out once per program
+	 * (lib/probe/kfunc.h). */
+	bool (*fentry_attaches)(void *ctx, struct kfunc_plan *pl, const struct probe_loc *loc,
+				struct kfunc_choice *c);
 };
 
 /* The running system's facts. */

@@ -32,6 +32,7 @@ int probe_kfunc_plan(struct probe_env *e, const struct probe_loc *loc, const cha
 
 	if (e->portable || !probe_loc_is_kernel_function(loc))
 		return 0;
+	e->plan.facts = e->facts;
 	if (kfunc_plan_probe(&e->plan, loc, what, &c, &k->prog, err))
 		return -1;
 	k->nargs = c.nargs;
