@@ -1,5 +1,6 @@
 # Every golden program (tests/golden/*.bpf.c, which test_golden proves the
-# generators write from fixed facts and trace_golden from the live system)
+# generators write from fixed facts and trace_golden from the live system,
+# and tests/golden/fixed/*.bpf.c, from fixed facts only)
 # parsed by clang -fsyntax-only as libbcc parses it: its exported headers
 # (bpf.h, bpf_workaround.h, helpers.h, taken from the installed libbcc, which
 # embeds them), the kernel headers it finds under /lib/modules/$(uname
@@ -71,7 +72,7 @@ parse() {
 }
 
 n=0
-for golden in "$GOLDEN"/*.bpf.c; do
+for golden in "$GOLDEN"/*.bpf.c "$GOLDEN"/fixed/*.bpf.c; do
 	name=$(basename "$golden")
 	cp "$golden" "$WORK/$name" || fail "cannot copy $golden"
 	parse "$WORK/$name" 2>"$WORK/$name.err" ||

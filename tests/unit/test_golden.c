@@ -5,9 +5,13 @@
  * program compared with tests/golden/NAME.bpf.c, the file the live test
  * checks too: a change in generation fails both.
  *
+ * tests/golden/fixed/ holds the cases only fixed facts can give, e.g.
+ * fentry on a kernel that allows it (trace_golden runs the others).
+ *
  * The facts: tracepoint formats from tests/golden/CATEGORY.EVENT.format
  * (copies of the kernel's format files; a tracepoint exists when its file
- * does), the kernel functions in kernel_functions[], every library at a
+ * does), the kernel functions in kernel_functions[] with their parameter
+ * counts (as BTF gives them) and fentry allowed for them, every library at a
  * made-up path with each function at FIXED_OFFSET. */
 #include <glob.h>
 #include <stdlib.h>
@@ -25,7 +29,10 @@
 
 #define FIXED_OFFSET 0x1000
 
-static const char *const kernel_functions[] = {"do_sys_openat2", "vfs_read"};
+static const struct {
+	const char *name;
+	int nargs;
+} kernel_functions[] = {{"do_sys_openat2", 3}, {"vfs_read", 4}};
 
 static char *format_path(const char *category, const char *event)
 {
@@ -61,8 +68,22 @@ static bool fixed_kernel_function_exists(void *ctx, const char *name)
 {
 	(void)ctx;
 	for (size_t i = 0; i < ARRAY_SIZE(kernel_functions); i++)
-		if (!strcmp(kernel_functions[i], name))
+		if (!strcmp(kernel_functions[i].name, name))
 			return true;
+	return false;
+}
+
+static bool fixed_fentry_attaches(void *ctx, struct kfunc_plan *pl, const struct probe_loc *loc,
+				  struct kfunc_choice *c)
+{
+	(void)ctx, (void)pl;
+	for (size_t i = 0; i < ARRAY_SIZE(kernel_functions); i++)
+		if (!strcmp(kernel_functions[i].name, loc->function)) {
+			c->nargs = kernel_functions[i].nargs;
+			snprintf(c->why, sizeof(c->why), "fixed facts");
+			return true;
+		}
+	snprintf(c->why, sizeof(c->why), "not in the fixed facts");
 	return false;
 }
 
@@ -103,12 +124,14 @@ static const struct sys_facts fixed = {
 	.uprobe_offset = fixed_uprobe_offset,
 	.check_insn = fixed_check_insn,
 	.usdt_add = fixed_usdt_add,
+	.fentry_attaches = fixed_fentry_attaches,
 };
 
 /* One golden case's command line: the options the golden cases use. */
 struct golden_args {
 	char *tool;
 	struct gen_opts o;
+	enum kfunc_method method; /* --kprobe, --fentry */
 	char *includes[8];
 	char *probes[8]; /* trace's probes, or argdist's -C then -H */
 	enum argdist_kind kinds[8];
@@ -157,6 +180,8 @@ static bool parse_args(struct golden_args *a, char **lines, int n, const char *n
 			a->o.kstack = true;
 		else if (trace && !strcmp(opt, "-U"))
 			a->o.ustack = true;
+		else if (!strcmp(opt, "--fentry") || !strcmp(opt, "--kprobe"))
+			a->method = opt[2] == 'f' ? KFUNC_FENTRY : KFUNC_KPROBE;
 		else if (!trace && !strcmp(opt, "-z"))
 			a->o.string_size = atoi(value(lines, n, &i, name) ?: "0");
 		else if (!trace && !strcmp(opt, "-C")) {
@@ -212,14 +237,15 @@ static char *generate_argdist(const struct golden_args *a, struct probe_env *e,
 	return src;
 }
 
-/* --ebpf's program for a (the kernel is not asked how to attach). */
+/* --ebpf's program for a (without --fentry or --kprobe, the kernel is not
+ * asked how to attach). */
 static char *generate(const struct golden_args *a, struct cbcc_err *err)
 {
 	struct cbcc_bpf bpf = {0};
 	struct probe_env e;
 	char *src;
 
-	probe_env_init(&e, &bpf, 0, false, true, KFUNC_AUTO, false);
+	probe_env_init(&e, &bpf, 0, false, true, a->method, false);
 	e.facts = &fixed;
 	src = strcmp(a->tool, "trace") ? generate_argdist(a, &e, err) : generate_trace(a, &e, err);
 	probe_env_free(&e);
@@ -236,11 +262,12 @@ static int first_diff_line(const char *got, const char *want)
 	return line;
 }
 
-static void check_case(const char *name)
+/* The case of dir/NAME.args and dir/NAME.bpf.c. */
+static void check_case(const char *dir, const char *name)
 {
-	char *path = xasprintf("%s/%s.args", CBCC_GOLDEN_DIR, name);
+	char *path = xasprintf("%s/%s.args", dir, name);
 	char *args = read_file(path);
-	char *want_path = xasprintf("%s/%s.bpf.c", CBCC_GOLDEN_DIR, name);
+	char *want_path = xasprintf("%s/%s.bpf.c", dir, name);
 	char *want = read_file(want_path);
 	char *lines[64], *save = NULL, *src = NULL;
 	struct golden_args a;
@@ -264,22 +291,27 @@ static void check_case(const char *name)
 	free(path);
 }
 
-/* Every tests/golden/NAME.args, as tests/trace_golden.sh runs them. */
-int main(void)
+/* Every NAME.args in dir. */
+static void check_dir(const char *dir)
 {
-	char *pattern = xasprintf("%s/*.args", CBCC_GOLDEN_DIR);
+	char *pattern = xasprintf("%s/*.args", dir);
 	glob_t g;
 
-	CHECKF(glob(pattern, 0, NULL, &g) == 0 && g.gl_pathc > 0, "no golden cases in %s",
-	       CBCC_GOLDEN_DIR);
+	CHECKF(glob(pattern, 0, NULL, &g) == 0 && g.gl_pathc > 0, "no golden cases in %s", dir);
 	for (size_t i = 0; i < g.gl_pathc; i++) {
 		char *name = xstrdup(strrchr(g.gl_pathv[i], '/') + 1);
 
 		name[strlen(name) - strlen(".args")] = '\0';
-		check_case(name);
+		check_case(dir, name);
 		free(name);
 	}
 	globfree(&g);
 	free(pattern);
+}
+
+int main(void)
+{
+	check_dir(CBCC_GOLDEN_DIR);
+	check_dir(CBCC_GOLDEN_DIR "/fixed");
 	return check_finish("golden");
 }
