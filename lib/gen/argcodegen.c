@@ -129,7 +129,8 @@ static void render_probe(struct strbuf *out, const struct argdist_gen_probe *p, 
 	const char *sig = s->loc.type == PROBE_ENTRY ? s->signature : NULL;
 	char *params = p->prog ? kfunc_params() : codegen_params(&s->loc, sig);
 	char *prologue = p->prog ? kfunc_prologue(&s->loc, p->nargs, sig)
-				 : codegen_tp_prologue(&s->loc, s->filter, s->exprs, s->nexprs);
+				 : codegen_tp_prologue(&s->loc, p->tp_fields, p->ntp_fields,
+						       s->filter, s->exprs, s->nexprs);
 	char max[32];
 
 	snprintf(max, sizeof(max), "%d", ARGDIST_MAX_ENTRIES);

@@ -18,6 +18,8 @@ struct argdist_gen_probe {
 	 * (entry: fn_name_enter), and nargs is the function's argument count. */
 	const char *prog, *enter_prog;
 	int nargs;
+	const struct tp_field *tp_fields; /* a tracepoint's fields (resolved) */
+	int ntp_fields;
 };
 
 /* Byte size of a -C key and the offset of each value in it. */

@@ -135,18 +135,14 @@ static bool assignable_pointer(const char *type)
 	return star && !strchr(type, '[') && !strstr(star, "const");
 }
 
-char *codegen_tp_prologue(const struct probe_loc *loc, const char *predicate, char *const *exprs,
-			  int nexprs)
+char *codegen_tp_prologue(const struct probe_loc *loc, const struct tp_field *fields, int nfields,
+			  const char *predicate, char *const *exprs, int nexprs)
 {
 	struct strbuf out = STRBUF_INIT;
-	struct tp_field *fields;
-	struct cbcc_err ignored;
-	int n;
 
-	if (loc->type != PROBE_TRACEPOINT || !loc->category ||
-	    tp_fields(loc->category, loc->function, &fields, &n, &ignored))
+	if (loc->type != PROBE_TRACEPOINT)
 		return xstrdup("");
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < nfields; i++) {
 		bool named = names_field(predicate, fields[i].name);
 
 		for (int e = 0; e < nexprs && !named; e++)
@@ -158,7 +154,6 @@ char *codegen_tp_prologue(const struct probe_loc *loc, const char *predicate, ch
 				  "\t\targs->%s = args->%s;\n",
 				  fields[i].name, fields[i].name);
 	}
-	tp_fields_free(fields, n);
 	return sb_steal(&out);
 }
 
@@ -247,12 +242,10 @@ static void gen_struct(struct strbuf *out, const struct gen_probe *p, const stru
 	sb_append(out, "};\n\n");
 }
 
-bool codegen_can_retry_at_exit(const struct trace_spec *s)
+bool codegen_wants_retry_at_exit(const struct trace_spec *s)
 {
 	const char *ev = s->loc.function;
 	bool has_string = false;
-	char *exit_ev;
-	bool exists;
 
 	if (s->loc.type != PROBE_TRACEPOINT || !s->loc.category ||
 	    strcmp(s->loc.category, "syscalls") || !starts_with(ev, "sys_enter_") ||
@@ -260,12 +253,7 @@ bool codegen_can_retry_at_exit(const struct trace_spec *s)
 		return false;
 	for (int i = 0; i < s->fmt.nconv; i++)
 		has_string = has_string || s->fmt.convs[i].kind == CONV_STRING;
-	if (!has_string)
-		return false;
-	exit_ev = codegen_sys_exit_event(s);
-	exists = sysenv_tracepoint_exists("syscalls", exit_ev);
-	free(exit_ev);
-	return exists;
+	return has_string;
 }
 
 char *codegen_sys_exit_event(const struct trace_spec *s)
@@ -379,7 +367,8 @@ static int gen_probe_fn(struct strbuf *out, struct strbuf *helpers, int *helper_
 	*helper_count = env.helper_count;
 	params = p->fentry ? kfunc_params() : codegen_params(&s->loc, s->signature);
 	prologue = p->fentry ? kfunc_prologue(&s->loc, p->nargs, s->signature)
-			     : codegen_tp_prologue(&s->loc, s->predicate, s->args, s->nargs);
+			     : codegen_tp_prologue(&s->loc, p->tp_fields, p->ntp_fields,
+						   s->predicate, s->args, s->nargs);
 	sname = xasprintf("%s_data", p->fn_name);
 	snprintf(idx, sizeof(idx), "%d", index);
 	if (p->exit_fn) {

@@ -8,6 +8,7 @@
 #include "expr.h"
 #include "spec.h"
 #include "strbuf.h"
+#include "sysenv.h"
 #include "trace.h"
 #include "util.h"
 
@@ -34,13 +35,16 @@ struct gen_probe {
 	/* syscalls:sys_enter_X with %s: a string the BPF program cannot read
 	 * yet (its page not resident) is read again at sys_exit_X, by the
 	 * program named exit_fn, and the event sent then. */
-	char *exit_fn; /* owned, or NULL */
+	char *exit_fn;			  /* owned, or NULL */
+	const struct tp_field *tp_fields; /* a tracepoint's fields (resolved) */
+	int ntp_fields;
 };
 
-/* Whether probe p can take a string retry at the syscall's exit: a
- * syscalls:sys_enter_X tracepoint with a %s value, X having an exit
- * tracepoint and keeping its address space (not execve/execveat). */
-bool codegen_can_retry_at_exit(const struct trace_spec *s);
+/* Whether probe p wants a string retry at the syscall's exit: a
+ * syscalls:sys_enter_X tracepoint with a %s value, X keeping its address
+ * space (not execve/execveat). It takes one when X has an exit tracepoint
+ * (codegen_sys_exit_event), which the caller finds out. */
+bool codegen_wants_retry_at_exit(const struct trace_spec *s);
 /* "sys_exit_X" for a syscalls:sys_enter_X probe (caller frees). */
 char *codegen_sys_exit_event(const struct trace_spec *s);
 
@@ -62,8 +66,8 @@ int codegen_prelude(struct strbuf *out, const struct gen_opts *o, char *const *t
  * it knows the field holds an outside pointer, which it learns from an
  * assignment to the field; a dead one is enough. One for each assignable
  * pointer field that predicate or exprs name (NULL ones are skipped). */
-char *codegen_tp_prologue(const struct probe_loc *loc, const char *predicate, char *const *exprs,
-			  int nexprs);
+char *codegen_tp_prologue(const struct probe_loc *loc, const struct tp_field *fields, int nfields,
+			  const char *predicate, char *const *exprs, int nexprs);
 
 /* Parameters of the probe function: the context and any signature. */
 char *codegen_params(const struct probe_loc *loc, const char *signature);

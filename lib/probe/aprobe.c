@@ -55,6 +55,8 @@ static void plan_gen(struct aprobe *p)
 	p->gen.nargs = p->kfunc.prog ? p->kfunc.nargs : p->enter_kfunc.nargs;
 	p->gen.usdt_argtypes = p->res.usdt_argtypes;
 	p->gen.nusdt_args = p->res.nusdt_args;
+	p->gen.tp_fields = p->res.fields;
+	p->gen.ntp_fields = p->res.nfields;
 }
 
 static int build(struct aprobe *p, const char *text, enum argdist_kind kind, int n,
@@ -74,7 +76,8 @@ static int build(struct aprobe *p, const char *text, enum argdist_kind kind, int
 	p->name = codegen_fn_name(&p->spec.loc, n);
 	if (p->spec.needs_entry)
 		p->enter_name = xasprintf("%s_enter", p->name);
-	if (probe_resolve(e->bpf, &p->spec.loc, e->pid, p->name, e->unsafe, &p->res, err) ||
+	if (probe_resolve(e->bpf, e->facts, &p->spec.loc, e->pid, p->name, e->unsafe, &p->res,
+			  err) ||
 	    check_tp_fields(p, err) || plan_kfuncs(p, e, err))
 		return probe_err(err, text);
 	plan_gen(p);

@@ -10,6 +10,7 @@
 
 #include "btf.h"
 #include "csrc.h"
+#include "facts.h"
 #include "strbuf.h"
 #include "template.h"
 
@@ -52,16 +53,12 @@ static bool refused_by_kernel(int e)
 	return e != EINVAL && e != ENOENT;
 }
 
-/* Fills c->why with the reason fentry cannot be used, or returns true. The
- * kernel answers with a test program ("r0 = 0; exit" loaded as fentry/fexit
- * of the function), once per function until it refuses one for a reason
- * that is not the function's: then no more are tried. */
+/* Fills c->why with the reason fentry cannot be used, or returns true: the
+ * probe's own reasons, else what the facts say (the running system's:
+ * kfunc_fentry_attaches). */
 static bool fentry_works(struct kfunc_plan *pl, const struct probe_loc *loc, struct kfunc_choice *c)
 {
-	const char *kind = loc->type == PROBE_RETURN ? "fexit" : "fentry";
-	const struct kbtf_funcs *funcs;
-	uint32_t id = 0;
-	int fd;
+	const struct sys_facts *facts;
 
 	if (!csrc_is_ident(loc->function)) { /* no kfunc_fn_name */
 		snprintf(c->why, sizeof(c->why), "'%s' is not a C identifier", loc->function);
@@ -76,6 +73,19 @@ static bool fentry_works(struct kfunc_plan *pl, const struct probe_loc *loc, str
 		snprintf(c->why, sizeof(c->why), "%s", pl->fentry_why);
 		return false;
 	}
+	facts = pl->facts ? pl->facts : sys_facts_live();
+	return facts->fentry_attaches(facts->ctx, pl, loc, c);
+}
+
+bool kfunc_fentry_attaches(void *ctx, struct kfunc_plan *pl, const struct probe_loc *loc,
+			   struct kfunc_choice *c)
+{
+	const char *kind = loc->type == PROBE_RETURN ? "fexit" : "fentry";
+	const struct kbtf_funcs *funcs;
+	uint32_t id = 0;
+	int fd;
+
+	(void)ctx;
 	if (!(funcs = plan_btf(pl, c->why, sizeof(c->why))))
 		return false;
 	c->nargs = kbtf_funcs_find(funcs, loc->function, &id);

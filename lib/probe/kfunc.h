@@ -15,6 +15,8 @@
 #include "spec.h"
 #include "util.h"
 
+struct sys_facts;
+
 enum kfunc_method {
 	KFUNC_AUTO,   /* fentry when it works, else kprobe */
 	KFUNC_KPROBE, /* --kprobe */
@@ -35,7 +37,8 @@ struct kfunc_choice {
  * that is not the function's, no other function is tried. */
 struct kfunc_plan {
 	enum kfunc_method method;
-	const char *tool; /* for -v lines: "TOOL: WHAT: fentry (why)" */
+	const struct sys_facts *facts; /* what the system supports; NULL: sys_facts_live() */
+	const char *tool;	       /* for -v lines: "TOOL: WHAT: fentry (why)" */
 	bool verbose;
 	char **taken; /* fentry/fexit program names used so far */
 	int ntaken;
@@ -46,6 +49,14 @@ struct kfunc_plan {
 	bool fentry_refused;	  /* by the kernel, for every function */
 	char fentry_why[320];	  /* why, when refused */
 };
+
+/* The running system's answer (struct sys_facts' fentry_attaches): whether
+ * kernel BTF describes loc's function (its parameter count into c->nargs)
+ * and the kernel loads a test program ("r0 = 0; exit" as fentry/fexit of
+ * it); else c->why says why not, and after a refusal that is not the
+ * function's (pl->fentry_refused) no other function is tried. ctx unused. */
+bool kfunc_fentry_attaches(void *ctx, struct kfunc_plan *pl, const struct probe_loc *loc,
+			   struct kfunc_choice *c);
 
 /* Chooses for loc (what names the probe in -v lines). With fentry, *fn_name
  * becomes a new string with the program's name and c->nargs its argument

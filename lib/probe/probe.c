@@ -4,30 +4,30 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "insn.h"
-
-int probe_resolve(struct cbcc_bpf *b, const struct probe_loc *loc, pid_t pid, const char *fn_name,
-		  bool unsafe, struct resolved_probe *r, struct cbcc_err *err)
+int probe_resolve(struct cbcc_bpf *b, const struct sys_facts *f, const struct probe_loc *loc,
+		  pid_t pid, const char *fn_name, bool unsafe, struct resolved_probe *r,
+		  struct cbcc_err *err)
 {
 	memset(r, 0, sizeof(*r));
 	if (loc->type == PROBE_TRACEPOINT)
-		return tp_fields(loc->category, loc->function, &r->fields, &r->nfields, err);
+		return f->tp_fields(f->ctx, loc->category, loc->function, &r->fields, &r->nfields,
+				    err);
 	if (probe_loc_is_kernel_function(loc)) {
-		if (!sysenv_kernel_function_exists(loc->function))
+		if (!f->kernel_function_exists(f->ctx, loc->function))
 			return cbcc_errf(err, "kernel function '%s' not found in /proc/kallsyms",
 					 loc->function);
 		return 0;
 	}
-	r->path = rt_find_library(loc->library, pid, err);
+	r->path = f->find_library(f->ctx, loc->library, pid, err);
 	if (!r->path)
 		return -1;
 	if (loc->type == PROBE_USDT)
-		return rt_usdt_add(b, r->path, pid, loc->category, loc->function, fn_name,
+		return f->usdt_add(f->ctx, b, r->path, pid, loc->category, loc->function, fn_name,
 				   &r->usdt_argtypes, &r->nusdt_args, err);
-	if (rt_resolve_uprobe(r->path, loc->function, pid, &r->offset, err))
+	if (f->uprobe_offset(f->ctx, r->path, loc->function, pid, &r->offset, err))
 		return -1;
 	if (loc->offset && !unsafe &&
-	    insn_check_offset(r->path, loc->function, r->offset, loc->offset, err))
+	    f->check_insn(f->ctx, r->path, loc->function, r->offset, loc->offset, err))
 		return -1;
 	r->offset += loc->offset;
 	return 0;

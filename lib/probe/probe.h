@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 
+#include "facts.h"
 #include "runtime.h"
 #include "spec.h"
 #include "sysenv.h"
@@ -18,11 +19,13 @@ struct resolved_probe {
 	int nfields;
 };
 
-/* Checks that the probe exists and records where it is. USDT probes are
- * registered with b under fn_name. An offset into a library function must
- * start one of its instructions (lib/system/insn.h) unless unsafe. */
-int probe_resolve(struct cbcc_bpf *b, const struct probe_loc *loc, pid_t pid, const char *fn_name,
-		  bool unsafe, struct resolved_probe *r, struct cbcc_err *err);
+/* Checks against facts f that the probe exists and records where it is.
+ * USDT probes are registered with b under fn_name. An offset into a library
+ * function must start one of its instructions (lib/system/insn.h) unless
+ * unsafe. */
+int probe_resolve(struct cbcc_bpf *b, const struct sys_facts *f, const struct probe_loc *loc,
+		  pid_t pid, const char *fn_name, bool unsafe, struct resolved_probe *r,
+		  struct cbcc_err *err);
 /* Loads fn_name and attaches it (USDT probes are attached by rt_usdt_attach). */
 int probe_attach(struct cbcc_bpf *b, const struct probe_loc *loc, const struct resolved_probe *r,
 		 const char *fn_name, pid_t pid, struct cbcc_err *err);

@@ -12,6 +12,7 @@ void probe_env_init(struct probe_env *e, struct cbcc_bpf *bpf, pid_t pid, bool u
 {
 	*e = (struct probe_env){
 		.bpf = bpf,
+		.facts = sys_facts_live(),
 		.pid = pid,
 		.unsafe = unsafe,
 		.portable = ebpf && method == KFUNC_AUTO,
@@ -31,6 +32,7 @@ int probe_kfunc_plan(struct probe_env *e, const struct probe_loc *loc, const cha
 
 	if (e->portable || !probe_loc_is_kernel_function(loc))
 		return 0;
+	e->plan.facts = e->facts;
 	if (kfunc_plan_probe(&e->plan, loc, what, &c, &k->prog, err))
 		return -1;
 	k->nargs = c.nargs;

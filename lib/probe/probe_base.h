@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "facts.h"
 #include "kfunc.h"
 #include "probe.h"
 #include "runtime.h"
@@ -17,9 +18,10 @@
 /* What every probe of one program shares while it is built and attached. */
 struct probe_env {
 	struct cbcc_bpf *bpf;
-	pid_t pid;     /* -p: library lookup, uprobes, USDT */
-	bool unsafe;   /* --unsafe: uprobe offsets inside instructions */
-	bool portable; /* --ebpf alone: kprobes, the kernel is not asked */
+	const struct sys_facts *facts; /* sys_facts_live() unless a test sets others */
+	pid_t pid;		       /* -p: library lookup, uprobes, USDT */
+	bool unsafe;		       /* --unsafe: uprobe offsets inside instructions */
+	bool portable;		       /* --ebpf alone: kprobes, the kernel is not asked */
 	struct kfunc_plan plan;
 };
 

@@ -4,10 +4,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The sys_exit program that re-reads strings a sys_enter probe could not. */
-static char *exit_fn_name(const struct tprobe *p)
+/* The sys_exit program that re-reads strings a sys_enter probe could not,
+ * when the syscall has an exit tracepoint. */
+static char *exit_fn_name(const struct tprobe *p, const struct sys_facts *f)
 {
-	return codegen_can_retry_at_exit(&p->spec) ? xasprintf("%s_exit", p->gen.fn_name) : NULL;
+	char *exit_ev;
+	bool exists;
+
+	if (!codegen_wants_retry_at_exit(&p->spec))
+		return NULL;
+	exit_ev = codegen_sys_exit_event(&p->spec);
+	exists = f->tracepoint_exists(f->ctx, "syscalls", exit_ev);
+	free(exit_ev);
+	return exists ? xasprintf("%s_exit", p->gen.fn_name) : NULL;
 }
 
 static int check_tp_fields(const struct tprobe *p, struct cbcc_err *err)
@@ -20,15 +29,17 @@ static int check_tp_fields(const struct tprobe *p, struct cbcc_err *err)
 }
 
 /* What codegen_trace reads: a fentry probe's function is its program. */
-static void plan_gen(struct tprobe *p)
+static void plan_gen(struct tprobe *p, const struct sys_facts *f)
 {
 	p->gen.spec = &p->spec;
 	p->gen.fn_name = p->kfunc.prog ? p->kfunc.prog : p->name;
 	p->gen.fentry = p->kfunc.prog != NULL;
 	p->gen.nargs = p->kfunc.nargs;
-	p->gen.exit_fn = exit_fn_name(p);
+	p->gen.exit_fn = exit_fn_name(p, f);
 	p->gen.usdt_argtypes = p->res.usdt_argtypes;
 	p->gen.nusdt_args = p->res.nusdt_args;
+	p->gen.tp_fields = p->res.fields;
+	p->gen.ntp_fields = p->res.nfields;
 }
 
 static int build(struct tprobe *p, const char *text, int n, struct probe_env *e, int string_size,
@@ -39,11 +50,12 @@ static int build(struct tprobe *p, const char *text, int n, struct probe_env *e,
 		return probe_err(err, text);
 	p->name = codegen_fn_name(&p->spec.loc, n);
 	p->func = probe_loc_func_column(&p->spec.loc);
-	if (probe_resolve(e->bpf, &p->spec.loc, e->pid, p->name, e->unsafe, &p->res, err) ||
+	if (probe_resolve(e->bpf, e->facts, &p->spec.loc, e->pid, p->name, e->unsafe, &p->res,
+			  err) ||
 	    probe_kfunc_plan(e, &p->spec.loc, p->spec.raw, &p->kfunc, err) ||
 	    check_tp_fields(p, err))
 		return probe_err(err, text);
-	plan_gen(p);
+	plan_gen(p, e->facts);
 	p->offsets = xcalloc(p->spec.fmt.nconv + 1, sizeof(size_t));
 	p->size = trace_event_layout(&p->spec, string_size, p->offsets);
 	return 0;

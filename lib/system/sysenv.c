@@ -250,7 +250,6 @@ int tp_fields(const char *category, const char *event, struct tp_field **fields,
 {
 	char *path = xasprintf("%s/events/%s/%s/format", sysenv_tracefs(), category, event);
 	char *text = read_file(path);
-	char *save = NULL;
 
 	*fields = NULL;
 	*n = 0;
@@ -270,6 +269,17 @@ int tp_fields(const char *category, const char *event, struct tp_field **fields,
 				 event, category);
 	}
 	free(path);
+	tp_format_parse(text, fields, n);
+	free(text);
+	return 0;
+}
+
+void tp_format_parse(char *text, struct tp_field **fields, int *n)
+{
+	char *save = NULL;
+
+	*fields = NULL;
+	*n = 0;
 	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *decl = strstr(line, "field:");
 		struct tp_field f;
@@ -279,8 +289,6 @@ int tp_fields(const char *category, const char *event, struct tp_field **fields,
 		*fields = xrealloc(*fields, (*n + 1) * sizeof(f));
 		(*fields)[(*n)++] = f;
 	}
-	free(text);
-	return 0;
 }
 
 bool tp_next_in_source(const char **pos, char **category, char **event)

@@ -49,6 +49,8 @@ struct tp_field {
 /* Fields of tracepoint category:event from its format file. */
 int tp_fields(const char *category, const char *event, struct tp_field **fields, int *n,
 	      struct cbcc_err *err);
+/* The fields of a tracepoint format file's text (which it cuts up). */
+void tp_format_parse(char *text, struct tp_field **fields, int *n);
 void tp_fields_free(struct tp_field *fields, int n);
 /* The tracepoints generated source uses (libbcc's "tracepoint__CAT__EVENT"
  * argument structs): from *pos on, the next one's category and event
