@@ -23,6 +23,8 @@ declare -A JOB TOOL
 bg() {
 	local name=$1 t=
 	shift
+	: >"$WORK/$name.out" # not a previous run's output for wait_ready (lib.sh launch_tracer)
+	: >"$WORK/$name.err"
 	timeout -s KILL $((${CBCC_ATTACH_WAIT:-60} + 60)) "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" </dev/null &
 	JOB[$name]=$!
 	BG_PIDS+=($!)

@@ -66,6 +66,12 @@ start_tracer() {
 launch_tracer() {
 	local name=$1
 	shift
+	# Emptied here, not only by the redirections below: those run in the
+	# child, and a wait that saw the last run's output under the same name
+	# would signal a tool that has not installed its handlers yet (SIGHUP
+	# kills it, SIGINT is ignored by a background job until then).
+	: >"$WORK/$name.out"
+	: >"$WORK/$name.err"
 	"$@" >"$WORK/$name.out" 2>"$WORK/$name.err" &
 	TRACER_PID=$!
 }
