@@ -115,3 +115,12 @@ void sb_free(struct strbuf *sb)
 	sb->buf = NULL;
 	sb->len = sb->cap = 0;
 }
+
+char *sb_steal_if_ok(struct strbuf *sb, int rc)
+{
+	if (rc) {
+		sb_free(sb);
+		return NULL;
+	}
+	return sb_steal(sb);
+}

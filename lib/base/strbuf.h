@@ -29,6 +29,8 @@ void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap)
 const char *sb_str(const struct strbuf *sb);
 /* Hands the buffer to the caller (never NULL) and resets sb. */
 char *sb_steal(struct strbuf *sb);
+/* sb_steal when rc is 0; else frees sb and returns NULL (a generator's end). */
+char *sb_steal_if_ok(struct strbuf *sb, int rc);
 void sb_reset(struct strbuf *sb);
 void sb_free(struct strbuf *sb);
 

@@ -259,15 +259,9 @@ int argdist_main(const struct argdist_opts *o, volatile sig_atomic_t *stop)
 		.serve = serve,
 		.on_interval = on_interval,
 	};
-	struct cbcc_err err;
 	int rc;
 
-	if (o->common.prometheus && !o->ebpf &&
-	    prom_open(o->common.prometheus, lc.name, &a.prom, &err)) { /* before attaching */
-		fprintf(stderr, "%s: %s\n", lc.name, err.msg);
-		return 1;
-	}
-	rc = lc_main(&lc, stop);
+	rc = lc_main_exporting(&lc, o->ebpf ? NULL : o->common.prometheus, &a.prom, stop);
 	free_argdist(&a);
 	return rc;
 }

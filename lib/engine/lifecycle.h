@@ -63,5 +63,12 @@ struct lc_tool {
 /* Runs the tool until Ctrl-C/SIGTERM (*stop), the duration's end or a
  * closed stdout; returns main's exit status. */
 int lc_main(const struct lc_tool *t, volatile sig_atomic_t *stop);
+struct prom_exporter;
+/* lc_main behind a --prometheus exporter (addr, NULL for none): the server
+ * is opened first, before anything is attached, so a bad or busy address is
+ * one error line and status 1 with nothing to undo (status 0 when a stop
+ * signal interrupted it); *prom is what the tool's wake_fd/serve hooks use. */
+int lc_main_exporting(const struct lc_tool *t, const char *addr, struct prom_exporter **prom,
+		      volatile sig_atomic_t *stop);
 
 #endif

@@ -218,14 +218,5 @@ int pattern_main(const struct pattern_tool *t, struct pattern *p, volatile sig_a
 		.on_interval = on_interval,
 		.finish = finish,
 	};
-	struct cbcc_err err;
-
-	if (o->common.prometheus &&
-	    prom_open(o->common.prometheus, t->name, &p->prom, &err)) { /* before attaching */
-		if (*stop)
-			return 0;
-		fprintf(stderr, "%s: %s\n", t->name, err.msg);
-		return 1;
-	}
-	return lc_main(&lc, stop);
+	return lc_main_exporting(&lc, o->common.prometheus, &p->prom, stop);
 }

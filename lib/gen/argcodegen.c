@@ -231,9 +231,5 @@ char *codegen_argdist(const struct argdist_gen_probe *probes, int n, const struc
 	}
 	sb_free(&helpers);
 	sb_free(&fns);
-	if (rc) {
-		sb_free(&out);
-		return NULL;
-	}
-	return sb_steal(&out);
+	return sb_steal_if_ok(&out, rc);
 }

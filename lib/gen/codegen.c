@@ -477,9 +477,5 @@ char *codegen_trace(const struct gen_probe *probes, int n, const struct gen_opts
 	sb_free(&uni);
 	sb_free(&helpers);
 	sb_free(&fns);
-	if (rc) {
-		sb_free(&out);
-		return NULL;
-	}
-	return sb_steal(&out);
+	return sb_steal_if_ok(&out, rc);
 }
