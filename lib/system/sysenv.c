@@ -238,11 +238,15 @@ static bool parse_field(char *decl, struct tp_field *f)
 		sb_append(&type, bracket);
 		*bracket = '\0';
 	}
-	f->type = xstrdup(strip(type.buf ? type.buf : xstrdup("")));
+	if (!*name) {
+		sb_free(&type);
+		return false;
+	}
+	f->type = xstrdup(type.buf ? strip(type.buf) : "");
 	sb_free(&type);
 	f->name = xstrdup(name);
 	f->common = starts_with(name, "common_");
-	return *name != '\0';
+	return true;
 }
 
 int tp_fields(const char *category, const char *event, struct tp_field **fields, int *n,
