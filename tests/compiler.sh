@@ -32,6 +32,17 @@ for t in $TOOLS; do
 done
 pass "-h and --version do not load the compiler"
 
+# Only the exporting tools (argdist, funccount, stackcount) link the HTTP
+# server's library (and GnuTLS behind it); the others start without it.
+http_lib() { grep -qE 'file=[^ ]*libmicrohttpd' "$WORK/help_$1".ld.*; }
+for t in trace tplist execsnoop opensnoop; do
+	if http_lib "$t"; then fail "$t loads libmicrohttpd: only the exporting tools need it"; fi
+done
+for t in argdist funccount stackcount; do
+	http_lib "$t" || fail "$t -h did not load libmicrohttpd: the check above sees nothing"
+done
+pass "only argdist, funccount and stackcount load libmicrohttpd"
+
 bad_input() { # NAME STATUS REGEX TOOL ARGS...
 	local name=$1
 	shift

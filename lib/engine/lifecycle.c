@@ -5,7 +5,6 @@
 
 #include "drain.h"
 #include "output.h"
-#include "prom.h"
 #include "sysenv.h"
 
 /* One run of a tool: its program, and the losses of its perf buffer. */
@@ -208,18 +207,4 @@ int lc_main(const struct lc_tool *t, volatile sig_atomic_t *stop)
 	}
 	end(&r);
 	return 0;
-}
-
-int lc_main_exporting(const struct lc_tool *t, const char *addr, struct prom_exporter **prom,
-		      volatile sig_atomic_t *stop)
-{
-	struct cbcc_err err;
-
-	if (addr && prom_open(addr, t->name, prom, &err)) {
-		if (*stop)
-			return 0;
-		fprintf(stderr, "%s: %s\n", t->name, err.msg);
-		return 1;
-	}
-	return lc_main(t, stop);
 }

@@ -67,7 +67,9 @@ struct prom_exporter;
 /* lc_main behind a --prometheus exporter (addr, NULL for none): the server
  * is opened first, before anything is attached, so a bad or busy address is
  * one error line and status 1 with nothing to undo (status 0 when a stop
- * signal interrupted it); *prom is what the tool's wake_fd/serve hooks use. */
+ * signal interrupted it); *prom is what the tool's wake_fd/serve hooks use.
+ * In a file of its own (lib/engine/exporting.c): the tools without an
+ * exporter do not link the HTTP server's library. */
 int lc_main_exporting(const struct lc_tool *t, const char *addr, struct prom_exporter **prom,
 		      volatile sig_atomic_t *stop);
 
